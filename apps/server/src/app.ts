@@ -1,0 +1,157 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Problem } from '@zhengtong/contracts';
+import type { Config } from './config.ts';
+import { AuditLog } from './platform/audit/index.ts';
+import { createCache, type Cache } from './platform/cache/index.ts';
+import { migrate, openDatabase, type Database } from './platform/db/index.ts';
+import { installErrorHandling, sendProblem } from './platform/http.ts';
+import { loggerOptions } from './platform/logger.ts';
+import { devSmsSender, type SmsSender } from './platform/sms/index.ts';
+import { Vault } from './platform/vault/index.ts';
+import { createIdentityModule } from './modules/identity/index.ts';
+import { createRegionsModule } from './modules/regions/index.ts';
+
+export interface BuildOptions {
+  /** Keep the embedded database in memory (tests). */
+  inMemory?: boolean;
+  /** Load only these provinces' reference divisions (tests; the full set takes seconds). */
+  regionProvinces?: string[];
+  sms?: SmsSender;
+  rateLimitMax?: number;
+}
+
+export interface Platform {
+  database: Database;
+  cache: Cache;
+  audit: AuditLog;
+  vault: Vault;
+}
+
+export interface Zhengtong {
+  app: FastifyInstance;
+  platform: Platform;
+  services: {
+    regions: ReturnType<typeof createRegionsModule>['service'];
+    identity: ReturnType<typeof createIdentityModule>['service'];
+  };
+  close(): Promise<void>;
+}
+
+const webApps = [
+  { name: 'console', prefix: '/console/' },
+  { name: 'resident', prefix: '/m/' },
+  { name: 'portal', prefix: '/' },
+] as const;
+
+/** The composition root: platform services, then each module, then the web apps. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Zhengtong> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: options.inMemory ? null : config.dataDir });
+  const cache = createCache(config.redisUrl);
+  app.addHook('onClose', async () => {
+    await database.close();
+    await cache.close();
+  });
+  await migrate(database.db);
+  const audit = new AuditLog(database.db);
+  const vault = new Vault(config.masterKey, audit);
+  const sms = options.sms ?? devSmsSender(cache, app.log, config.env);
+
+  installErrorHandling(app);
+  app.addSchema(Problem);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: true,
+    max: options.rateLimitMax ?? 1200,
+    timeWindow: '1 minute',
+    ...(cache.redis ? { redis: cache.redis, nameSpace: 'rl:' } : {}),
+    // Health probes from load balancers are never limited.
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Zhengtong 政通 API', version: '0.1.0', description: 'Digital government for epidemic prevention and control' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'zt_session' }, token: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const regions = createRegionsModule(database.db);
+  await regions.service.ensureReferenceData(options.regionProvinces);
+  const identity = createIdentityModule({
+    db: database.db,
+    regions: regions.service,
+    vault,
+    audit,
+    cache,
+    sms,
+    options: { sessionTtlSeconds: config.sessionTtlSeconds, lockout: config.lockout },
+  });
+  app.decorateRequest('actor', null);
+  app.decorateRequest('authProblem', null);
+  app.decorateRequest('csrfToken', null);
+  app.addHook('onRequest', identity.authenticate);
+
+  await app.register(regions.routes, { prefix: regions.prefix, service: regions.service });
+  await app.register(identity.routes, {
+    prefix: identity.prefix,
+    service: identity.service,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    secureCookies: config.env === 'production',
+    devInbox: sms.name === 'dev',
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+    const checks = await Promise.allSettled([database.ping(), cache.ping()]);
+    const [db, c] = checks.map((r) => (r.status === 'fulfilled' ? 'ok' : 'down'));
+    const ok = db === 'ok' && c === 'ok';
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: db, cache: c });
+  });
+
+  await serveWebApps(app, config.webRoot);
+
+  return {
+    app,
+    platform: { database, cache, audit, vault },
+    services: { regions: regions.service, identity: identity.service },
+    close: () => app.close(),
+  };
+}
+
+async function serveWebApps(app: FastifyInstance, webRoot: string) {
+  const built = webApps.filter((w) => existsSync(join(webRoot, 'apps', w.name, 'dist', 'index.html')));
+  for (const [i, w] of built.entries()) {
+    await app.register(fastifyStatic, {
+      root: join(webRoot, 'apps', w.name, 'dist'),
+      prefix: w.prefix,
+      decorateReply: i === 0,
+      wildcard: false,
+      index: 'index.html',
+    });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD')) return sendProblem(reply, req, 404, 'request.not_found');
+    // Single-page apps: unknown paths under an app answer its index, so deep links work.
+    const target = built.find((w) => path.startsWith(w.prefix) || path === w.prefix.slice(0, -1));
+    if (!target) return sendProblem(reply, req, 404, 'request.not_found');
+    return reply.type('text/html').sendFile('index.html', join(webRoot, 'apps', target.name, 'dist'));
+  });
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  /** 32-byte data-encryption key for the personal-data vault. */
+  masterKey: Buffer;
+  demo: boolean;
+  demoResidents: number;
+  logLevel: string;
+  webRoot: string;
+  sessionTtlSeconds: number;
+  lockout: { maxFailures: number; lockSeconds: number };
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+function int(name: string, raw: string | undefined, fallback: number, min = 0): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+function bool(raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+/** Reads and validates configuration; the only reader of process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const dataDir = resolve(env.ZT_DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || null;
+  const masterKey = readMasterKey(env.ZT_MASTER_KEY, nodeEnv, databaseUrl, dataDir);
+  const config: Config = {
+    env: nodeEnv,
+    port: int('PORT', env.PORT, 8080),
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    databaseUrl,
+    redisUrl: env.REDIS_URL || null,
+    masterKey,
+    demo: bool(env.ZT_DEMO, nodeEnv !== 'production'),
+    demoResidents: int('ZT_DEMO_RESIDENTS', env.ZT_DEMO_RESIDENTS, 20_000),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
+    webRoot: resolve(env.ZT_WEB_ROOT || new URL('../..', import.meta.url).pathname),
+    sessionTtlSeconds: int('ZT_SESSION_TTL', env.ZT_SESSION_TTL, 8 * 3600, 60),
+    lockout: {
+      maxFailures: int('ZT_LOCKOUT_FAILURES', env.ZT_LOCKOUT_FAILURES, 5, 1),
+      lockSeconds: int('ZT_LOCKOUT_SECONDS', env.ZT_LOCKOUT_SECONDS, 15 * 60, 1),
+    },
+    bodyLimitBytes: int('ZT_BODY_LIMIT', env.ZT_BODY_LIMIT, 1024 * 1024, 1024),
+    ...overrides,
+  };
+  return config;
+}
+
+function readMasterKey(raw: string | undefined, env: Config['env'], databaseUrl: string | null, dataDir: string): Buffer {
+  if (raw) {
+    const key = Buffer.from(raw, 'base64');
+    if (key.length !== 32) throw new ConfigError('ZT_MASTER_KEY must be 32 bytes, base64-encoded');
+    return key;
+  }
+  // A generated key only makes sense beside the embedded database it protects.
+  if (databaseUrl && env === 'production') {
+    throw new ConfigError('ZT_MASTER_KEY is required when DATABASE_URL is set in production');
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'master.key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64'), { mode: 0o600 });
+  return key;
+}
+
+/** A log-safe summary: no secrets, no credentials inside URLs. */
+export function summariseConfig(config: Config): Record<string, unknown> {
+  const hideAuth = (url: string | null) => (url ? url.replace(/\/\/[^@/]*@/, '//***@') : null);
+  return {
+    env: config.env,
+    port: config.port,
+    dataDir: config.dataDir,
+    database: config.databaseUrl ? `postgresql ${hideAuth(config.databaseUrl)}` : 'embedded pglite',
+    cache: config.redisUrl ? `redis ${hideAuth(config.redisUrl)}` : 'in-process',
+    demo: config.demo,
+  };
+}

@@ -1,0 +1,631 @@
+import { hash as argonHash, verify as argonVerify, type Options as ArgonOptions } from '@node-rs/argon2';
+import { authenticator } from 'otplib';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  permissionsOf,
+  type ApiTokenItem,
+  type AuditEvent,
+  type Permission,
+  type ResidentView,
+  type Role,
+  type Session,
+  type Staff,
+} from '@zhengtong/contracts';
+import { can, regionWithin, type Actor } from '../../platform/auth/actor.ts';
+import type { AuditLog } from '../../platform/audit/index.ts';
+import type { Cache } from '../../platform/cache/index.ts';
+import { AppError, forbidden, invalid, notFound, unauthenticated, type FieldProblem } from '../../platform/errors.ts';
+import type { SmsSender } from '../../platform/sms/index.ts';
+import { maskIdNumber, maskName, maskPhone, parseIdNumber, parsePhone, type Vault } from '../../platform/vault/index.ts';
+import type { RegionsService } from '../regions/index.ts';
+import type { IdentityRepository } from './identity.repository.ts';
+import type { ResidentRow, StaffRow } from './identity.tables.ts';
+
+// 2 = Algorithm.Argon2id (a const enum, unreachable under verbatimModuleSyntax); OWASP's memory and time costs.
+const ARGON: ArgonOptions = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const SMS_TTL = 300;
+const SMS_RESEND = 60;
+const SMS_MAX_TRIES = 5;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+export interface IdentityOptions {
+  sessionTtlSeconds: number;
+  lockout: { maxFailures: number; lockSeconds: number };
+}
+
+export interface NewResident {
+  name: string;
+  idNumber: string;
+  phone: string;
+  regionCode: string;
+  synthetic?: boolean;
+}
+
+export interface ResolvedCredential {
+  actor: Actor;
+  csrfToken: string | null;
+}
+
+export class IdentityService {
+  // Verifying against a real hash for unknown users keeps the timing of both answers alike.
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly repo: IdentityRepository,
+    private readonly regions: RegionsService,
+    private readonly vault: Vault,
+    private readonly audit: AuditLog,
+    private readonly cache: Cache,
+    private readonly sms: SmsSender,
+    private readonly options: IdentityOptions,
+  ) {}
+
+  // ---------- residents: SMS sign-in ----------
+
+  /** Sends a one-time code to a mobile number, at most once a minute per number. */
+  async requestSmsCode(rawPhone: string) {
+    const phone = this.requirePhone(rawPhone);
+    const key = this.vault.blindIndex('phone', phone);
+    if (!(await this.cache.setIfAbsent(`sms:cooldown:${key}`, '1', SMS_RESEND)))
+      throw new AppError('too_many', 'sms.too_soon', { retryAfterSeconds: await this.cache.ttl(`sms:cooldown:${key}`) });
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await this.cache.set(`sms:code:${key}`, sha256(code), SMS_TTL);
+    await this.cache.del(`sms:tries:${key}`);
+    try {
+      await this.sms.send(phone, code);
+    } catch {
+      throw new AppError('unavailable', 'sms.unavailable', { retryAfterSeconds: 30 });
+    }
+    return { sentTo: maskPhone(phone), expiresInSeconds: SMS_TTL, resendAfterSeconds: SMS_RESEND };
+  }
+
+  /** Exchanges a phone number and its code for a session; the first sign-in opens the account. */
+  async residentSignIn(rawPhone: string, code: string): Promise<{ token: string; session: Session }> {
+    const phone = this.requirePhone(rawPhone);
+    const key = this.vault.blindIndex('phone', phone);
+    const expected = await this.cache.get(`sms:code:${key}`);
+    if (!expected || !safeEqual(expected, sha256(code.trim()))) {
+      // Five wrong guesses burn the code, so a 6-digit code cannot be brute-forced.
+      if (expected && (await this.cache.increment(`sms:tries:${key}`, SMS_TTL)) >= SMS_MAX_TRIES)
+        await this.cache.del(`sms:code:${key}`);
+      throw new AppError('unauthenticated', 'sms.code_invalid', { fields: [{ path: 'code', code: 'sms.code_invalid' }] });
+    }
+    if ((await this.cache.take(`sms:code:${key}`)) === null) throw new AppError('unauthenticated', 'sms.code_invalid');
+    let account = await this.repo.upsertAccount({ id: uuidv7(), phone_bidx: key, phone_masked: maskPhone(phone), resident_id: null });
+    if (!account.resident_id) {
+      const holder = await this.repo.residentHoldingPhone(key);
+      if (holder) {
+        await this.repo.linkAccount(account.id, holder.id);
+        account = { ...account, resident_id: holder.id };
+      }
+    }
+    return this.openSession('resident', account.id);
+  }
+
+  smsInbox() {
+    return this.sms.inbox();
+  }
+
+  // ---------- staff: password, TOTP, lockout ----------
+
+  /** Password (argon2id) and, when enrolled, TOTP; too many failures lock the username for a while. */
+  async staffSignIn(username: string, password: string, totp?: string): Promise<{ token: string; session: Session }> {
+    const name = username.trim().toLowerCase();
+    const lockKey = `lock:staff:${name}`;
+    const locked = await this.cache.ttl(lockKey);
+    if (locked > 0) throw new AppError('too_many', 'auth.locked', { retryAfterSeconds: locked });
+    const staff = await this.repo.staffByUsername(name);
+    const ok = staff
+      ? await argonVerify(staff.password_hash, password)
+      : (await argonVerify(await this.dummy(), password), false);
+    if (!ok || !staff) return this.failSignIn(name, 'auth.bad_credentials');
+    if (staff.totp_secret_enc) {
+      if (!totp) throw new AppError('unauthenticated', 'auth.totp_required');
+      const secret = this.vault.decryptSecret('totp', staff.totp_secret_enc);
+      if (!authenticator.check(totp.trim(), secret)) return this.failSignIn(name, 'auth.totp_invalid');
+    }
+    if (staff.disabled) throw new AppError('forbidden', 'auth.disabled');
+    await this.cache.del(`fail:staff:${name}`);
+    return this.openSession('staff', staff.id);
+  }
+
+  private async failSignIn(name: string, code: 'auth.bad_credentials' | 'auth.totp_invalid'): Promise<never> {
+    const { maxFailures, lockSeconds } = this.options.lockout;
+    const failures = await this.cache.increment(`fail:staff:${name}`, lockSeconds);
+    if (failures >= maxFailures) {
+      await this.cache.set(`lock:staff:${name}`, '1', lockSeconds);
+      await this.cache.del(`fail:staff:${name}`);
+      throw new AppError('too_many', 'auth.locked', { retryAfterSeconds: lockSeconds });
+    }
+    throw new AppError('unauthenticated', code);
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= argonHash(token(), ARGON);
+    return this.dummyHash;
+  }
+
+  /** Starts TOTP enrolment; it takes effect once a code from the authenticator is confirmed. */
+  async beginTotp(actor: Actor) {
+    const staff = await this.requireStaffSelf(actor);
+    const secret = authenticator.generateSecret();
+    await this.repo.updateStaff(staff.id, { totp_pending_enc: this.vault.encrypt('totp', secret) });
+    return { secret, otpauthUrl: authenticator.keyuri(staff.username, 'Zhengtong 政通', secret) };
+  }
+
+  async confirmTotp(actor: Actor, code: string) {
+    const staff = await this.requireStaffSelf(actor);
+    if (!staff.totp_pending_enc) throw invalid('auth.totp_invalid', [{ path: 'code', code: 'auth.totp_invalid' }]);
+    const secret = this.vault.decryptSecret('totp', staff.totp_pending_enc);
+    if (!authenticator.check(code.trim(), secret))
+      throw invalid('auth.totp_invalid', [{ path: 'code', code: 'auth.totp_invalid' }]);
+    await this.repo.updateStaff(staff.id, { totp_secret_enc: staff.totp_pending_enc, totp_pending_enc: null });
+  }
+
+  private async requireStaffSelf(actor: Actor): Promise<StaffRow> {
+    if (actor.kind !== 'staff') throw forbidden();
+    const staff = await this.repo.staffById(actor.id);
+    if (!staff) throw unauthenticated();
+    return staff;
+  }
+
+  // ---------- sessions and tokens ----------
+
+  private async openSession(kind: 'staff' | 'resident', accountId: string): Promise<{ token: string; session: Session }> {
+    const secret = token();
+    const csrfToken = token(24);
+    await this.repo.insertSession({
+      token_hash: sha256(secret),
+      account_kind: kind,
+      account_id: accountId,
+      csrf_token: csrfToken,
+      expires_at: new Date(Date.now() + this.options.sessionTtlSeconds * 1000),
+    });
+    const resolved = await this.resolveSession(secret);
+    if (!resolved.actor) throw unauthenticated();
+    return { token: secret, session: await this.me(resolved.actor, csrfToken) };
+  }
+
+  /** Resolves a session cookie to its actor; an unknown or expired cookie says so. */
+  async resolveSession(secret: string): Promise<{ actor: Actor | null; csrfToken: string | null; problem: 'auth.session_expired' | null }> {
+    const row = await this.repo.sessionByHash(sha256(secret));
+    if (!row || row.expires_at.getTime() <= Date.now()) return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
+    const actor = row.account_kind === 'staff' ? await this.staffActor(row.account_id) : await this.residentActor(row.account_id);
+    if (!actor) return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
+    return { actor, csrfToken: row.csrf_token, problem: null };
+  }
+
+  async signOut(secret: string): Promise<void> {
+    await this.repo.deleteSession(sha256(secret));
+  }
+
+  private async staffActor(id: string): Promise<Actor | null> {
+    const staff = await this.repo.staffById(id);
+    if (!staff || staff.disabled) return null;
+    return {
+      kind: 'staff',
+      id: staff.id,
+      label: staff.username,
+      roles: staff.roles,
+      permissions: permissionsOf(staff.roles),
+      jurisdiction: staff.jurisdiction_code,
+      residentId: null,
+    };
+  }
+
+  private async residentActor(accountId: string): Promise<Actor | null> {
+    const account = await this.repo.accountById(accountId);
+    if (!account) return null;
+    return {
+      kind: 'resident',
+      id: account.id,
+      label: `resident:${account.id}`,
+      roles: ['resident'],
+      permissions: [],
+      jurisdiction: null,
+      residentId: account.resident_id,
+    };
+  }
+
+  /** Resolves a machine client's bearer token to an actor limited to the token's scopes and region. */
+  async resolveApiToken(secret: string): Promise<Actor | null> {
+    const row = await this.repo.tokenByHash(sha256(secret));
+    if (!row || row.revoked_at) return null;
+    const now = new Date();
+    // A coarse last-used time is enough and spares a write per request.
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) await this.repo.touchToken(row.id, now);
+    return {
+      kind: 'token',
+      id: row.id,
+      label: `token:${row.name}`,
+      roles: [],
+      permissions: row.scopes,
+      jurisdiction: row.jurisdiction_code,
+      residentId: null,
+    };
+  }
+
+  /** The signed-in user as the apps see it. */
+  async me(actor: Actor, csrfToken: string): Promise<Session> {
+    if (actor.kind === 'resident') {
+      const resident = actor.residentId ? await this.repo.residentById(actor.residentId) : undefined;
+      const account = await this.repo.accountById(actor.id);
+      return {
+        csrfToken,
+        user: {
+          id: actor.id,
+          kind: 'resident',
+          displayName: resident?.name_masked ?? account?.phone_masked ?? '',
+          roles: ['resident'],
+          permissions: [],
+          jurisdiction: null,
+          totpEnabled: false,
+        },
+      };
+    }
+    const staff = await this.repo.staffById(actor.id);
+    if (!staff) throw unauthenticated();
+    const jurisdiction = await this.regions.requireRef(staff.jurisdiction_code, 'jurisdictionCode');
+    return {
+      csrfToken,
+      user: {
+        id: staff.id,
+        kind: 'staff',
+        displayName: staff.display_name,
+        username: staff.username,
+        roles: staff.roles,
+        permissions: permissionsOf(staff.roles),
+        jurisdiction,
+        totpEnabled: staff.totp_secret_enc !== null,
+      },
+    };
+  }
+
+  // ---------- staff administration ----------
+
+  /** Staff accounts inside the admin's jurisdiction. */
+  async listStaff(actor: Actor, q: { q?: string; limit: number; cursor?: string }) {
+    this.require(actor, 'staff.manage');
+    const rows = await this.repo.listStaff({ withinRegion: actor.jurisdiction!, search: q.q, limit: q.limit + 1, after: q.cursor });
+    const page = rows.slice(0, q.limit);
+    const refs = await this.regions.refs(page.map((r) => r.jurisdiction_code));
+    return {
+      items: page.map((r) => staffView(r, refs.get(r.jurisdiction_code)!)),
+      nextCursor: rows.length > q.limit ? page[page.length - 1]!.username : null,
+    };
+  }
+
+  /** Creates a staff account bound to a region inside the admin's own jurisdiction. */
+  async createStaff(
+    actor: Actor,
+    input: { username: string; displayName: string; password: string; roles: Exclude<Role, 'resident'>[]; jurisdictionCode: string },
+  ): Promise<Staff> {
+    this.require(actor, 'staff.manage');
+    const problems: FieldProblem[] = [];
+    if (!strongPassword(input.password)) problems.push({ path: 'password', code: 'staff.weak_password' });
+    if (problems.length) throw invalid('request.invalid', problems);
+    const region = await this.regions.requireRef(input.jurisdictionCode, 'jurisdictionCode');
+    this.requireWithin(actor, region.code, 'jurisdictionCode');
+    if (await this.repo.staffByUsername(input.username))
+      throw new AppError('conflict', 'staff.username_taken', { fields: [{ path: 'username', code: 'staff.username_taken' }] });
+    const id = uuidv7();
+    await this.repo.insertStaff({
+      id,
+      username: input.username,
+      display_name: input.displayName,
+      password_hash: await argonHash(input.password, ARGON),
+      roles: [...new Set(input.roles)],
+      jurisdiction_code: region.code,
+      totp_secret_enc: null,
+      totp_pending_enc: null,
+    });
+    await this.audit.record(actor, { action: 'create', subjectType: 'staff', subjectId: id, purpose: 'account administration', regionCode: region.code });
+    return staffView((await this.repo.staffById(id))!, region);
+  }
+
+  /** Changes roles, jurisdiction or status; disabling ends the account's sessions. */
+  async updateStaff(
+    actor: Actor,
+    id: string,
+    patch: { displayName?: string; roles?: Exclude<Role, 'resident'>[]; jurisdictionCode?: string; disabled?: boolean },
+  ): Promise<Staff> {
+    this.require(actor, 'staff.manage');
+    const staff = await this.repo.staffById(id);
+    if (!staff || !regionWithin(staff.jurisdiction_code, actor.jurisdiction!)) throw notFound();
+    let regionCode = staff.jurisdiction_code;
+    if (patch.jurisdictionCode) {
+      regionCode = (await this.regions.requireRef(patch.jurisdictionCode, 'jurisdictionCode')).code;
+      this.requireWithin(actor, regionCode, 'jurisdictionCode');
+    }
+    await this.repo.updateStaff(id, {
+      display_name: patch.displayName,
+      roles: patch.roles ? [...new Set(patch.roles)] : undefined,
+      jurisdiction_code: regionCode,
+      disabled: patch.disabled,
+    });
+    if (patch.disabled) await this.repo.deleteSessionsOf('staff', id);
+    await this.audit.record(actor, {
+      action: 'update',
+      subjectType: 'staff',
+      subjectId: id,
+      purpose: 'account administration',
+      fields: Object.keys(patch),
+      regionCode,
+    });
+    const refs = await this.regions.refs([regionCode]);
+    return staffView((await this.repo.staffById(id))!, refs.get(regionCode)!);
+  }
+
+  /** Creates a staff account during seeding, without an acting admin. */
+  async seedStaff(input: { username: string; displayName: string; password: string; roles: Exclude<Role, 'resident'>[]; jurisdictionCode: string }) {
+    if (await this.repo.staffByUsername(input.username)) return;
+    await this.repo.insertStaff({
+      id: uuidv7(),
+      username: input.username,
+      display_name: input.displayName,
+      password_hash: await argonHash(input.password, ARGON),
+      roles: input.roles,
+      jurisdiction_code: input.jurisdictionCode,
+      totp_secret_enc: null,
+      totp_pending_enc: null,
+    });
+  }
+
+  // ---------- API tokens ----------
+
+  async listTokens(actor: Actor): Promise<{ items: ApiTokenItem[] }> {
+    this.require(actor, 'tokens.manage');
+    const rows = await this.repo.listTokens(actor.jurisdiction!);
+    const refs = await this.regions.refs(rows.map((r) => r.jurisdiction_code));
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        scopes: r.scopes,
+        jurisdiction: refs.get(r.jurisdiction_code)!,
+        createdAt: r.created_at.toISOString(),
+        lastUsedAt: r.last_used_at?.toISOString() ?? null,
+        revokedAt: r.revoked_at?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  /** Issues a scoped token for a machine client; the secret is shown once and stored hashed. */
+  async createToken(actor: Actor, input: { name: string; scopes: Permission[]; jurisdictionCode: string }) {
+    this.require(actor, 'tokens.manage');
+    const region = await this.regions.requireRef(input.jurisdictionCode, 'jurisdictionCode');
+    this.requireWithin(actor, region.code, 'jurisdictionCode');
+    const outside = input.scopes.filter((s) => !actor.permissions.includes(s));
+    if (outside.length) throw invalid('field.not_allowed', [{ path: 'scopes', code: 'field.not_allowed' }]);
+    const secret = `zt_${token()}`;
+    const id = uuidv7();
+    await this.repo.insertToken({
+      id,
+      name: input.name,
+      token_hash: sha256(secret),
+      scopes: [...new Set(input.scopes)],
+      jurisdiction_code: region.code,
+      created_by: actor.id,
+      last_used_at: null,
+      revoked_at: null,
+    });
+    await this.audit.record(actor, { action: 'create', subjectType: 'api_token', subjectId: id, purpose: 'machine access', regionCode: region.code });
+    const item = (await this.listTokens(actor)).items.find((t) => t.id === id)!;
+    return { token: secret, item };
+  }
+
+  async revokeToken(actor: Actor, id: string): Promise<void> {
+    this.require(actor, 'tokens.manage');
+    const row = await this.repo.tokenById(id);
+    if (!row || !regionWithin(row.jurisdiction_code, actor.jurisdiction!)) throw notFound();
+    await this.repo.revokeToken(id, new Date());
+    await this.audit.record(actor, { action: 'revoke', subjectType: 'api_token', subjectId: id, purpose: 'machine access', regionCode: row.jurisdiction_code });
+  }
+
+  // ---------- residents ----------
+
+  /** Validates and stores a resident; personal fields are encrypted, with blind indexes for lookup. */
+  async registerResident(actor: Actor, input: NewResident): Promise<ResidentView> {
+    const region = await this.regions.requireRef(input.regionCode, 'regionCode');
+    if (!can(actor, 'residents.write', region.code)) {
+      throw actor.permissions.includes('residents.write')
+        ? invalid('region.outside_jurisdiction', [{ path: 'regionCode', code: 'region.outside_jurisdiction' }])
+        : forbidden();
+    }
+    const row = this.encryptResident(input);
+    if (await this.repo.residentByIdNumberIndex(row.id_number_bidx))
+      throw new AppError('conflict', 'resident.id_number_taken', { fields: [{ path: 'idNumber', code: 'resident.id_number_taken' }] });
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.insertResidents([row], trx);
+      await this.audit.record(
+        actor,
+        { action: 'create', subjectType: 'resident', subjectId: row.id, purpose: 'registration', fields: ['name', 'idNumber', 'phone'], regionCode: region.code },
+        trx,
+      );
+    });
+    return residentView(row, region);
+  }
+
+  /** Validates every field and answers all problems at once; returns the row to insert. */
+  encryptResident(input: NewResident): ResidentRow {
+    const problems: FieldProblem[] = [];
+    const id = parseIdNumber(input.idNumber);
+    if (!id.ok) problems.push({ path: 'idNumber', code: id.code });
+    const phone = parsePhone(input.phone);
+    if (!phone) problems.push({ path: 'phone', code: 'phone.format' });
+    const name = input.name.trim();
+    if (!name) problems.push({ path: 'name', code: 'field.required' });
+    if (problems.length || !id.ok || !phone) throw invalid('request.invalid', problems);
+    const v = this.vault;
+    return {
+      id: uuidv7(),
+      region_code: input.regionCode,
+      name_enc: v.encrypt('name', name),
+      name_masked: maskName(name),
+      id_number_enc: v.encrypt('idNumber', id.value.normalized),
+      id_number_bidx: v.blindIndex('idNumber', id.value.normalized),
+      id_number_masked: maskIdNumber(id.value.normalized),
+      phone_enc: v.encrypt('phone', phone),
+      phone_bidx: v.blindIndex('phone', phone),
+      phone_masked: maskPhone(phone),
+      gender: id.value.gender,
+      birth_year: Number(id.value.birthDate.slice(0, 4)),
+      synthetic: input.synthetic ?? false,
+      created_at: new Date(),
+    };
+  }
+
+  /** Bulk insert for the demo city and benchmarks. */
+  async insertResidentRows(rows: ResidentRow[]): Promise<void> {
+    await this.repo.insertResidents(rows);
+  }
+
+  countResidents() {
+    return this.repo.countResidents();
+  }
+
+  /** Residents in the actor's jurisdiction, or the one with a given ID number; each view is audited. */
+  async listResidents(actor: Actor, q: { idNumber?: string; limit: number; cursor?: string }) {
+    this.require(actor, 'residents.read');
+    let rows: ResidentRow[];
+    let more = false;
+    if (q.idNumber) {
+      const id = parseIdNumber(q.idNumber);
+      if (!id.ok) throw invalid('request.invalid', [{ path: 'idNumber', code: id.code }]);
+      const found = await this.repo.residentByIdNumberIndex(this.vault.blindIndex('idNumber', id.value.normalized));
+      rows = found && can(actor, 'residents.read', found.region_code) ? [found] : [];
+    } else {
+      rows = await this.repo.listResidents({ withinRegion: actor.jurisdiction!, limit: q.limit + 1, after: q.cursor });
+      more = rows.length > q.limit;
+      rows = rows.slice(0, q.limit);
+    }
+    const items = await this.views(actor, rows, q.idNumber ? 'lookup by ID number' : 'list');
+    return { items, nextCursor: more ? rows[rows.length - 1]!.id : null };
+  }
+
+  /** One resident; 404 when outside the actor's jurisdiction, as if it did not exist. */
+  async getResident(actor: Actor, id: string): Promise<ResidentView> {
+    const row = await this.repo.residentById(id);
+    const own = actor.kind === 'resident' && actor.residentId === id;
+    if (!row || (!own && !can(actor, 'residents.read', row.region_code))) throw notFound('resident.not_found');
+    const [view] = await this.views(actor, [row], own ? 'own record' : 'view');
+    return view!;
+  }
+
+  /** The signed-in resident's own record. */
+  async myResident(actor: Actor): Promise<ResidentView> {
+    if (actor.kind !== 'resident' || !actor.residentId) throw notFound('resident.not_found');
+    return this.getResident(actor, actor.residentId);
+  }
+
+  private async views(actor: Actor, rows: ResidentRow[], purpose: string): Promise<ResidentView[]> {
+    if (!rows.length) return [];
+    const refs = await this.regions.refs(rows.map((r) => r.region_code));
+    await this.audit.recordMany(
+      actor,
+      rows.map((r) => ({ action: 'view', subjectType: 'resident', subjectId: r.id, purpose, fields: ['name', 'idNumber', 'phone'], regionCode: r.region_code })),
+    );
+    return rows.map((r) => residentView(r, refs.get(r.region_code)!));
+  }
+
+  /** Decrypts a resident's contact fields for a stated purpose (audited by the vault). */
+  async revealResident(actor: Actor, id: string, purpose: string) {
+    const row = await this.repo.residentById(id);
+    if (!row || !can(actor, 'residents.read', row.region_code)) throw notFound('resident.not_found');
+    return this.vault.reveal(
+      actor,
+      { subjectType: 'resident', subjectId: id, regionCode: row.region_code, purpose },
+      { name: row.name_enc, idNumber: row.id_number_enc, phone: row.phone_enc },
+    );
+  }
+
+  // ---------- audit ----------
+
+  /** Audit events about records inside the reader's jurisdiction. */
+  async auditEvents(actor: Actor, q: { actorId?: string; subjectId?: string; action?: string; from?: string; to?: string; limit: number; cursor?: string }) {
+    this.require(actor, 'audit.read');
+    const rows = await this.audit.list({
+      actorId: q.actorId,
+      subjectId: q.subjectId,
+      action: q.action,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      withinRegion: actor.jurisdiction,
+      limit: q.limit + 1,
+      before: q.cursor,
+    });
+    const page = rows.slice(0, q.limit);
+    const items: AuditEvent[] = page.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      actor: { id: r.actor_id, kind: r.actor_kind, label: r.actor_label },
+      action: r.action,
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      purpose: r.purpose,
+      fields: r.fields,
+      regionCode: r.region_code,
+    }));
+    return { items, nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null };
+  }
+
+  /** Records that an audit extract left the system, so exports are themselves audited. */
+  async recordAuditExport(actor: Actor, rows: number) {
+    await this.audit.record(actor, { action: 'export', subjectType: 'audit_events', subjectId: null, purpose: `audit export (${rows} rows)`, regionCode: actor.jurisdiction });
+  }
+
+  // ---------- helpers ----------
+
+  private require(actor: Actor, permission: Permission) {
+    if (!actor.permissions.includes(permission) || (actor.kind !== 'system' && !actor.jurisdiction)) throw forbidden();
+  }
+
+  private requireWithin(actor: Actor, regionCode: string, field: string) {
+    if (!regionWithin(regionCode, actor.jurisdiction!))
+      throw invalid('region.outside_jurisdiction', [{ path: field, code: 'region.outside_jurisdiction' }]);
+  }
+
+  private requirePhone(raw: string): string {
+    const phone = parsePhone(raw);
+    if (!phone) throw invalid('phone.format', [{ path: 'phone', code: 'phone.format' }]);
+    return phone;
+  }
+}
+
+function safeEqual(a: string, b: string) {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function strongPassword(p: string) {
+  return p.length >= 10 && /[A-Za-z]/.test(p) && /\d/.test(p);
+}
+
+function staffView(r: StaffRow, jurisdiction: Staff['jurisdiction']): Staff {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    roles: r.roles,
+    jurisdiction,
+    disabled: r.disabled,
+    totpEnabled: r.totp_secret_enc !== null,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+function residentView(r: ResidentRow, region: ResidentView['region']): ResidentView {
+  return {
+    id: r.id,
+    name: r.name_masked,
+    idNumber: r.id_number_masked,
+    phone: r.phone_masked,
+    gender: r.gender,
+    birthYear: r.birth_year,
+    region,
+    synthetic: r.synthetic,
+  };
+}

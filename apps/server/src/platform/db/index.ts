@@ -1,0 +1,106 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { AppError } from '../errors.ts';
+import { pglitePool } from './pglite-pool.ts';
+
+// Both drivers answer the same JS types: dates as 'YYYY-MM-DD' text, int8 as number.
+const DATE_OID = 1082;
+const INT8_OID = 20;
+pg.types.setTypeParser(DATE_OID, (v) => v);
+pg.types.setTypeParser(INT8_OID, (v) => Number(v));
+
+/** Kysely without table types; each module narrows it to the tables it owns. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = Kysely<any>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgresql';
+  close(): Promise<void>;
+  ping(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  /** Folder of the embedded database; null keeps PGlite in memory (tests). */
+  dataDir: string | null;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  let dialect: PostgresDialect;
+  let kind: Database['kind'];
+  if (options.databaseUrl) {
+    kind = 'postgresql';
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    pool.on('error', () => {}); // idle client errors surface on the next query instead
+    dialect = new PostgresDialect({ pool });
+  } else {
+    kind = 'pglite';
+    let dir: string | undefined;
+    if (options.dataDir) {
+      dir = join(options.dataDir, 'pglite');
+      mkdirSync(dir, { recursive: true });
+    }
+    const lite = await PGlite.create({
+      dataDir: dir,
+      parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
+    });
+    dialect = new PostgresDialect({ pool: pglitePool(lite) });
+  }
+  const db: Db = new Kysely({ dialect });
+  return {
+    db,
+    kind,
+    close: () => db.destroy(),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+  };
+}
+
+const migrationsDir = new URL('../../../migrations/', import.meta.url);
+
+class FolderMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = readdirSync(migrationsDir)
+      .filter((f) => /^\d{12}_[a-z-]+_[a-z0-9-_]+\.ts$/.test(f))
+      .sort();
+    const out: Record<string, Migration> = {};
+    for (const file of files) {
+      out[file.replace(/\.ts$/, '')] = (await import(pathToFileURL(join(migrationsDir.pathname, file)).href)) as Migration;
+    }
+    return out;
+  }
+}
+
+/** Applies every pending forward-only migration; the same files serve PGlite and PostgreSQL. */
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new FolderMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+interface DriverError {
+  code?: unknown;
+  constraint?: unknown;
+}
+
+/** Maps driver errors to AppError once, so no caller sees SQLSTATEs. */
+export function translateDbError(error: unknown): AppError | null {
+  const code = (error as DriverError)?.code;
+  if (typeof code !== 'string') return null;
+  if (code === '23505') return new AppError('conflict', 'resource.conflict');
+  if (code === '23503' || code === '23514' || code === '22P02' || code === '22007' || code === '22008' || code === '22001')
+    return new AppError('invalid', 'request.invalid');
+  if (code === '40001' || code === '40P01' || code === '55P03' || code === '57014')
+    return new AppError('unavailable', 'server.unavailable', { retryAfterSeconds: 1 });
+  if (code.startsWith('08') || code === '57P01' || code === 'ECONNREFUSED' || code === 'ECONNRESET')
+    return new AppError('unavailable', 'server.unavailable', { retryAfterSeconds: 5 });
+  return null;
+}

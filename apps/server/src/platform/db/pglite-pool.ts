@@ -1,0 +1,37 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+
+/**
+ * Presents one embedded PGlite instance as a pg-style pool for Kysely's PostgresDialect.
+ * PGlite has a single connection, so a client is lent to one holder at a time: a transaction
+ * must not interleave with another request's statements.
+ */
+export function pglitePool(db: PGlite): PostgresPool {
+  let tail: Promise<void> = Promise.resolve();
+  const client: PostgresPoolClient = {
+    query: (async (sql: string, params: readonly unknown[]) => {
+      const result = await db.query(sql, params as unknown[], { rowMode: 'object' });
+      return { command: commandOf(sql), rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };
+    }) as PostgresPoolClient['query'],
+    release: () => {},
+  };
+  return {
+    connect: async () => {
+      let release!: () => void;
+      const turn = new Promise<void>((resolve) => (release = resolve));
+      const previous = tail;
+      tail = previous.then(() => turn);
+      await previous;
+      return { ...client, release: () => release() };
+    },
+    end: async () => {
+      await tail;
+      await db.close();
+    },
+  };
+}
+
+function commandOf(sql: string): 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'MERGE' {
+  const word = sql.trimStart().slice(0, 6).toUpperCase();
+  return (['INSERT', 'UPDATE', 'DELETE', 'MERGE'].find((c) => word.startsWith(c)) ?? 'SELECT') as 'SELECT';
+}

@@ -1,0 +1,80 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { Actor } from '../auth/actor.ts';
+import type { AuditLog } from '../audit/index.ts';
+
+export * from './identifiers.ts';
+export * from './mask.ts';
+
+const VERSION = 'v1';
+
+export interface RevealContext {
+  subjectType: string;
+  subjectId: string;
+  regionCode: string | null;
+  purpose: string;
+}
+
+/**
+ * The only holder of the data key: encrypts personal fields (AES-256-GCM, the field name bound as
+ * associated data so a value cannot be moved to another column), computes blind indexes (HMAC-SHA256)
+ * for equality lookups, and decrypts only through `reveal`, which audits every read.
+ */
+export class Vault {
+  private readonly encKey: Buffer;
+  private readonly indexKey: Buffer;
+
+  constructor(
+    masterKey: Buffer,
+    private readonly audit: AuditLog,
+  ) {
+    this.encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zt/vault/enc/v1', 32));
+    this.indexKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zt/vault/index/v1', 32));
+  }
+
+  encrypt(field: string, plaintext: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
+    cipher.setAAD(Buffer.from(field));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${VERSION}:${iv.toString('base64')}:${body.toString('base64')}`;
+  }
+
+  /** Deterministic keyed hash of a normalised value, for "find by ID number" without decrypting. */
+  blindIndex(field: string, normalized: string): string {
+    return createHmac('sha256', this.indexKey).update(`${field}\u0000${normalized}`).digest('base64url');
+  }
+
+  /** Decrypts the given fields of one record and writes one audit event naming them. */
+  async reveal<K extends string>(
+    actor: Actor,
+    context: RevealContext,
+    fields: Record<K, string>,
+  ): Promise<Record<K, string>> {
+    const out = {} as Record<K, string>;
+    for (const [field, ciphertext] of Object.entries(fields) as [K, string][]) out[field] = this.decrypt(field, ciphertext);
+    await this.audit.record(actor, {
+      action: 'read',
+      subjectType: context.subjectType,
+      subjectId: context.subjectId,
+      purpose: context.purpose,
+      fields: Object.keys(fields),
+      regionCode: context.regionCode,
+    });
+    return out;
+  }
+
+  /** Decrypts the platform's own secrets (TOTP seeds, signing keys): not personal data, so not audited. */
+  decryptSecret(field: string, value: string): string {
+    return this.decrypt(field, value);
+  }
+
+  private decrypt(field: string, value: string): string {
+    const [version, ivText, bodyText] = value.split(':');
+    if (version !== VERSION || !ivText || !bodyText) throw new Error(`vault: unreadable ciphertext for ${field}`);
+    const body = Buffer.from(bodyText, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(ivText, 'base64'));
+    decipher.setAAD(Buffer.from(field));
+    decipher.setAuthTag(body.subarray(body.length - 16));
+    return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString('utf8');
+  }
+}

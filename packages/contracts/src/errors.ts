@@ -1,0 +1,64 @@
+/** Stable error codes with their zh-CN and en messages; the server answers in the request's language. */
+export const errorMessages = {
+  'request.invalid': { 'zh-CN': '请求参数有误', en: 'The request is invalid' },
+  'request.bad_json': { 'zh-CN': '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  'request.too_large': { 'zh-CN': '请求体过大', en: 'The request body is too large' },
+  'request.unsupported_media_type': { 'zh-CN': '不支持的内容类型', en: 'Unsupported content type' },
+  'request.not_found': { 'zh-CN': '请求的地址不存在', en: 'No such route' },
+  'request.rate_limited': { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests, please retry later' },
+  'request.idempotency_conflict': {
+    'zh-CN': '相同的幂等键已用于另一个请求',
+    en: 'This Idempotency-Key was already used for a different request',
+  },
+  'field.required': { 'zh-CN': '必填', en: 'Required' },
+  'field.type': { 'zh-CN': '类型不正确', en: 'Wrong type' },
+  'field.format': { 'zh-CN': '格式不正确', en: 'Wrong format' },
+  'field.too_long': { 'zh-CN': '过长', en: 'Too long' },
+  'field.too_short': { 'zh-CN': '过短', en: 'Too short' },
+  'field.out_of_range': { 'zh-CN': '超出允许范围', en: 'Out of range' },
+  'field.not_allowed': { 'zh-CN': '不允许的字段或取值', en: 'Field or value not allowed' },
+  'id_number.format': { 'zh-CN': '身份证号码应为 18 位，末位可为 X', en: 'An ID number has 18 characters; the last may be X' },
+  'id_number.region': { 'zh-CN': '身份证号码的地区码无效', en: 'The region code of the ID number is not valid' },
+  'id_number.birth_date': { 'zh-CN': '身份证号码的出生日期无效', en: 'The birth date in the ID number is not valid' },
+  'id_number.checksum': { 'zh-CN': '身份证号码校验位不正确', en: 'The check digit of the ID number is wrong' },
+  'phone.format': { 'zh-CN': '请输入 11 位中国大陆手机号码', en: 'Enter an 11-digit mainland China mobile number' },
+  'credit_code.format': { 'zh-CN': '统一社会信用代码应为 18 位', en: 'A unified social credit code has 18 characters' },
+  'credit_code.checksum': { 'zh-CN': '统一社会信用代码校验位不正确', en: 'The check character of the credit code is wrong' },
+  'region.unknown': { 'zh-CN': '行政区划代码不存在', en: 'Unknown region code' },
+  'region.outside_jurisdiction': { 'zh-CN': '超出您的管辖范围', en: 'Outside your jurisdiction' },
+  'auth.unauthenticated': { 'zh-CN': '请先登录', en: 'Please sign in' },
+  'auth.session_expired': { 'zh-CN': '登录已过期，请重新登录', en: 'Your session has expired, please sign in again' },
+  'auth.bad_credentials': { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
+  'auth.totp_required': { 'zh-CN': '请输入动态验证码', en: 'Enter your authenticator code' },
+  'auth.totp_invalid': { 'zh-CN': '动态验证码错误', en: 'Wrong authenticator code' },
+  'auth.locked': { 'zh-CN': '错误次数过多，账号已暂时锁定', en: 'Too many failed attempts; the account is locked for a while' },
+  'auth.disabled': { 'zh-CN': '账号已停用', en: 'This account is disabled' },
+  'auth.csrf': { 'zh-CN': '安全校验失败，请刷新页面后重试', en: 'Security check failed; reload the page and retry' },
+  'auth.bad_token': { 'zh-CN': '访问令牌无效或已吊销', en: 'The API token is invalid or revoked' },
+  'auth.forbidden': { 'zh-CN': '您没有执行此操作的权限', en: 'You are not allowed to do this' },
+  'sms.code_invalid': { 'zh-CN': '验证码错误或已过期', en: 'The code is wrong or has expired' },
+  'sms.too_soon': { 'zh-CN': '验证码发送过于频繁，请稍后再试', en: 'A code was sent just now; wait before asking again' },
+  'sms.unavailable': { 'zh-CN': '短信服务暂不可用', en: 'The SMS service is unavailable' },
+  'staff.username_taken': { 'zh-CN': '用户名已被使用', en: 'This username is taken' },
+  'staff.weak_password': {
+    'zh-CN': '密码至少 10 位，并包含字母和数字',
+    en: 'A password needs at least 10 characters with letters and digits',
+  },
+  'staff.role_needs_region': {
+    'zh-CN': '该角色需要绑定到行政区划或网格',
+    en: 'This role must be bound to a region or grid',
+  },
+  'resident.id_number_taken': { 'zh-CN': '该身份证号码已登记', en: 'This ID number is already registered' },
+  'resident.not_found': { 'zh-CN': '居民不存在', en: 'No such resident' },
+  'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },
+  'resource.conflict': { 'zh-CN': '记录已被修改或已存在', en: 'The record changed or already exists' },
+  'server.unavailable': { 'zh-CN': '服务暂不可用，请稍后再试', en: 'The service is unavailable; please retry later' },
+  'server.internal': { 'zh-CN': '服务器内部错误', en: 'Internal server error' },
+} as const satisfies Record<string, { 'zh-CN': string; en: string }>;
+
+export type ErrorCode = keyof typeof errorMessages;
+export type Locale = 'zh-CN' | 'en';
+
+export function errorMessage(code: ErrorCode, locale: Locale): string {
+  return errorMessages[code][locale];
+}

@@ -1,0 +1,43 @@
+/** Roles of GB/T-bound accounts; resident is the only role without a staff jurisdiction. */
+export const roles = [
+  'resident',
+  'venue_staff',
+  'medical_staff',
+  'cdc',
+  'grid_worker',
+  'enterprise',
+  'department_officer',
+  'leader',
+  'data_steward',
+  'admin',
+] as const;
+export type Role = (typeof roles)[number];
+export const staffRoles = roles.filter((r) => r !== 'resident') as Exclude<Role, 'resident'>[];
+
+export const permissions = [
+  'staff.manage',
+  'regions.read',
+  'residents.read',
+  'residents.write',
+  'audit.read',
+  'tokens.manage',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+/** What each role may do; jurisdiction limits where. */
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  resident: [],
+  venue_staff: ['regions.read'],
+  medical_staff: ['regions.read', 'residents.read'],
+  cdc: ['regions.read', 'residents.read'],
+  grid_worker: ['regions.read', 'residents.read', 'residents.write'],
+  enterprise: ['regions.read'],
+  department_officer: ['regions.read', 'residents.read'],
+  leader: ['regions.read'],
+  data_steward: ['regions.read', 'residents.read', 'audit.read'],
+  admin: [...permissions],
+};
+
+export function permissionsOf(list: readonly Role[]): Permission[] {
+  return [...new Set(list.flatMap((r) => rolePermissions[r]))].sort();
+}
