@@ -18,7 +18,11 @@ export default defineConfig({
         test: {
           name: 'web',
           environment: 'node',
-          include: ['apps/{resident,console,portal}/src/**/*.test.ts', 'packages/web-core/src/**/*.test.ts', 'packages/contracts/src/**/*.test.ts'],
+          include: [
+            'apps/{resident,console,portal}/src/**/*.test.ts',
+            'packages/web-core/src/**/*.test.ts',
+            'packages/contracts/src/**/*.test.ts',
+          ],
         },
       },
     ],

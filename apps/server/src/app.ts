@@ -73,10 +73,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   installErrorHandling(app);
   app.addSchema(Problem);
+  // Every API route documents its errors as problem+json, so the typed client knows their shape.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1/') || !route.schema) return;
+    const response = (route.schema.response ?? {}) as Record<string, unknown>;
+    route.schema.response = { ...response, '4xx': { $ref: 'Problem#' }, '5xx': { $ref: 'Problem#' } };
+  });
   await app.register(cookie);
   await app.register(rateLimit, {
     global: true,
-    max: options.rateLimitMax ?? 1200,
+    max: options.rateLimitMax ?? config.rateLimitPerMinute,
     timeWindow: '1 minute',
     ...(cache.redis ? { redis: cache.redis, nameSpace: 'rl:' } : {}),
     // Health probes from load balancers are never limited.

@@ -18,6 +18,8 @@ export interface Config {
   sessionTtlSeconds: number;
   lockout: { maxFailures: number; lockSeconds: number };
   bodyLimitBytes: number;
+  /** Requests per minute per client address, shared across processes through Redis. */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       lockSeconds: int('ZT_LOCKOUT_SECONDS', env.ZT_LOCKOUT_SECONDS, 15 * 60, 1),
     },
     bodyLimitBytes: int('ZT_BODY_LIMIT', env.ZT_BODY_LIMIT, 1024 * 1024, 1024),
+    rateLimitPerMinute: int('ZT_RATE_LIMIT', env.ZT_RATE_LIMIT, 1200, 1),
     ...overrides,
   };
   return config;

@@ -2,7 +2,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { permissions, roles, staffRoles } from './permissions.ts';
 
 /** A string enum that keeps its literal type (TypeBox's Union of Literals loses it when built from an array). */
-const literalUnion = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+const literalUnion = <T extends readonly string[]>(values: T) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
 export const Problem = Type.Object(
   {

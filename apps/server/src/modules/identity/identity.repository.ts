@@ -111,6 +111,15 @@ export class IdentityRepository {
   async deleteSession(hash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('token_hash', '=', hash).execute();
   }
+  async sessionHashesOf(kind: 'staff' | 'resident', accountId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('account_kind', '=', kind)
+      .where('account_id', '=', accountId)
+      .execute();
+    return rows.map((r) => r.token_hash);
+  }
   async deleteSessionsOf(kind: 'staff' | 'resident', accountId: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('account_kind', '=', kind).where('account_id', '=', accountId).execute();
   }

@@ -27,6 +27,7 @@ const ARGON: ArgonOptions = { algorithm: 2, memoryCost: 19_456, timeCost: 2, par
 const SMS_TTL = 300;
 const SMS_RESEND = 60;
 const SMS_MAX_TRIES = 5;
+const SESSION_CACHE_SECONDS = 60;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
@@ -98,6 +99,7 @@ export class IdentityService {
       const holder = await this.repo.residentHoldingPhone(key);
       if (holder) {
         await this.repo.linkAccount(account.id, holder.id);
+        await this.forgetSessions('resident', account.id, false);
         account = { ...account, resident_id: holder.id };
       }
     }
@@ -188,17 +190,39 @@ export class IdentityService {
     return { token: secret, session: await this.me(resolved.actor, csrfToken) };
   }
 
-  /** Resolves a session cookie to its actor; an unknown or expired cookie says so. */
+  /**
+   * Resolves a session cookie to its actor; an unknown or expired cookie says so. The resolution is
+   * cached briefly in the shared cache (every process sees the same), and dropped on sign-out or any
+   * change to the account, so a hot path costs one cache read instead of two queries.
+   */
   async resolveSession(secret: string): Promise<{ actor: Actor | null; csrfToken: string | null; problem: 'auth.session_expired' | null }> {
-    const row = await this.repo.sessionByHash(sha256(secret));
+    const hash = sha256(secret);
+    const cached = await this.cache.get(`session:${hash}`);
+    if (cached) {
+      const c = JSON.parse(cached) as { actor: Actor; csrfToken: string; expiresAt: number };
+      if (c.expiresAt > Date.now()) return { actor: c.actor, csrfToken: c.csrfToken, problem: null };
+    }
+    const row = await this.repo.sessionByHash(hash);
     if (!row || row.expires_at.getTime() <= Date.now()) return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
     const actor = row.account_kind === 'staff' ? await this.staffActor(row.account_id) : await this.residentActor(row.account_id);
     if (!actor) return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
+    const ttl = Math.min(SESSION_CACHE_SECONDS, Math.floor((row.expires_at.getTime() - Date.now()) / 1000));
+    if (ttl > 0)
+      await this.cache.set(`session:${hash}`, JSON.stringify({ actor, csrfToken: row.csrf_token, expiresAt: row.expires_at.getTime() }), ttl);
     return { actor, csrfToken: row.csrf_token, problem: null };
   }
 
   async signOut(secret: string): Promise<void> {
-    await this.repo.deleteSession(sha256(secret));
+    const hash = sha256(secret);
+    await this.repo.deleteSession(hash);
+    await this.cache.del(`session:${hash}`);
+  }
+
+  /** Forgets cached resolutions of an account's sessions, so a change applies on the next request. */
+  private async forgetSessions(kind: 'staff' | 'resident', accountId: string, end: boolean) {
+    const hashes = await this.repo.sessionHashesOf(kind, accountId);
+    if (end) await this.repo.deleteSessionsOf(kind, accountId);
+    await Promise.all(hashes.map((h) => this.cache.del(`session:${h}`)));
   }
 
   private async staffActor(id: string): Promise<Actor | null> {
@@ -345,7 +369,7 @@ export class IdentityService {
       jurisdiction_code: regionCode,
       disabled: patch.disabled,
     });
-    if (patch.disabled) await this.repo.deleteSessionsOf('staff', id);
+    await this.forgetSessions('staff', id, patch.disabled === true);
     await this.audit.record(actor, {
       action: 'update',
       subjectType: 'staff',

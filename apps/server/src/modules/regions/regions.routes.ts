@@ -5,7 +5,7 @@ import type { RegionsService } from './regions.service.ts';
 
 export const regionsRoutes: FastifyPluginAsyncTypebox<{ service: RegionsService }> = async (app, { service }) => {
   app.get(
-    '/',
+    '',
     {
       schema: {
         tags: ['regions'],

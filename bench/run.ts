@@ -1,0 +1,22 @@
+// `npm run bench [-- <name>] [-- --json]`: each scenario prints figures against a baseline measured in the same run.
+import { apiRead } from './api-read.bench.ts';
+import { printTable, type Row } from './lib/table.ts';
+
+const scenarios: Record<string, () => Promise<Row[]>> = { 'api-read': apiRead };
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const names = args.filter((a) => !a.startsWith('--'));
+const unknown = names.filter((n) => !scenarios[n]);
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  process.exit(2);
+}
+const where = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}, ${process.env.REDIS_URL ? 'Redis' : 'in-process cache'}`;
+const rows: Row[] = [];
+for (const name of names.length ? names : Object.keys(scenarios)) {
+  if (!json) console.error(`running ${name} (${where}) …`);
+  rows.push(...(await scenarios[name]!()));
+}
+if (json) console.log(JSON.stringify(rows, null, 2));
+else printTable(rows);
