@@ -28,6 +28,11 @@ if (existsSync(report)) {
 }
 if (unit.status !== 0 && failed === 0) failed += 1;
 
+if (process.argv.includes('--no-e2e')) {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
 console.log('== browser suites');
 const e2e = spawnSync('npx', ['tsx', 'scripts/e2e.ts'], {
   cwd: root,

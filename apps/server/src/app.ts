@@ -13,6 +13,7 @@ import { AuditLog } from './platform/audit/index.ts';
 import { createCache, type Cache } from './platform/cache/index.ts';
 import { migrate, openDatabase, type Database } from './platform/db/index.ts';
 import { installErrorHandling, sendProblem } from './platform/http.ts';
+import { installIdempotency } from './platform/idempotency.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { devSmsSender, type SmsSender } from './platform/sms/index.ts';
 import { Vault } from './platform/vault/index.ts';
@@ -56,7 +57,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorateRequest('authProblem', null);
   app.decorateRequest('csrfToken', null);
   app.addHook('onRequest', identity.authenticate);
+  installIdempotency(app, cache);
 
   await app.register(regions.routes, { prefix: regions.prefix, service: regions.service });
   await app.register(identity.routes, {

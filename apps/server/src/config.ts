@@ -20,6 +20,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Requests per minute per client address, shared across processes through Redis. */
   rateLimitPerMinute: number;
+  /** Trust X-Forwarded-For (only behind a proxy that sets it), so rate limits see real client addresses. */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     bodyLimitBytes: int('ZT_BODY_LIMIT', env.ZT_BODY_LIMIT, 1024 * 1024, 1024),
     rateLimitPerMinute: int('ZT_RATE_LIMIT', env.ZT_RATE_LIMIT, 1200, 1),
+    trustProxy: bool(env.ZT_TRUST_PROXY, false),
     ...overrides,
   };
   return config;

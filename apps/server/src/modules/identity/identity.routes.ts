@@ -174,6 +174,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
   app.post(
     '/staff',
     {
+      config: { idempotent: true },
       schema: {
         tags: ['identity'],
         summary: 'Create a staff account',
@@ -253,6 +254,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
   app.post(
     '/residents',
     {
+      config: { idempotent: true },
       schema: {
         tags: ['identity'],
         summary: 'Register a resident',

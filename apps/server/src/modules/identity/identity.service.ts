@@ -452,13 +452,23 @@ export class IdentityService {
 
   /** Validates and stores a resident; personal fields are encrypted, with blind indexes for lookup. */
   async registerResident(actor: Actor, input: NewResident): Promise<ResidentView> {
-    const region = await this.regions.requireRef(input.regionCode, 'regionCode');
+    if (!actor.permissions.includes('residents.write')) throw forbidden();
+    const region = (await this.regions.refs([input.regionCode])).get(input.regionCode);
+    // Every field problem is answered at once, the unknown region among them.
+    const regionProblem: FieldProblem[] = region ? [] : [{ path: 'regionCode', code: 'region.unknown' }];
+    let row: ResidentRow;
+    try {
+      row = this.encryptResident(input);
+    } catch (e) {
+      if (e instanceof AppError && e.details.fields) e.details.fields.push(...regionProblem);
+      throw e;
+    }
+    if (!region) throw invalid('region.unknown', regionProblem);
     if (!can(actor, 'residents.write', region.code)) {
       throw actor.permissions.includes('residents.write')
         ? invalid('region.outside_jurisdiction', [{ path: 'regionCode', code: 'region.outside_jurisdiction' }])
         : forbidden();
     }
-    const row = this.encryptResident(input);
     if (await this.repo.residentByIdNumberIndex(row.id_number_bidx))
       throw new AppError('conflict', 'resident.id_number_taken', { fields: [{ path: 'idNumber', code: 'resident.id_number_taken' }] });
     await this.repo.db.transaction().execute(async (trx) => {

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Cache } from './cache/index.ts';
+import { AppError, invalid } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Accept an Idempotency-Key header: a repeat of the same request answers the first answer. */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    idempotencyKey: string | null;
+  }
+}
+
+const TTL_SECONDS = 24 * 3600;
+const PENDING = 'pending';
+
+/**
+ * Double clicks and retries of a write become one write: the first answer is stored in the shared
+ * cache for a day under (caller, route, key) and replayed; a different body under the same key is refused.
+ */
+export function installIdempotency(app: FastifyInstance, cache: Cache) {
+  app.decorateRequest('idempotencyKey', null);
+  app.addHook('preHandler', async (req, reply) => {
+    if (!req.routeOptions.config.idempotent) return;
+    const header = req.headers['idempotency-key'];
+    if (header === undefined) return;
+    if (typeof header !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(header))
+      throw invalid('field.format', [{ path: 'header.idempotency-key', code: 'field.format' }]);
+    const caller = req.actor ? `${req.actor.kind}:${req.actor.id}` : `ip:${req.ip}`;
+    const key = `idem:${caller}:${req.method}:${req.routeOptions.url}:${header}`;
+    const bodyHash = createHash('sha256').update(JSON.stringify(req.body ?? null)).digest('base64url');
+    if (await cache.setIfAbsent(key, JSON.stringify({ state: PENDING, bodyHash }), TTL_SECONDS)) {
+      req.idempotencyKey = key;
+      return;
+    }
+    const stored = JSON.parse((await cache.get(key)) ?? 'null') as { state: string; bodyHash: string; status?: number; body?: string } | null;
+    if (!stored || stored.bodyHash !== bodyHash) throw new AppError('conflict', 'request.idempotency_conflict', { status: 422 });
+    if (stored.state === PENDING) throw new AppError('conflict', 'resource.conflict', { retryAfterSeconds: 1 });
+    return reply.code(stored.status!).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(stored.body);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!req.idempotencyKey) return payload;
+    const key = req.idempotencyKey;
+    req.idempotencyKey = null;
+    if (reply.statusCode >= 400) {
+      // A refused or failed request may be retried with the same key.
+      await cache.del(key);
+    } else {
+      const prior = JSON.parse((await cache.get(key)) ?? '{}') as { bodyHash?: string };
+      await cache.set(key, JSON.stringify({ state: 'done', bodyHash: prior.bodyHash, status: reply.statusCode, body: String(payload) }), TTL_SECONDS);
+    }
+    return payload;
+  });
+}
