@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildStaleWebApps } from './build-web.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const tmp = join(root, '.tmp');
@@ -34,6 +35,8 @@ if (process.argv.includes('--no-e2e')) {
 }
 
 console.log('== browser suites');
+// The browser suites drive the built apps as the server serves them.
+if (!buildStaleWebApps()) failed += 1;
 const e2e = spawnSync('npx', ['tsx', 'scripts/e2e.ts'], {
   cwd: root,
   encoding: 'utf8',
