@@ -14,6 +14,7 @@ import { createCache, type Cache } from './platform/cache/index.ts';
 import { migrate, openDatabase, type Database } from './platform/db/index.ts';
 import { installErrorHandling, sendProblem } from './platform/http.ts';
 import { installIdempotency } from './platform/idempotency.ts';
+import { Jobs } from './platform/jobs/index.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { devSmsSender, type SmsSender } from './platform/sms/index.ts';
 import { Vault } from './platform/vault/index.ts';
@@ -27,6 +28,10 @@ export interface BuildOptions {
   regionProvinces?: string[];
   sms?: SmsSender;
   rateLimitMax?: number;
+  /** Prefix of every shared-cache key, so apps sharing one Redis (parallel test files) keep apart. */
+  cachePrefix?: string;
+  /** Run the job workers and schedules in this process (the server does; scripts and most tests don't). */
+  startJobs?: boolean;
 }
 
 export interface Platform {
@@ -34,6 +39,7 @@ export interface Platform {
   cache: Cache;
   audit: AuditLog;
   vault: Vault;
+  jobs: Jobs;
 }
 
 export interface Zhengtong {
@@ -61,9 +67,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: options.inMemory ? null : config.dataDir });
-  const cache = createCache(config.redisUrl);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: options.inMemory ? null : config.dataDir,
+  });
+  const cache = createCache(config.redisUrl, options.cachePrefix);
+  const jobs = new Jobs(database, app.log);
   app.addHook('onClose', async () => {
+    await jobs.stop();
     await database.close();
     await cache.close();
   });
@@ -92,8 +103,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Zhengtong 政通 API', version: '0.1.0', description: 'Digital government for epidemic prevention and control' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'zt_session' }, token: { type: 'http', scheme: 'bearer' } } },
+      info: {
+        title: 'Zhengtong 政通 API',
+        version: '0.1.0',
+        description: 'Digital government for epidemic prevention and control',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'zt_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
@@ -133,11 +153,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: db, cache: c });
   });
 
+  for (const job of identity.jobs) jobs.define(job);
+  if (options.startJobs) await jobs.start();
+
   await serveWebApps(app, config.webRoot);
 
   return {
     app,
-    platform: { database, cache, audit, vault },
+    platform: { database, cache, audit, vault, jobs },
     services: { regions: regions.service, identity: identity.service },
     close: () => app.close(),
   };
@@ -156,7 +179,8 @@ async function serveWebApps(app: FastifyInstance, webRoot: string) {
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD')) return sendProblem(reply, req, 404, 'request.not_found');
+    if (path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD'))
+      return sendProblem(reply, req, 404, 'request.not_found');
     // Single-page apps: unknown paths under an app answer its index, so deep links work.
     const target = built.find((w) => path.startsWith(w.prefix) || path === w.prefix.slice(0, -1));
     if (!target) return sendProblem(reply, req, 404, 'request.not_found');

@@ -13,7 +13,7 @@ async function main() {
     }
     throw e;
   }
-  const zt = await buildApp(config);
+  const zt = await buildApp(config, { startJobs: true });
   zt.app.log.info({ config: summariseConfig(config) }, 'configuration');
   if (config.demo) {
     const demo = await ensureDemoCity(zt, { residents: config.demoResidents, log: (m) => zt.app.log.info(m) });

@@ -17,7 +17,14 @@ import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import { AppError, forbidden, invalid, notFound, unauthenticated, type FieldProblem } from '../../platform/errors.ts';
 import type { SmsSender } from '../../platform/sms/index.ts';
-import { maskIdNumber, maskName, maskPhone, parseIdNumber, parsePhone, type Vault } from '../../platform/vault/index.ts';
+import {
+  maskIdNumber,
+  maskName,
+  maskPhone,
+  parseIdNumber,
+  parsePhone,
+  type Vault,
+} from '../../platform/vault/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { IdentityRepository } from './identity.repository.ts';
 import type { ResidentRow, StaffRow } from './identity.tables.ts';
@@ -70,7 +77,9 @@ export class IdentityService {
     const phone = this.requirePhone(rawPhone);
     const key = this.vault.blindIndex('phone', phone);
     if (!(await this.cache.setIfAbsent(`sms:cooldown:${key}`, '1', SMS_RESEND)))
-      throw new AppError('too_many', 'sms.too_soon', { retryAfterSeconds: await this.cache.ttl(`sms:cooldown:${key}`) });
+      throw new AppError('too_many', 'sms.too_soon', {
+        retryAfterSeconds: await this.cache.ttl(`sms:cooldown:${key}`),
+      });
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.cache.set(`sms:code:${key}`, sha256(code), SMS_TTL);
     await this.cache.del(`sms:tries:${key}`);
@@ -91,10 +100,17 @@ export class IdentityService {
       // Five wrong guesses burn the code, so a 6-digit code cannot be brute-forced.
       if (expected && (await this.cache.increment(`sms:tries:${key}`, SMS_TTL)) >= SMS_MAX_TRIES)
         await this.cache.del(`sms:code:${key}`);
-      throw new AppError('unauthenticated', 'sms.code_invalid', { fields: [{ path: 'code', code: 'sms.code_invalid' }] });
+      throw new AppError('unauthenticated', 'sms.code_invalid', {
+        fields: [{ path: 'code', code: 'sms.code_invalid' }],
+      });
     }
     if ((await this.cache.take(`sms:code:${key}`)) === null) throw new AppError('unauthenticated', 'sms.code_invalid');
-    let account = await this.repo.upsertAccount({ id: uuidv7(), phone_bidx: key, phone_masked: maskPhone(phone), resident_id: null });
+    let account = await this.repo.upsertAccount({
+      id: uuidv7(),
+      phone_bidx: key,
+      phone_masked: maskPhone(phone),
+      resident_id: null,
+    });
     if (!account.resident_id) {
       const holder = await this.repo.residentHoldingPhone(key);
       if (holder) {
@@ -175,7 +191,10 @@ export class IdentityService {
 
   // ---------- sessions and tokens ----------
 
-  private async openSession(kind: 'staff' | 'resident', accountId: string): Promise<{ token: string; session: Session }> {
+  private async openSession(
+    kind: 'staff' | 'resident',
+    accountId: string,
+  ): Promise<{ token: string; session: Session }> {
     const secret = token();
     const csrfToken = token(24);
     await this.repo.insertSession({
@@ -195,7 +214,9 @@ export class IdentityService {
    * cached briefly in the shared cache (every process sees the same), and dropped on sign-out or any
    * change to the account, so a hot path costs one cache read instead of two queries.
    */
-  async resolveSession(secret: string): Promise<{ actor: Actor | null; csrfToken: string | null; problem: 'auth.session_expired' | null }> {
+  async resolveSession(
+    secret: string,
+  ): Promise<{ actor: Actor | null; csrfToken: string | null; problem: 'auth.session_expired' | null }> {
     const hash = sha256(secret);
     const cached = await this.cache.get(`session:${hash}`);
     if (cached) {
@@ -203,12 +224,18 @@ export class IdentityService {
       if (c.expiresAt > Date.now()) return { actor: c.actor, csrfToken: c.csrfToken, problem: null };
     }
     const row = await this.repo.sessionByHash(hash);
-    if (!row || row.expires_at.getTime() <= Date.now()) return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
-    const actor = row.account_kind === 'staff' ? await this.staffActor(row.account_id) : await this.residentActor(row.account_id);
+    if (!row || row.expires_at.getTime() <= Date.now())
+      return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
+    const actor =
+      row.account_kind === 'staff' ? await this.staffActor(row.account_id) : await this.residentActor(row.account_id);
     if (!actor) return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
     const ttl = Math.min(SESSION_CACHE_SECONDS, Math.floor((row.expires_at.getTime() - Date.now()) / 1000));
     if (ttl > 0)
-      await this.cache.set(`session:${hash}`, JSON.stringify({ actor, csrfToken: row.csrf_token, expiresAt: row.expires_at.getTime() }), ttl);
+      await this.cache.set(
+        `session:${hash}`,
+        JSON.stringify({ actor, csrfToken: row.csrf_token, expiresAt: row.expires_at.getTime() }),
+        ttl,
+      );
     return { actor, csrfToken: row.csrf_token, problem: null };
   }
 
@@ -216,6 +243,11 @@ export class IdentityService {
     const hash = sha256(secret);
     await this.repo.deleteSession(hash);
     await this.cache.del(`session:${hash}`);
+  }
+
+  /** Deletes sessions past their expiry (hourly job); returns how many. */
+  async purgeExpiredSessions(): Promise<number> {
+    return this.repo.deleteExpiredSessions(new Date());
   }
 
   /** Forgets cached resolutions of an account's sessions, so a change applies on the next request. */
@@ -259,7 +291,8 @@ export class IdentityService {
     if (!row || row.revoked_at) return null;
     const now = new Date();
     // A coarse last-used time is enough and spares a write per request.
-    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) await this.repo.touchToken(row.id, now);
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000)
+      await this.repo.touchToken(row.id, now);
     return {
       kind: 'token',
       id: row.id,
@@ -312,7 +345,12 @@ export class IdentityService {
   /** Staff accounts inside the admin's jurisdiction. */
   async listStaff(actor: Actor, q: { q?: string; limit: number; cursor?: string }) {
     this.require(actor, 'staff.manage');
-    const rows = await this.repo.listStaff({ withinRegion: actor.jurisdiction!, search: q.q, limit: q.limit + 1, after: q.cursor });
+    const rows = await this.repo.listStaff({
+      withinRegion: actor.jurisdiction!,
+      search: q.q,
+      limit: q.limit + 1,
+      after: q.cursor,
+    });
     const page = rows.slice(0, q.limit);
     const refs = await this.regions.refs(page.map((r) => r.jurisdiction_code));
     return {
@@ -324,7 +362,13 @@ export class IdentityService {
   /** Creates a staff account bound to a region inside the admin's own jurisdiction. */
   async createStaff(
     actor: Actor,
-    input: { username: string; displayName: string; password: string; roles: Exclude<Role, 'resident'>[]; jurisdictionCode: string },
+    input: {
+      username: string;
+      displayName: string;
+      password: string;
+      roles: Exclude<Role, 'resident'>[];
+      jurisdictionCode: string;
+    },
   ): Promise<Staff> {
     this.require(actor, 'staff.manage');
     const problems: FieldProblem[] = [];
@@ -333,7 +377,9 @@ export class IdentityService {
     const region = await this.regions.requireRef(input.jurisdictionCode, 'jurisdictionCode');
     this.requireWithin(actor, region.code, 'jurisdictionCode');
     if (await this.repo.staffByUsername(input.username))
-      throw new AppError('conflict', 'staff.username_taken', { fields: [{ path: 'username', code: 'staff.username_taken' }] });
+      throw new AppError('conflict', 'staff.username_taken', {
+        fields: [{ path: 'username', code: 'staff.username_taken' }],
+      });
     const id = uuidv7();
     await this.repo.insertStaff({
       id,
@@ -345,7 +391,13 @@ export class IdentityService {
       totp_secret_enc: null,
       totp_pending_enc: null,
     });
-    await this.audit.record(actor, { action: 'create', subjectType: 'staff', subjectId: id, purpose: 'account administration', regionCode: region.code });
+    await this.audit.record(actor, {
+      action: 'create',
+      subjectType: 'staff',
+      subjectId: id,
+      purpose: 'account administration',
+      regionCode: region.code,
+    });
     return staffView((await this.repo.staffById(id))!, region);
   }
 
@@ -383,7 +435,13 @@ export class IdentityService {
   }
 
   /** Creates a staff account during seeding, without an acting admin. */
-  async seedStaff(input: { username: string; displayName: string; password: string; roles: Exclude<Role, 'resident'>[]; jurisdictionCode: string }) {
+  async seedStaff(input: {
+    username: string;
+    displayName: string;
+    password: string;
+    roles: Exclude<Role, 'resident'>[];
+    jurisdictionCode: string;
+  }) {
     if (await this.repo.staffByUsername(input.username)) return;
     await this.repo.insertStaff({
       id: uuidv7(),
@@ -435,7 +493,13 @@ export class IdentityService {
       last_used_at: null,
       revoked_at: null,
     });
-    await this.audit.record(actor, { action: 'create', subjectType: 'api_token', subjectId: id, purpose: 'machine access', regionCode: region.code });
+    await this.audit.record(actor, {
+      action: 'create',
+      subjectType: 'api_token',
+      subjectId: id,
+      purpose: 'machine access',
+      regionCode: region.code,
+    });
     const item = (await this.listTokens(actor)).items.find((t) => t.id === id)!;
     return { token: secret, item };
   }
@@ -445,7 +509,13 @@ export class IdentityService {
     const row = await this.repo.tokenById(id);
     if (!row || !regionWithin(row.jurisdiction_code, actor.jurisdiction!)) throw notFound();
     await this.repo.revokeToken(id, new Date());
-    await this.audit.record(actor, { action: 'revoke', subjectType: 'api_token', subjectId: id, purpose: 'machine access', regionCode: row.jurisdiction_code });
+    await this.audit.record(actor, {
+      action: 'revoke',
+      subjectType: 'api_token',
+      subjectId: id,
+      purpose: 'machine access',
+      regionCode: row.jurisdiction_code,
+    });
   }
 
   // ---------- residents ----------
@@ -470,12 +540,21 @@ export class IdentityService {
         : forbidden();
     }
     if (await this.repo.residentByIdNumberIndex(row.id_number_bidx))
-      throw new AppError('conflict', 'resident.id_number_taken', { fields: [{ path: 'idNumber', code: 'resident.id_number_taken' }] });
+      throw new AppError('conflict', 'resident.id_number_taken', {
+        fields: [{ path: 'idNumber', code: 'resident.id_number_taken' }],
+      });
     await this.repo.db.transaction().execute(async (trx) => {
       await this.repo.insertResidents([row], trx);
       await this.audit.record(
         actor,
-        { action: 'create', subjectType: 'resident', subjectId: row.id, purpose: 'registration', fields: ['name', 'idNumber', 'phone'], regionCode: region.code },
+        {
+          action: 'create',
+          subjectType: 'resident',
+          subjectId: row.id,
+          purpose: 'registration',
+          fields: ['name', 'idNumber', 'phone'],
+          regionCode: region.code,
+        },
         trx,
       );
     });
@@ -543,6 +622,8 @@ export class IdentityService {
   async getResident(actor: Actor, id: string): Promise<ResidentView> {
     const row = await this.repo.residentById(id);
     const own = actor.kind === 'resident' && actor.residentId === id;
+    // A role that may read no resident anywhere is told so; only jurisdiction misses look like absence.
+    if (actor.kind !== 'resident') this.require(actor, 'residents.read');
     if (!row || (!own && !can(actor, 'residents.read', row.region_code))) throw notFound('resident.not_found');
     const [view] = await this.views(actor, [row], own ? 'own record' : 'view');
     return view!;
@@ -559,7 +640,14 @@ export class IdentityService {
     const refs = await this.regions.refs(rows.map((r) => r.region_code));
     await this.audit.recordMany(
       actor,
-      rows.map((r) => ({ action: 'view', subjectType: 'resident', subjectId: r.id, purpose, fields: ['name', 'idNumber', 'phone'], regionCode: r.region_code })),
+      rows.map((r) => ({
+        action: 'view',
+        subjectType: 'resident',
+        subjectId: r.id,
+        purpose,
+        fields: ['name', 'idNumber', 'phone'],
+        regionCode: r.region_code,
+      })),
     );
     return rows.map((r) => residentView(r, refs.get(r.region_code)!));
   }
@@ -578,7 +666,18 @@ export class IdentityService {
   // ---------- audit ----------
 
   /** Audit events about records inside the reader's jurisdiction. */
-  async auditEvents(actor: Actor, q: { actorId?: string; subjectId?: string; action?: string; from?: string; to?: string; limit: number; cursor?: string }) {
+  async auditEvents(
+    actor: Actor,
+    q: {
+      actorId?: string;
+      subjectId?: string;
+      action?: string;
+      from?: string;
+      to?: string;
+      limit: number;
+      cursor?: string;
+    },
+  ) {
     this.require(actor, 'audit.read');
     const rows = await this.audit.list({
       actorId: q.actorId,
@@ -607,7 +706,13 @@ export class IdentityService {
 
   /** Records that an audit extract left the system, so exports are themselves audited. */
   async recordAuditExport(actor: Actor, rows: number) {
-    await this.audit.record(actor, { action: 'export', subjectType: 'audit_events', subjectId: null, purpose: `audit export (${rows} rows)`, regionCode: actor.jurisdiction });
+    await this.audit.record(actor, {
+      action: 'export',
+      subjectType: 'audit_events',
+      subjectId: null,
+      purpose: `audit export (${rows} rows)`,
+      regionCode: actor.jurisdiction,
+    });
   }
 
   // ---------- helpers ----------

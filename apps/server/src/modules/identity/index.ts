@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Db } from '../../platform/db/index.ts';
+import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { SmsSender } from '../../platform/sms/index.ts';
 import type { Vault } from '../../platform/vault/index.ts';
 import type { RegionsService } from '../regions/index.ts';
@@ -63,5 +64,9 @@ export function createIdentityModule(deps: {
     req.csrfToken = resolved.csrfToken;
   }
 
-  return { service, routes: identityRoutes, prefix: '/api/v1/identity', authenticate };
+  const jobs: JobDefinition[] = [
+    { name: 'identity.purge-expired-sessions', cron: '17 * * * *', handler: async () => void (await service.purgeExpiredSessions()) },
+  ];
+
+  return { service, routes: identityRoutes, prefix: '/api/v1/identity', authenticate, jobs };
 }

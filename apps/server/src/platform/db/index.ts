@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
-import { pglitePool } from './pglite-pool.ts';
+import { pglitePool, type SqlExecutor } from './pglite-pool.ts';
 
 // Both drivers answer the same JS types: dates as 'YYYY-MM-DD' text, int8 as number.
 const DATE_OID = 1082;
@@ -20,6 +20,8 @@ export type Db = Kysely<any>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgresql';
+  /** How libraries with their own SQL reach the database: a URL, or the embedded executor. */
+  connection: { url: string } | { executeSql: SqlExecutor };
   close(): Promise<void>;
   ping(): Promise<void>;
 }
@@ -34,8 +36,10 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let dialect: PostgresDialect;
   let kind: Database['kind'];
+  let connection: Database['connection'];
   if (options.databaseUrl) {
     kind = 'postgresql';
+    connection = { url: options.databaseUrl };
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
     pool.on('error', () => {}); // idle client errors surface on the next query instead
     dialect = new PostgresDialect({ pool });
@@ -50,12 +54,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       dataDir: dir,
       parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
     });
-    dialect = new PostgresDialect({ pool: pglitePool(lite) });
+    const pool = pglitePool(lite);
+    connection = { executeSql: pool.executeSql };
+    dialect = new PostgresDialect({ pool });
   }
   const db: Db = new Kysely({ dialect });
   return {
     db,
     kind,
+    connection,
     close: () => db.destroy(),
     ping: async () => {
       await sql`select 1`.execute(db);
@@ -72,7 +79,9 @@ class FolderMigrations implements MigrationProvider {
       .sort();
     const out: Record<string, Migration> = {};
     for (const file of files) {
-      out[file.replace(/\.ts$/, '')] = (await import(pathToFileURL(join(migrationsDir.pathname, file)).href)) as Migration;
+      out[file.replace(/\.ts$/, '')] = (await import(
+        pathToFileURL(join(migrationsDir.pathname, file)).href
+      )) as Migration;
     }
     return out;
   }
@@ -96,7 +105,8 @@ export function translateDbError(error: unknown): AppError | null {
   const code = (error as DriverError)?.code;
   if (typeof code !== 'string') return null;
   if (code === '23505') return new AppError('conflict', 'resource.conflict');
-  if (code === '23503' || code === '23514' || code === '22P02' || code === '22007' || code === '22008' || code === '22001')
+  // 22021/22P05: text PostgreSQL cannot store (a NUL character), which JSON and query strings can carry.
+  if (['23503', '23514', '22P02', '22007', '22008', '22001', '22021', '22P05'].includes(code))
     return new AppError('invalid', 'request.invalid');
   if (code === '40001' || code === '40P01' || code === '55P03' || code === '57014')
     return new AppError('unavailable', 'server.unavailable', { retryAfterSeconds: 1 });

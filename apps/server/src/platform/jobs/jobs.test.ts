@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/build-test-app.ts';
+import { Jobs } from './index.ts';
+
+describe('background jobs on the database', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ residents: 0 });
+  });
+  afterAll(async () => t?.close());
+
+  it('runs a job with its data, and retries a failing one before marking it failed', async () => {
+    const jobs = new Jobs(t.zt.platform.database, t.app.log, 'jobs_test');
+    const seen: unknown[] = [];
+    let attempts = 0;
+    jobs.define<{ n: number }>({ name: 'test.echo', handler: async (data) => void seen.push(data) });
+    jobs.define({
+      name: 'test.flaky',
+      retryLimit: 1,
+      handler: async () => {
+        attempts++;
+        throw new Error('always fails');
+      },
+    });
+    await jobs.start();
+    try {
+      const ok = await jobs.send('test.echo', { n: 42 });
+      expect(await jobs.wait('test.echo', ok!)).toBe('completed');
+      expect(seen).toEqual([{ n: 42 }]);
+      const bad = await jobs.send('test.flaky', {});
+      expect(await jobs.wait('test.flaky', bad!, 60_000)).toBe('failed');
+      expect(attempts).toBe(2);
+    } finally {
+      await jobs.stop();
+    }
+  }, 90_000);
+
+  it('purges expired sessions and keeps live ones', async () => {
+    const db = t.zt.platform.database.db;
+    await sql`insert into sessions (token_hash, account_kind, account_id, csrf_token, expires_at)
+      values ('live', 'staff', '01930000-0000-7000-8000-000000000001', 'x', now() + interval '1 hour'),
+             ('dead', 'staff', '01930000-0000-7000-8000-000000000001', 'x', now() - interval '1 minute')`.execute(db);
+    const jobs = t.zt.platform.jobs;
+    await jobs.start();
+    const id = await jobs.send('identity.purge-expired-sessions', {});
+    expect(await jobs.wait('identity.purge-expired-sessions', id!)).toBe('completed');
+    const rows = await sql<{ token_hash: string }>`select token_hash from sessions order by token_hash`.execute(db);
+    expect(rows.rows.map((r) => r.token_hash)).toEqual(['live']);
+  }, 60_000);
+});
