@@ -69,7 +69,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   return config;
 }
 
-function readMasterKey(raw: string | undefined, env: Config['env'], databaseUrl: string | null, dataDir: string): Buffer {
+function readMasterKey(
+  raw: string | undefined,
+  env: Config['env'],
+  databaseUrl: string | null,
+  dataDir: string,
+): Buffer {
   if (raw) {
     const key = Buffer.from(raw, 'base64');
     if (key.length !== 32) throw new ConfigError('ZT_MASTER_KEY must be 32 bytes, base64-encoded');

@@ -34,7 +34,11 @@ async function main() {
   await zt.app.listen({ port: config.port, host: config.host });
 }
 
-function printDemoAccounts(accounts: { username: string; role: string; jurisdiction: string }[], residentPhone: string, port: number) {
+function printDemoAccounts(
+  accounts: { username: string; role: string; jurisdiction: string }[],
+  residentPhone: string,
+  port: number,
+) {
   const lines = [
     '',
     `政通 Zhengtong is running: http://localhost:${port}/  (resident H5 /m/, console /console/, API docs /api/docs)`,

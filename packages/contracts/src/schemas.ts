@@ -49,7 +49,8 @@ export const PermissionSchema = literalUnion(permissions);
 
 export const Phone = Type.String({ minLength: 1, maxLength: 20, description: 'mainland mobile number' });
 export const IdNumber = Type.String({ minLength: 1, maxLength: 30, description: 'GB 11643 citizen ID number' });
-export const PersonName = Type.String({ minLength: 1, maxLength: 50 });
+/** No control characters: a name is shown, printed and exported as it is stored. */
+export const PersonName = Type.String({ minLength: 1, maxLength: 50, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 export const Username = Type.String({ pattern: '^[a-z][a-z0-9_.-]{2,31}$' });
 export const Uuid = Type.String({ format: 'uuid' });
 

@@ -38,7 +38,12 @@ export async function ensureDemoCity(zt: Zhengtong, options: DemoOptions) {
     for (const street of streets) {
       for (let c = 1; c <= COMMUNITIES_PER_STREET; c++) {
         const community = `${street.code}${String(c).padStart(3, '0')}`;
-        units.push({ code: community, name: `${street.name.replace(/(街道|镇|乡)$/, '')}第${c}社区`, level: 'community', parentCode: street.code });
+        units.push({
+          code: community,
+          name: `${street.name.replace(/(街道|镇|乡)$/, '')}第${c}社区`,
+          level: 'community',
+          parentCode: street.code,
+        });
         for (let g = 1; g <= GRIDS_PER_COMMUNITY; g++) {
           const grid = `${community}${String(g).padStart(3, '0')}`;
           units.push({ code: grid, name: `第${g}网格`, level: 'grid', parentCode: community });
@@ -63,18 +68,33 @@ export async function ensureDemoCity(zt: Zhengtong, options: DemoOptions) {
     { username: 'steward', role: 'data_steward', displayName: '数据管理员', jurisdiction: DEMO_CITY },
   ];
   for (const a of accounts)
-    await identity.seedStaff({ username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles: [a.role], jurisdictionCode: a.jurisdiction });
+    await identity.seedStaff({
+      username: a.username,
+      displayName: a.displayName,
+      password: DEMO_PASSWORD,
+      roles: [a.role],
+      jurisdictionCode: a.jurisdiction,
+    });
 
   const existing = await identity.countResidents();
   if (existing < options.residents) {
     const started = Date.now();
     await seedResidents(zt, faker, grids, existing, options.residents, log);
-    log(`demo city: ${options.residents - existing} synthetic residents in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `demo city: ${options.residents - existing} synthetic residents in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
   return { accounts, residentPhone: DEMO_RESIDENT_PHONE, grids };
 }
 
-async function seedResidents(zt: Zhengtong, faker: Faker, grids: string[], from: number, to: number, log: (m: string) => void) {
+async function seedResidents(
+  zt: Zhengtong,
+  faker: Faker,
+  grids: string[],
+  from: number,
+  to: number,
+  log: (m: string) => void,
+) {
   const seenIds = new Set<string>();
   const seenPhones = new Set<string>([DEMO_RESIDENT_PHONE]);
   const batch: ReturnType<typeof zt.services.identity.encryptResident>[] = [];
@@ -89,13 +109,16 @@ async function seedResidents(zt: Zhengtong, faker: Faker, grids: string[], from:
     const name = faker.person.lastName() + faker.person.firstName(gender);
     let idNumber: string;
     do {
-      const seq = faker.number.int({ min: 0, max: 99 }) * 10 + (gender === 'male' ? faker.helpers.arrayElement([1, 3, 5, 7, 9]) : faker.helpers.arrayElement([0, 2, 4, 6, 8]));
+      const seq =
+        faker.number.int({ min: 0, max: 99 }) * 10 +
+        (gender === 'male' ? faker.helpers.arrayElement([1, 3, 5, 7, 9]) : faker.helpers.arrayElement([0, 2, 4, 6, 8]));
       const first17 = `${grid.slice(0, 6)}${birth.toISOString().slice(0, 10).replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
       idNumber = first17 + idNumberCheckChar(first17);
     } while (seenIds.has(idNumber));
     seenIds.add(idNumber);
     let phone = i === 0 ? DEMO_RESIDENT_PHONE : '';
-    while (!phone || (i > 0 && seenPhones.has(phone))) phone = faker.helpers.arrayElement(prefixes) + faker.string.numeric(8);
+    while (!phone || (i > 0 && seenPhones.has(phone)))
+      phone = faker.helpers.arrayElement(prefixes) + faker.string.numeric(8);
     seenPhones.add(phone);
     if (i < from) continue;
     batch.push(zt.services.identity.encryptResident({ name, idNumber, phone, regionCode: grid, synthetic: true }));

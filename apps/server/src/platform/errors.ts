@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@zhengtong/contracts';
 
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_many' | 'unavailable';
+export type ErrorKind =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_many' | 'unavailable';
 
 export const statusOfKind: Record<ErrorKind, number> = {
   invalid: 400,

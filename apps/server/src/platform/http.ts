@@ -26,7 +26,9 @@ export function sendProblem(
       status,
       detail: fields.length ? fields.map((f) => `${f.path}: ${t(f.code, locale)}`).join('; ') : title,
       code,
-      ...(fields.length ? { errors: fields.map((f) => ({ path: f.path, code: f.code, message: t(f.code, locale) })) } : {}),
+      ...(fields.length
+        ? { errors: fields.map((f) => ({ path: f.path, code: f.code, message: t(f.code, locale) })) }
+        : {}),
     });
 }
 
@@ -38,7 +40,8 @@ interface AjvIssue {
 
 function fieldOf(issue: AjvIssue, context: string | undefined): FieldProblem {
   const base = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const path = issue.keyword === 'required' ? [base, String(issue.params.missingProperty)].filter(Boolean).join('.') : base;
+  const path =
+    issue.keyword === 'required' ? [base, String(issue.params.missingProperty)].filter(Boolean).join('.') : base;
   const code: ErrorCode =
     issue.keyword === 'required'
       ? 'field.required'
@@ -53,7 +56,10 @@ function fieldOf(issue: AjvIssue, context: string | undefined): FieldProblem {
               : issue.keyword === 'additionalProperties' || issue.keyword === 'const' || issue.keyword === 'enum'
                 ? 'field.not_allowed'
                 : 'field.format';
-  const name = issue.keyword === 'additionalProperties' ? [path, String(issue.params.additionalProperty)].filter(Boolean).join('.') : path;
+  const name =
+    issue.keyword === 'additionalProperties'
+      ? [path, String(issue.params.additionalProperty)].filter(Boolean).join('.')
+      : path;
   return { path: [context, name].filter(Boolean).join('.') || (context ?? ''), code };
 }
 
@@ -87,12 +93,21 @@ export function installErrorHandling(app: FastifyInstance) {
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendProblem(reply, request, 415, 'request.unsupported_media_type');
     }
-    if (error instanceof SyntaxError && error.statusCode === 400) return sendProblem(reply, request, 400, 'request.bad_json');
-    if (error.statusCode === 429) return sendProblem(reply, request, 429, 'request.rate_limited', [], Number(reply.getHeader('retry-after')) || 60);
+    if (error instanceof SyntaxError && error.statusCode === 400)
+      return sendProblem(reply, request, 400, 'request.bad_json');
+    if (error.statusCode === 429)
+      return sendProblem(reply, request, 429, 'request.rate_limited', [], Number(reply.getHeader('retry-after')) || 60);
     const translated = translateDbError(error);
     if (translated) {
       if (translated.kind === 'unavailable') request.log.warn({ err: error }, 'database unavailable');
-      return sendProblem(reply, request, statusOfKind[translated.kind], translated.code, [], translated.details.retryAfterSeconds);
+      return sendProblem(
+        reply,
+        request,
+        statusOfKind[translated.kind],
+        translated.code,
+        [],
+        translated.details.retryAfterSeconds,
+      );
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, request, error.statusCode, 'request.invalid');

@@ -30,15 +30,27 @@ export function installIdempotency(app: FastifyInstance, cache: Cache) {
       throw invalid('field.format', [{ path: 'header.idempotency-key', code: 'field.format' }]);
     const caller = req.actor ? `${req.actor.kind}:${req.actor.id}` : `ip:${req.ip}`;
     const key = `idem:${caller}:${req.method}:${req.routeOptions.url}:${header}`;
-    const bodyHash = createHash('sha256').update(JSON.stringify(req.body ?? null)).digest('base64url');
+    const bodyHash = createHash('sha256')
+      .update(JSON.stringify(req.body ?? null))
+      .digest('base64url');
     if (await cache.setIfAbsent(key, JSON.stringify({ state: PENDING, bodyHash }), TTL_SECONDS)) {
       req.idempotencyKey = key;
       return;
     }
-    const stored = JSON.parse((await cache.get(key)) ?? 'null') as { state: string; bodyHash: string; status?: number; body?: string } | null;
-    if (!stored || stored.bodyHash !== bodyHash) throw new AppError('conflict', 'request.idempotency_conflict', { status: 422 });
+    const stored = JSON.parse((await cache.get(key)) ?? 'null') as {
+      state: string;
+      bodyHash: string;
+      status?: number;
+      body?: string;
+    } | null;
+    if (!stored || stored.bodyHash !== bodyHash)
+      throw new AppError('conflict', 'request.idempotency_conflict', { status: 422 });
     if (stored.state === PENDING) throw new AppError('conflict', 'resource.conflict', { retryAfterSeconds: 1 });
-    return reply.code(stored.status!).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(stored.body);
+    return reply
+      .code(stored.status!)
+      .header('idempotent-replayed', 'true')
+      .type('application/json; charset=utf-8')
+      .send(stored.body);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     if (!req.idempotencyKey) return payload;
@@ -49,7 +61,11 @@ export function installIdempotency(app: FastifyInstance, cache: Cache) {
       await cache.del(key);
     } else {
       const prior = JSON.parse((await cache.get(key)) ?? '{}') as { bodyHash?: string };
-      await cache.set(key, JSON.stringify({ state: 'done', bodyHash: prior.bodyHash, status: reply.statusCode, body: String(payload) }), TTL_SECONDS);
+      await cache.set(
+        key,
+        JSON.stringify({ state: 'done', bodyHash: prior.bodyHash, status: reply.statusCode, body: String(payload) }),
+        TTL_SECONDS,
+      );
     }
     return payload;
   });

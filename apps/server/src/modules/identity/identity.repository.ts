@@ -49,7 +49,10 @@ export class IdentityRepository {
     return query.execute();
   }
   async countResidents(): Promise<number> {
-    const r = await this.db.selectFrom('residents').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('residents')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     return r.n;
   }
 
@@ -58,11 +61,23 @@ export class IdentityRepository {
     return this.db.selectFrom('resident_accounts').selectAll().where('phone_bidx', '=', bidx).executeTakeFirst();
   }
   async upsertAccount(row: Insertable<ResidentAccountsTable>): Promise<ResidentAccountRow> {
-    await this.db.insertInto('resident_accounts').values(row).onConflict((oc) => oc.column('phone_bidx').doNothing()).execute();
-    return this.db.selectFrom('resident_accounts').selectAll().where('phone_bidx', '=', row.phone_bidx).executeTakeFirstOrThrow();
+    await this.db
+      .insertInto('resident_accounts')
+      .values(row)
+      .onConflict((oc) => oc.column('phone_bidx').doNothing())
+      .execute();
+    return this.db
+      .selectFrom('resident_accounts')
+      .selectAll()
+      .where('phone_bidx', '=', row.phone_bidx)
+      .executeTakeFirstOrThrow();
   }
   async linkAccount(accountId: string, residentId: string): Promise<void> {
-    await this.db.updateTable('resident_accounts').set({ resident_id: residentId }).where('id', '=', accountId).execute();
+    await this.db
+      .updateTable('resident_accounts')
+      .set({ resident_id: residentId })
+      .where('id', '=', accountId)
+      .execute();
   }
   accountById(id: string) {
     return this.db.selectFrom('resident_accounts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -82,7 +97,10 @@ export class IdentityRepository {
       .where('jurisdiction_code', 'like', `${q.withinRegion}%`)
       .orderBy('username')
       .limit(q.limit);
-    if (q.search) query = query.where((eb) => eb.or([eb('username', 'like', `%${q.search}%`), eb('display_name', 'like', `%${q.search}%`)]));
+    if (q.search)
+      query = query.where((eb) =>
+        eb.or([eb('username', 'like', `%${q.search}%`), eb('display_name', 'like', `%${q.search}%`)]),
+      );
     if (q.after) query = query.where('username', '>', q.after);
     return query.execute();
   }
@@ -92,7 +110,10 @@ export class IdentityRepository {
       .values({ ...row, roles: json(row.roles) as unknown as StaffAccountsTable['roles'] })
       .execute();
   }
-  async updateStaff(id: string, patch: Omit<Updateable<StaffAccountsTable>, 'roles'> & { roles?: string[] }): Promise<void> {
+  async updateStaff(
+    id: string,
+    patch: Omit<Updateable<StaffAccountsTable>, 'roles'> & { roles?: string[] },
+  ): Promise<void> {
     const { roles, ...rest } = patch;
     await this.db
       .updateTable('staff_accounts')
@@ -153,6 +174,11 @@ export class IdentityRepository {
     await this.db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
   }
   async revokeToken(id: string, at: Date): Promise<void> {
-    await this.db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 }

@@ -42,11 +42,23 @@ const AuditFilters = {
 
 export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = async (app, opts) => {
   const { service } = opts;
-  const cookie = { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: opts.secureCookies, maxAge: opts.sessionTtlSeconds };
+  const cookie = {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    path: '/',
+    secure: opts.secureCookies,
+    maxAge: opts.sessionTtlSeconds,
+  };
 
   app.get(
     '/sms/config',
-    { schema: { tags: ['identity'], summary: 'How SMS codes are delivered', response: { 200: Type.Object({ devInbox: Type.Boolean() }) } } },
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'How SMS codes are delivered',
+        response: { 200: Type.Object({ devInbox: Type.Boolean() }) },
+      },
+    },
     async () => ({ devInbox: opts.devInbox }),
   );
 
@@ -59,7 +71,11 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
         summary: 'Send a one-time sign-in code by SMS',
         body: Type.Object({ phone: Phone }, strict),
         response: {
-          202: Type.Object({ sentTo: Type.String(), expiresInSeconds: Type.Integer(), resendAfterSeconds: Type.Integer() }),
+          202: Type.Object({
+            sentTo: Type.String(),
+            expiresInSeconds: Type.Integer(),
+            resendAfterSeconds: Type.Integer(),
+          }),
         },
       },
     },
@@ -72,7 +88,11 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
       schema: {
         tags: ['identity'],
         summary: 'Development SMS inbox (only with the development adapter)',
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ phone: Type.String(), code: Type.String(), sentAt: Type.String() })) }) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ phone: Type.String(), code: Type.String(), sentAt: Type.String() })),
+          }),
+        },
       },
     },
     async () => {
@@ -125,8 +145,10 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
     },
   );
 
-  app.get('/me', { schema: { tags: ['identity'], summary: 'The signed-in user', response: { 200: Session } } }, async (req) =>
-    service.me(actorOf(req), req.csrfToken ?? ''),
+  app.get(
+    '/me',
+    { schema: { tags: ['identity'], summary: 'The signed-in user', response: { 200: Session } } },
+    async (req) => service.me(actorOf(req), req.csrfToken ?? ''),
   );
 
   app.delete('/sessions/current', { schema: { tags: ['identity'], summary: 'Sign out' } }, async (req, reply) => {
@@ -139,13 +161,25 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
 
   app.post(
     '/me/totp',
-    { schema: { tags: ['identity'], summary: 'Begin TOTP enrolment', response: { 200: Type.Object({ secret: Type.String(), otpauthUrl: Type.String() }) } } },
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Begin TOTP enrolment',
+        response: { 200: Type.Object({ secret: Type.String(), otpauthUrl: Type.String() }) },
+      },
+    },
     async (req) => service.beginTotp(actorOf(req)),
   );
 
   app.post(
     '/me/totp/confirm',
-    { schema: { tags: ['identity'], summary: 'Confirm TOTP enrolment', body: Type.Object({ code: Type.String({ pattern: '^\\s*\\d{6}\\s*$' }) }, strict) } },
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Confirm TOTP enrolment',
+        body: Type.Object({ code: Type.String({ pattern: '^\\s*\\d{6}\\s*$' }) }, strict),
+      },
+    },
     async (req, reply) => {
       await service.confirmTotp(actorOf(req), req.body.code);
       return reply.code(204).send();
@@ -178,7 +212,10 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
       schema: {
         tags: ['identity'],
         summary: 'Create a staff account',
-        body: Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: 256 }), ...StaffInput }, strict),
+        body: Type.Object(
+          { username: Username, password: Type.String({ minLength: 1, maxLength: 256 }), ...StaffInput },
+          strict,
+        ),
         response: { 201: Staff },
       },
     },
@@ -209,7 +246,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
 
   app.get(
     '/api-tokens',
-    { schema: { tags: ['identity'], summary: 'API tokens of machine clients', response: { 200: Type.Object({ items: Type.Array(ApiTokenItem) }) } } },
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'API tokens of machine clients',
+        response: { 200: Type.Object({ items: Type.Array(ApiTokenItem) }) },
+      },
+    },
     async (req) => service.listTokens(actorOf(req)),
   );
 
@@ -233,10 +276,14 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
     async (req, reply) => reply.code(201).send(await service.createToken(actorOf(req), req.body)),
   );
 
-  app.delete('/api-tokens/:id', { schema: { tags: ['identity'], summary: 'Revoke an API token', params: Id } }, async (req, reply) => {
-    await service.revokeToken(actorOf(req), req.params.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api-tokens/:id',
+    { schema: { tags: ['identity'], summary: 'Revoke an API token', params: Id } },
+    async (req, reply) => {
+      await service.revokeToken(actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
 
   app.get(
     '/residents',
@@ -267,7 +314,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
 
   app.get(
     '/residents/me',
-    { schema: { tags: ['identity'], summary: "The signed-in resident's own record (masked)", response: { 200: ResidentView } } },
+    {
+      schema: {
+        tags: ['identity'],
+        summary: "The signed-in resident's own record (masked)",
+        response: { 200: ResidentView },
+      },
+    },
     async (req) => service.myResident(actorOf(req)),
   );
 
@@ -311,8 +364,33 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
       } while (cursor && rows.length < 100_000);
       await service.recordAuditExport(actor, rows.length);
       const csv = stringify(
-        rows.map((r) => [r.at, r.actor.kind, r.actor.id ?? '', r.actor.label, r.action, r.subjectType, r.subjectId ?? '', r.purpose, r.fields.join(' '), r.regionCode ?? '']),
-        { header: true, columns: ['at', 'actor_kind', 'actor_id', 'actor', 'action', 'subject_type', 'subject_id', 'purpose', 'fields', 'region_code'] },
+        rows.map((r) => [
+          r.at,
+          r.actor.kind,
+          r.actor.id ?? '',
+          r.actor.label,
+          r.action,
+          r.subjectType,
+          r.subjectId ?? '',
+          r.purpose,
+          r.fields.join(' '),
+          r.regionCode ?? '',
+        ]),
+        {
+          header: true,
+          columns: [
+            'at',
+            'actor_kind',
+            'actor_id',
+            'actor',
+            'action',
+            'subject_type',
+            'subject_id',
+            'purpose',
+            'fields',
+            'region_code',
+          ],
+        },
       );
       return reply
         .type('text/csv; charset=utf-8')

@@ -1,5 +1,5 @@
 import { hash as argonHash, verify as argonVerify, type Options as ArgonOptions } from '@node-rs/argon2';
-import { authenticator } from 'otplib';
+import { authenticator as otp } from 'otplib';
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -31,6 +31,8 @@ import type { ResidentRow, StaffRow } from './identity.tables.ts';
 
 // 2 = Algorithm.Argon2id (a const enum, unreachable under verbatimModuleSyntax); OWASP's memory and time costs.
 const ARGON: ArgonOptions = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+// A code typed just after its 30-second step ended is still accepted (RFC 6238 allows one step of delay).
+const authenticator = otp.clone({ window: [1, 0] });
 const SMS_TTL = 300;
 const SMS_RESEND = 60;
 const SMS_MAX_TRIES = 5;

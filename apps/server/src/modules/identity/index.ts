@@ -15,7 +15,11 @@ import { IdentityService, type IdentityOptions } from './identity.service.ts';
 export type { IdentityService } from './identity.service.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const SIGN_IN_PATHS = new Set(['/api/v1/identity/staff-sessions', '/api/v1/identity/resident-sessions', '/api/v1/identity/sms-codes']);
+const SIGN_IN_PATHS = new Set([
+  '/api/v1/identity/staff-sessions',
+  '/api/v1/identity/resident-sessions',
+  '/api/v1/identity/sms-codes',
+]);
 
 function sameToken(a: string | undefined, b: string) {
   if (!a) return false;
@@ -33,7 +37,15 @@ export function createIdentityModule(deps: {
   sms: SmsSender;
   options: IdentityOptions;
 }) {
-  const service = new IdentityService(new IdentityRepository(deps.db), deps.regions, deps.vault, deps.audit, deps.cache, deps.sms, deps.options);
+  const service = new IdentityService(
+    new IdentityRepository(deps.db),
+    deps.regions,
+    deps.vault,
+    deps.audit,
+    deps.cache,
+    deps.sms,
+    deps.options,
+  );
 
   /** onRequest hook: who is calling (bearer token or session cookie, with CSRF on writes). */
   async function authenticate(req: FastifyRequest) {
@@ -55,7 +67,10 @@ export function createIdentityModule(deps: {
       return;
     }
     const header = req.headers['x-csrf-token'];
-    if (!SAFE_METHODS.has(req.method) && !sameToken(typeof header === 'string' ? header : undefined, resolved.csrfToken!)) {
+    if (
+      !SAFE_METHODS.has(req.method) &&
+      !sameToken(typeof header === 'string' ? header : undefined, resolved.csrfToken!)
+    ) {
       // Signing in again ignores the old cookie; any other write is refused before its body is even read.
       if (SIGN_IN_PATHS.has(req.url.split('?')[0]!)) return;
       throw new AppError('forbidden', 'auth.csrf');
@@ -65,7 +80,11 @@ export function createIdentityModule(deps: {
   }
 
   const jobs: JobDefinition[] = [
-    { name: 'identity.purge-expired-sessions', cron: '17 * * * *', handler: async () => void (await service.purgeExpiredSessions()) },
+    {
+      name: 'identity.purge-expired-sessions',
+      cron: '17 * * * *',
+      handler: async () => void (await service.purgeExpiredSessions()),
+    },
   ];
 
   return { service, routes: identityRoutes, prefix: '/api/v1/identity', authenticate, jobs };

@@ -14,12 +14,16 @@ export class RegionsRepository {
     return this.db
       .selectFrom('regions as r')
       .selectAll('r')
-      .select(
-        sql<boolean>`exists (select 1 from regions c where c.parent_code = r.code)`.as('has_children'),
-      );
+      .select(sql<boolean>`exists (select 1 from regions c where c.parent_code = r.code)`.as('has_children'));
   }
 
-  async list(q: { parent?: string; search?: string; level?: string; limit: number; after?: string }): Promise<RegionRow[]> {
+  async list(q: {
+    parent?: string;
+    search?: string;
+    level?: string;
+    limit: number;
+    after?: string;
+  }): Promise<RegionRow[]> {
     let query = this.selectWithChildren().orderBy('r.code').limit(q.limit);
     if (q.parent) query = query.where('r.parent_code', '=', q.parent);
     if (q.search) {

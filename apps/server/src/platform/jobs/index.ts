@@ -25,9 +25,10 @@ export class Jobs {
     private readonly log: FastifyBaseLogger,
     schema = 'jobs',
   ) {
-    const connection = 'url' in database.connection
-      ? { connectionString: database.connection.url, max: 4 }
-      : { db: { executeSql: database.connection.executeSql as PgBoss.Db['executeSql'] } };
+    const connection =
+      'url' in database.connection
+        ? { connectionString: database.connection.url, max: 4 }
+        : { db: { executeSql: database.connection.executeSql as PgBoss.Db['executeSql'] } };
     this.boss = new PgBoss({ ...connection, schema, migrate: true, supervise: true, schedule: true });
     this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
   }

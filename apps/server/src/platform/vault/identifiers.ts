@@ -28,7 +28,10 @@ export interface IdNumberFacts {
  * a real past birth date, and the check character. Historical district codes stay valid for life,
  * so only the province is checked against the current GB/T 2260 list.
  */
-export function parseIdNumber(raw: string, today = new Date()): { ok: true; value: IdNumberFacts } | { ok: false; code: ErrorCode } {
+export function parseIdNumber(
+  raw: string,
+  today = new Date(),
+): { ok: true; value: IdNumberFacts } | { ok: false; code: ErrorCode } {
   const s = raw.trim().toUpperCase();
   if (!/^\d{17}[\dX]$/.test(s)) return { ok: false, code: 'id_number.format' };
   if (!provinceCodes.has(s.slice(0, 2)) || s.slice(2, 6) === '0000') return { ok: false, code: 'id_number.region' };
@@ -68,7 +71,8 @@ const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 
 /** Unified social credit code (GB 32100): 18 characters, check character over the first 17. */
 export function parseCreditCode(raw: string): { ok: true; value: string } | { ok: false; code: ErrorCode } {
   const s = raw.trim().toUpperCase();
-  if (s.length !== 18 || [...s].some((c) => !CREDIT_CHARS.includes(c))) return { ok: false, code: 'credit_code.format' };
+  if (s.length !== 18 || [...s].some((c) => !CREDIT_CHARS.includes(c)))
+    return { ok: false, code: 'credit_code.format' };
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += CREDIT_CHARS.indexOf(s[i]!) * CREDIT_WEIGHTS[i]!;
   const check = CREDIT_CHARS[(31 - (sum % 31)) % 31];

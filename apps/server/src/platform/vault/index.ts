@@ -51,7 +51,8 @@ export class Vault {
     fields: Record<K, string>,
   ): Promise<Record<K, string>> {
     const out = {} as Record<K, string>;
-    for (const [field, ciphertext] of Object.entries(fields) as [K, string][]) out[field] = this.decrypt(field, ciphertext);
+    for (const [field, ciphertext] of Object.entries(fields) as [K, string][])
+      out[field] = this.decrypt(field, ciphertext);
     await this.audit.record(actor, {
       action: 'read',
       subjectType: context.subjectType,

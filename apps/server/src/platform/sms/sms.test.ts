@@ -1,0 +1,40 @@
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createCache } from '../cache/index.ts';
+import { devSmsSender } from './index.ts';
+
+describe('development SMS adapter', () => {
+  it('refuses to run in production', () => {
+    const cache = createCache(null);
+    expect(() => devSmsSender(cache, pino({ level: 'silent' }), 'production')).toThrow(/production/);
+    void cache.close();
+  });
+
+  it('keeps recent codes in the shared cache with the phone masked, newest first, and logs no full number', async () => {
+    const cache = createCache(null);
+    const lines: string[] = [];
+    const log = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _e, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const sms = devSmsSender(cache, log, 'development');
+    await sms.send('13812345678', '111111');
+    await sms.send('13900001111', '222222');
+    // A second adapter on the same cache (another process) sees the same inbox.
+    const inbox = await devSmsSender(cache, log, 'development').inbox();
+    expect(inbox?.map((m) => [m.phone, m.code])).toEqual([
+      ['139****1111', '222222'],
+      ['138****5678', '111111'],
+    ]);
+    const out = lines.join('');
+    expect(out).toContain('138****5678');
+    expect(out).not.toContain('13812345678');
+    await cache.close();
+  });
+});
