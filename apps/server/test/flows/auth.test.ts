@@ -241,13 +241,22 @@ describe('staff sign-in', () => {
     });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().code).toBe('auth.totp_invalid');
+    const code = authenticator.generate(secret);
     const good = await post('/api/v1/identity/staff-sessions', {
       username: 'totptest',
       password: 'Strong-pass-2026',
-      totp: authenticator.generate(secret),
+      totp: code,
     });
     expect(good.statusCode).toBe(200);
     expect(good.json().user.totpEnabled).toBe(true);
+    // The same code cannot open a second session.
+    const replay = await post('/api/v1/identity/staff-sessions', {
+      username: 'totptest',
+      password: 'Strong-pass-2026',
+      totp: code,
+    });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().code).toBe('auth.totp_invalid');
     // The TOTP secret is stored encrypted.
     const { sql } = await import('kysely');
     const row = await sql<{

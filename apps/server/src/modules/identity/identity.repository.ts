@@ -104,8 +104,11 @@ export class IdentityRepository {
     if (q.after) query = query.where('username', '>', q.after);
     return query.execute();
   }
-  async insertStaff(row: Omit<Insertable<StaffAccountsTable>, 'roles'> & { roles: string[] }): Promise<void> {
-    await this.db
+  async insertStaff(
+    row: Omit<Insertable<StaffAccountsTable>, 'roles'> & { roles: string[] },
+    trx: Kysely<IdentityTables> = this.db,
+  ): Promise<void> {
+    await trx
       .insertInto('staff_accounts')
       .values({ ...row, roles: json(row.roles) as unknown as StaffAccountsTable['roles'] })
       .execute();
@@ -113,9 +116,10 @@ export class IdentityRepository {
   async updateStaff(
     id: string,
     patch: Omit<Updateable<StaffAccountsTable>, 'roles'> & { roles?: string[] },
+    trx: Kysely<IdentityTables> = this.db,
   ): Promise<void> {
     const { roles, ...rest } = patch;
-    await this.db
+    await trx
       .updateTable('staff_accounts')
       .set({ ...rest, ...(roles ? { roles: json(roles) as unknown as StaffAccountsTable['roles'] } : {}) })
       .where('id', '=', id)
@@ -141,8 +145,12 @@ export class IdentityRepository {
       .execute();
     return rows.map((r) => r.token_hash);
   }
-  async deleteSessionsOf(kind: 'staff' | 'resident', accountId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('account_kind', '=', kind).where('account_id', '=', accountId).execute();
+  async deleteSessionsOf(
+    kind: 'staff' | 'resident',
+    accountId: string,
+    trx: Kysely<IdentityTables> = this.db,
+  ): Promise<void> {
+    await trx.deleteFrom('sessions').where('account_kind', '=', kind).where('account_id', '=', accountId).execute();
   }
   async deleteExpiredSessions(now: Date): Promise<number> {
     const r = await this.db.deleteFrom('sessions').where('expires_at', '<', now).executeTakeFirst();
@@ -150,8 +158,11 @@ export class IdentityRepository {
   }
 
   // api tokens
-  async insertToken(row: Omit<Insertable<ApiTokensTable>, 'scopes'> & { scopes: string[] }): Promise<void> {
-    await this.db
+  async insertToken(
+    row: Omit<Insertable<ApiTokensTable>, 'scopes'> & { scopes: string[] },
+    trx: Kysely<IdentityTables> = this.db,
+  ): Promise<void> {
+    await trx
       .insertInto('api_tokens')
       .values({ ...row, scopes: json(row.scopes) as unknown as ApiTokensTable['scopes'] })
       .execute();
@@ -173,8 +184,8 @@ export class IdentityRepository {
   async touchToken(id: string, at: Date): Promise<void> {
     await this.db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
   }
-  async revokeToken(id: string, at: Date): Promise<void> {
-    await this.db
+  async revokeToken(id: string, at: Date, trx: Kysely<IdentityTables> = this.db): Promise<void> {
+    await trx
       .updateTable('api_tokens')
       .set({ revoked_at: at })
       .where('id', '=', id)

@@ -15,6 +15,7 @@ import {
 import { can, regionWithin, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
+import type { Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, unauthenticated, type FieldProblem } from '../../platform/errors.ts';
 import type { SmsSender } from '../../platform/sms/index.ts';
 import {
@@ -145,6 +146,9 @@ export class IdentityService {
       if (!totp) throw new AppError('unauthenticated', 'auth.totp_required');
       const secret = this.vault.decryptSecret('totp', staff.totp_secret_enc);
       if (!authenticator.check(totp.trim(), secret)) return this.failSignIn(name, 'auth.totp_invalid');
+      // A code works once: one seen over a shoulder or a wire cannot open a second session.
+      if (!(await this.cache.setIfAbsent(`totp:used:${staff.id}:${totp.trim()}`, '1', 90)))
+        return this.failSignIn(name, 'auth.totp_invalid');
     }
     if (staff.disabled) throw new AppError('forbidden', 'auth.disabled');
     await this.cache.del(`fail:staff:${name}`);
@@ -383,22 +387,32 @@ export class IdentityService {
         fields: [{ path: 'username', code: 'staff.username_taken' }],
       });
     const id = uuidv7();
-    await this.repo.insertStaff({
-      id,
-      username: input.username,
-      display_name: input.displayName,
-      password_hash: await argonHash(input.password, ARGON),
-      roles: [...new Set(input.roles)],
-      jurisdiction_code: region.code,
-      totp_secret_enc: null,
-      totp_pending_enc: null,
-    });
-    await this.audit.record(actor, {
-      action: 'create',
-      subjectType: 'staff',
-      subjectId: id,
-      purpose: 'account administration',
-      regionCode: region.code,
+    const passwordHash = await argonHash(input.password, ARGON);
+    await this.inTransaction(async (trx) => {
+      await this.repo.insertStaff(
+        {
+          id,
+          username: input.username,
+          display_name: input.displayName,
+          password_hash: passwordHash,
+          roles: [...new Set(input.roles)],
+          jurisdiction_code: region.code,
+          totp_secret_enc: null,
+          totp_pending_enc: null,
+        },
+        trx,
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'create',
+          subjectType: 'staff',
+          subjectId: id,
+          purpose: 'account administration',
+          regionCode: region.code,
+        },
+        trx,
+      );
     });
     return staffView((await this.repo.staffById(id))!, region);
   }
@@ -417,21 +431,34 @@ export class IdentityService {
       regionCode = (await this.regions.requireRef(patch.jurisdictionCode, 'jurisdictionCode')).code;
       this.requireWithin(actor, regionCode, 'jurisdictionCode');
     }
-    await this.repo.updateStaff(id, {
-      display_name: patch.displayName,
-      roles: patch.roles ? [...new Set(patch.roles)] : undefined,
-      jurisdiction_code: regionCode,
-      disabled: patch.disabled,
+    const sessions = await this.repo.sessionHashesOf('staff', id);
+    await this.inTransaction(async (trx) => {
+      await this.repo.updateStaff(
+        id,
+        {
+          display_name: patch.displayName,
+          roles: patch.roles ? [...new Set(patch.roles)] : undefined,
+          jurisdiction_code: regionCode,
+          disabled: patch.disabled,
+        },
+        trx,
+      );
+      if (patch.disabled) await this.repo.deleteSessionsOf('staff', id, trx);
+      await this.audit.record(
+        actor,
+        {
+          action: 'update',
+          subjectType: 'staff',
+          subjectId: id,
+          purpose: 'account administration',
+          fields: Object.keys(patch),
+          regionCode,
+        },
+        trx,
+      );
     });
-    await this.forgetSessions('staff', id, patch.disabled === true);
-    await this.audit.record(actor, {
-      action: 'update',
-      subjectType: 'staff',
-      subjectId: id,
-      purpose: 'account administration',
-      fields: Object.keys(patch),
-      regionCode,
-    });
+    // Cached session resolutions would otherwise keep the old roles (or a disabled account) for a minute.
+    await Promise.all(sessions.map((h) => this.cache.del(`session:${h}`)));
     const refs = await this.regions.refs([regionCode]);
     return staffView((await this.repo.staffById(id))!, refs.get(regionCode)!);
   }
@@ -485,22 +512,31 @@ export class IdentityService {
     if (outside.length) throw invalid('field.not_allowed', [{ path: 'scopes', code: 'field.not_allowed' }]);
     const secret = `zt_${token()}`;
     const id = uuidv7();
-    await this.repo.insertToken({
-      id,
-      name: input.name,
-      token_hash: sha256(secret),
-      scopes: [...new Set(input.scopes)],
-      jurisdiction_code: region.code,
-      created_by: actor.id,
-      last_used_at: null,
-      revoked_at: null,
-    });
-    await this.audit.record(actor, {
-      action: 'create',
-      subjectType: 'api_token',
-      subjectId: id,
-      purpose: 'machine access',
-      regionCode: region.code,
+    await this.inTransaction(async (trx) => {
+      await this.repo.insertToken(
+        {
+          id,
+          name: input.name,
+          token_hash: sha256(secret),
+          scopes: [...new Set(input.scopes)],
+          jurisdiction_code: region.code,
+          created_by: actor.id,
+          last_used_at: null,
+          revoked_at: null,
+        },
+        trx,
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'create',
+          subjectType: 'api_token',
+          subjectId: id,
+          purpose: 'machine access',
+          regionCode: region.code,
+        },
+        trx,
+      );
     });
     const item = (await this.listTokens(actor)).items.find((t) => t.id === id)!;
     return { token: secret, item };
@@ -510,13 +546,19 @@ export class IdentityService {
     this.require(actor, 'tokens.manage');
     const row = await this.repo.tokenById(id);
     if (!row || !regionWithin(row.jurisdiction_code, actor.jurisdiction!)) throw notFound();
-    await this.repo.revokeToken(id, new Date());
-    await this.audit.record(actor, {
-      action: 'revoke',
-      subjectType: 'api_token',
-      subjectId: id,
-      purpose: 'machine access',
-      regionCode: row.jurisdiction_code,
+    await this.inTransaction(async (trx) => {
+      await this.repo.revokeToken(id, new Date(), trx);
+      await this.audit.record(
+        actor,
+        {
+          action: 'revoke',
+          subjectType: 'api_token',
+          subjectId: id,
+          purpose: 'machine access',
+          regionCode: row.jurisdiction_code,
+        },
+        trx,
+      );
     });
   }
 
@@ -718,6 +760,11 @@ export class IdentityService {
   }
 
   // ---------- helpers ----------
+
+  /** A change and its audit record commit together or not at all. */
+  private inTransaction<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+    return this.repo.db.transaction().execute((trx) => fn(trx as Db));
+  }
 
   private require(actor: Actor, permission: Permission) {
     if (!actor.permissions.includes(permission) || (actor.kind !== 'system' && !actor.jurisdiction)) throw forbidden();
