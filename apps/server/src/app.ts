@@ -16,7 +16,7 @@ import { installErrorHandling, sendProblem } from './platform/http.ts';
 import { installIdempotency } from './platform/idempotency.ts';
 import { Jobs } from './platform/jobs/index.ts';
 import { loggerOptions } from './platform/logger.ts';
-import { devSmsSender, type SmsSender } from './platform/sms/index.ts';
+import { devSmsSender, webhookSmsSender, type SmsSender } from './platform/sms/index.ts';
 import { Vault } from './platform/vault/index.ts';
 import { createIdentityModule } from './modules/identity/index.ts';
 import { createRegionsModule } from './modules/regions/index.ts';
@@ -81,7 +81,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await migrate(database.db);
   const audit = new AuditLog(database.db);
   const vault = new Vault(config.masterKey, audit);
-  const sms = options.sms ?? devSmsSender(cache, app.log, config.env);
+  const sms =
+    options.sms ??
+    (config.sms.webhookUrl
+      ? webhookSmsSender(config.sms.webhookUrl, config.sms.token)
+      : devSmsSender(cache, app.log, config.env));
 
   installErrorHandling(app);
   app.addSchema(Problem);

@@ -22,6 +22,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Trust X-Forwarded-For (only behind a proxy that sets it), so rate limits see real client addresses. */
   trustProxy: boolean;
+  /** SMS gateway for one-time codes; without it the development inbox adapter is used (never in production). */
+  sms: { webhookUrl: string | null; token: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: int('ZT_BODY_LIMIT', env.ZT_BODY_LIMIT, 1024 * 1024, 1024),
     rateLimitPerMinute: int('ZT_RATE_LIMIT', env.ZT_RATE_LIMIT, 1200, 1),
     trustProxy: bool(env.ZT_TRUST_PROXY, false),
+    sms: { webhookUrl: env.ZT_SMS_WEBHOOK_URL || null, token: env.ZT_SMS_WEBHOOK_TOKEN || null },
     ...overrides,
   };
   return config;
@@ -101,6 +104,7 @@ export function summariseConfig(config: Config): Record<string, unknown> {
     dataDir: config.dataDir,
     database: config.databaseUrl ? `postgresql ${hideAuth(config.databaseUrl)}` : 'embedded pglite',
     cache: config.redisUrl ? `redis ${hideAuth(config.redisUrl)}` : 'in-process',
+    sms: config.sms.webhookUrl ? `webhook ${new URL(config.sms.webhookUrl).origin}` : 'development inbox',
     demo: config.demo,
   };
 }

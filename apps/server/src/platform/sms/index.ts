@@ -18,7 +18,8 @@ const INBOX_SIZE = 50;
  * and logs them with the phone masked. Never runs in production.
  */
 export function devSmsSender(cache: Cache, log: FastifyBaseLogger, env: string): SmsSender {
-  if (env === 'production') throw new Error('The development SMS adapter refuses to run with NODE_ENV=production');
+  if (env === 'production')
+    throw new Error('The development SMS adapter refuses to run with NODE_ENV=production: set ZT_SMS_WEBHOOK_URL');
   return {
     name: 'dev',
     async send(phone, code) {
@@ -30,5 +31,26 @@ export function devSmsSender(cache: Cache, log: FastifyBaseLogger, env: string):
     async inbox() {
       return JSON.parse((await cache.get(INBOX_KEY)) ?? '[]');
     },
+  };
+}
+
+/**
+ * Production adapter: posts `{ phone, code, template }` as JSON to the operator's SMS gateway (the
+ * carrier or cloud SMS service behind it is theirs to choose), with an optional bearer token.
+ * A non-2xx answer or no answer within 5 s is a failure, which the caller reports as unavailable.
+ */
+export function webhookSmsSender(url: string, token: string | null): SmsSender {
+  return {
+    name: 'webhook',
+    async send(phone, code) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ phone, code, template: 'sign-in-code' }),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!res.ok) throw new Error(`SMS gateway answered ${res.status}`);
+    },
+    inbox: () => null,
   };
 }

@@ -2,7 +2,9 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createCache } from '../cache/index.ts';
-import { devSmsSender } from './index.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { devSmsSender, webhookSmsSender } from './index.ts';
 
 describe('development SMS adapter', () => {
   it('refuses to run in production', () => {
@@ -36,5 +38,34 @@ describe('development SMS adapter', () => {
     expect(out).toContain('138****5678');
     expect(out).not.toContain('13812345678');
     await cache.close();
+  });
+});
+
+describe('webhook SMS adapter', () => {
+  it('posts the phone and code to the gateway with its token, and fails on a refusal', async () => {
+    const received: { auth?: string; body: unknown }[] = [];
+    let status = 200;
+    const gateway = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ auth: req.headers.authorization, body: JSON.parse(body) });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`;
+    try {
+      const sms = webhookSmsSender(url, 'gw-secret');
+      await sms.send('13812345678', '123456');
+      expect(received).toEqual([
+        { auth: 'Bearer gw-secret', body: { phone: '13812345678', code: '123456', template: 'sign-in-code' } },
+      ]);
+      expect(sms.inbox()).toBeNull();
+      status = 503;
+      await expect(sms.send('13812345678', '654321')).rejects.toThrow(/503/);
+    } finally {
+      gateway.close();
+    }
   });
 });
