@@ -57,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demo: bool(env.ZT_DEMO, nodeEnv !== 'production'),
     demoResidents: int('ZT_DEMO_RESIDENTS', env.ZT_DEMO_RESIDENTS, 20_000),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
-    webRoot: resolve(env.ZT_WEB_ROOT || new URL('../..', import.meta.url).pathname),
+    webRoot: resolve(env.ZT_WEB_ROOT || new URL('../../..', import.meta.url).pathname),
     sessionTtlSeconds: int('ZT_SESSION_TTL', env.ZT_SESSION_TTL, 8 * 3600, 60),
     lockout: {
       maxFailures: int('ZT_LOCKOUT_FAILURES', env.ZT_LOCKOUT_FAILURES, 5, 1),

@@ -1,0 +1,81 @@
+import { installAuthGuard, syncDocumentTitle } from '@zhengtong/web-core';
+import { watch } from 'vue';
+import { createRouter, createWebHistory } from 'vue-router';
+import AppLayout from '../components/app-layout.vue';
+import { i18n } from '../i18n.ts';
+import { useAuthStore } from '../stores/auth.ts';
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes: [
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('../views/identity/login/index.vue'),
+      meta: { guestOnly: true, title: 'login.title' },
+    },
+    {
+      path: '/',
+      component: AppLayout,
+      children: [
+        {
+          path: '',
+          name: 'home',
+          component: () => import('../views/home/dashboard/index.vue'),
+          meta: { title: 'menu.home', requires: { signedIn: true } },
+        },
+        {
+          path: 'residents',
+          name: 'residents',
+          component: () => import('../views/identity/residents/index.vue'),
+          meta: { title: 'menu.residents', requires: { permissions: ['residents.read'] } },
+        },
+        {
+          path: 'residents/:id',
+          name: 'resident-detail',
+          component: () => import('../views/identity/resident-detail/index.vue'),
+          meta: { title: 'residents.detailTitle', requires: { permissions: ['residents.read'] } },
+        },
+        {
+          path: 'regions',
+          name: 'regions',
+          component: () => import('../views/regions/browse/index.vue'),
+          meta: { title: 'menu.regions', requires: { permissions: ['regions.read'] } },
+        },
+        {
+          path: 'accounts',
+          name: 'accounts',
+          component: () => import('../views/identity/accounts/index.vue'),
+          meta: { title: 'menu.accounts', requires: { permissions: ['staff.manage'] } },
+        },
+        {
+          path: 'api-tokens',
+          name: 'api-tokens',
+          component: () => import('../views/identity/api-tokens/index.vue'),
+          meta: { title: 'menu.tokens', requires: { permissions: ['tokens.manage'] } },
+        },
+        {
+          path: 'audit',
+          name: 'audit',
+          component: () => import('../views/audit/events/index.vue'),
+          meta: { title: 'menu.audit', requires: { permissions: ['audit.read'] } },
+        },
+        {
+          path: 'security',
+          name: 'security',
+          component: () => import('../views/identity/security/index.vue'),
+          meta: { title: 'menu.security', requires: { signedIn: true } },
+        },
+      ],
+    },
+    { path: '/:pathMatch(.*)*', redirect: '/' },
+  ],
+});
+
+installAuthGuard(router, useAuthStore, { login: 'login', home: 'home' });
+syncDocumentTitle(
+  router,
+  (k) => i18n.global.t(k),
+  'common.appTitle',
+  (cb) => watch(i18n.global.locale, cb),
+);

@@ -1,0 +1,22 @@
+import { permissionsOf, type Role } from '@zhengtong/contracts';
+import { filterNav } from '@zhengtong/web-core';
+import { describe, expect, it } from 'vitest';
+import { menu } from './menu.ts';
+
+const keysFor = (...roles: Role[]) => filterNav(menu, { roles, permissions: permissionsOf(roles) }).map((m) => m.key);
+
+describe('console menu', () => {
+  it('gives admins every page', () => {
+    expect(keysFor('admin')).toEqual(menu.map((m) => m.key));
+  });
+
+  it('follows each role’s permissions', () => {
+    expect(keysFor('data_steward')).toEqual(['home', 'residents', 'regions', 'audit', 'security']);
+    expect(keysFor('cdc')).toEqual(['home', 'residents', 'regions', 'security']);
+    expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'security']);
+  });
+
+  it('shows nothing when signed out', () => {
+    expect(filterNav(menu, null)).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+import type { NavItem } from '@zhengtong/web-core';
+
+/** A side-menu entry: `route` is the route name, `label` an i18n key, `icon` an Element Plus icon name. */
+export type MenuIcon = 'House' | 'Search' | 'Location' | 'User' | 'Key' | 'Document' | 'Lock';
+
+export interface MenuItem extends NavItem {
+  route: string;
+  label: string;
+  icon: MenuIcon;
+}
+
+export const menu: MenuItem[] = [
+  { key: 'home', route: 'home', label: 'menu.home', icon: 'House', requires: { signedIn: true } },
+  {
+    key: 'residents',
+    route: 'residents',
+    label: 'menu.residents',
+    icon: 'Search',
+    requires: { permissions: ['residents.read'] },
+  },
+  {
+    key: 'regions',
+    route: 'regions',
+    label: 'menu.regions',
+    icon: 'Location',
+    requires: { permissions: ['regions.read'] },
+  },
+  {
+    key: 'accounts',
+    route: 'accounts',
+    label: 'menu.accounts',
+    icon: 'User',
+    requires: { permissions: ['staff.manage'] },
+  },
+  {
+    key: 'tokens',
+    route: 'api-tokens',
+    label: 'menu.tokens',
+    icon: 'Key',
+    requires: { permissions: ['tokens.manage'] },
+  },
+  { key: 'audit', route: 'audit', label: 'menu.audit', icon: 'Document', requires: { permissions: ['audit.read'] } },
+  { key: 'security', route: 'security', label: 'menu.security', icon: 'Lock', requires: { signedIn: true } },
+];

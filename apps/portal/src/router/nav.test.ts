@@ -1,0 +1,18 @@
+import { staffRoles } from '@zhengtong/contracts';
+import { filterNav } from '@zhengtong/web-core';
+import { describe, expect, it } from 'vitest';
+import { nav, STAFF_ROLES } from './nav.ts';
+
+const keys = (user: { roles: string[]; permissions: string[] } | null) => filterNav(nav, user).map((n) => n.key);
+
+describe('portal navigation', () => {
+  it('depends on who is signed in', () => {
+    expect(keys(null)).toEqual(['home']);
+    expect(keys({ roles: ['resident'], permissions: [] })).toEqual(['home', 'account', 'resident']);
+    expect(keys({ roles: ['cdc'], permissions: ['regions.read'] })).toEqual(['home', 'account', 'console']);
+  });
+
+  it('treats every staff role of the contracts as staff', () => {
+    expect([...STAFF_ROLES].sort()).toEqual([...staffRoles].sort());
+  });
+});

@@ -1,0 +1,1 @@
+export { default as LocaleSwitch } from './locale-switch.vue';

@@ -1,0 +1,25 @@
+export { ApiError, NETWORK_ERROR_CODE, toApiError, type FieldProblem } from './api/api-error.ts';
+export { createApi, unwrap, type Api, type ApiOptions } from './api/client.ts';
+export { errorText, fieldErrors } from './api/error-text.ts';
+export type * from './api/types.ts';
+export {
+  LOCALES,
+  DEFAULT_LOCALE,
+  LOCALE_STORAGE_KEY,
+  applyLocale,
+  createAppI18n,
+  isAppLocale,
+  keyPaths,
+  localeKeyDiff,
+  messagesFromGlob,
+  storedLocale,
+  type AppLocale,
+  type LocaleMessages,
+} from './i18n/locale.ts';
+export { useLocale } from './i18n/use-locale.ts';
+export { defineAuthStore, type AuthStore, type AuthStoreOptions } from './auth/auth-store.ts';
+export { installAuthGuard, syncDocumentTitle } from './auth/guard.ts';
+export { canAccess, filterNav, type NavItem, type Principal, type Requirement } from './nav/access.ts';
+export { useCountdown } from './composables/use-countdown.ts';
+export { usePersistedRef } from './composables/use-persisted-ref.ts';
+export { formatDateTime } from './format/date-time.ts';
