@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Server files each build an app on their own database; two at a time keeps a 2-core machine responsive.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -10,8 +12,6 @@ export default defineConfig({
           include: ['apps/server/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // Each file gets its own database; two at a time keeps a 2-core machine responsive.
-          maxWorkers: 2,
         },
       },
       {

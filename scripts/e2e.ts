@@ -1,12 +1,13 @@
 // End-to-end: starts the server on a fresh data dir with the demo city, drives every
 // apps/*/e2e/*.e2e.ts suite in Debian's chromium, and ends with "N passed, N failed".
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { buildStaleWebApps } from './build-web.mjs';
 import {
   axeViolations,
   formatViolations,
@@ -37,16 +38,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function buildMissingApps(files: string[]) {
-  for (const app of apps) {
-    if (!files.some((f) => f.includes(`/apps/${app}/`))) continue;
-    if (existsSync(join(root, 'apps', app, 'dist', 'index.html'))) continue;
-    console.log(`building @zhengtong/${app} (no dist yet)…`);
-    const r = spawnSync('npm', ['run', 'build', '-w', `@zhengtong/${app}`], { cwd: root, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`build of ${app} failed`);
-  }
-}
-
 async function waitReady(baseUrl: string, server: ChildProcess, timeoutMs = 180_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -75,7 +66,8 @@ function suiteFiles(): string[] {
 
 async function main() {
   const files = suiteFiles();
-  buildMissingApps(files);
+  // The suites drive the apps as the server serves them: rebuild any whose sources changed.
+  if (!buildStaleWebApps()) throw new Error('a web app failed to build');
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'zt-e2e-'));

@@ -75,10 +75,16 @@ export default defineSuite({
     await t.step('audit: shows events and exports the same filters as CSV', async () => {
       await page.getByTestId('menu-audit').click();
       await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
-      await page.locator('#audit-action').fill('create');
+      await page.locator('.el-select:has(#audit-action) .el-select__wrapper').click();
+      await page.locator('.el-select-dropdown__item', { hasText: '新建' }).click();
       await page.getByTestId('audit-search').click();
-      // The account created above is in the filtered list.
-      await page.getByTestId('audit-table').locator('tbody tr').filter({ hasText: 'create' }).first().waitFor();
+      // The account created above is in the filtered list, its action and purpose in Chinese.
+      await page.getByTestId('audit-table').locator('tbody tr').filter({ hasText: '账号管理' }).first().waitFor();
+      const actions = await page.getByTestId('audit-table').locator('tbody tr td:nth-child(3)').allInnerTexts();
+      assert(
+        actions.length > 0 && actions.every((a) => a.trim() === '新建'),
+        `filtered actions: ${actions.join(', ')}`,
+      );
       const href = await page.getByTestId('audit-csv').getAttribute('href');
       assert(href?.includes('action=create'), `CSV link should carry the filter: ${href}`);
       const csv = await page.request.get(new URL(href!, t.baseUrl).href);
@@ -127,6 +133,25 @@ export default defineSuite({
       await page.goto('/console/accounts');
       await page.getByTestId('welcome').waitFor();
       await t.screenshot('home-cdc-en');
+    });
+
+    await t.step('CDC unmasks a resident for a stated purpose, and the read is audited', async () => {
+      const list = await page.request.get(new URL('/api/v1/identity/residents?limit=1', t.baseUrl).href);
+      const id = ((await list.json()) as { items: { id: string }[] }).items[0]!.id;
+      await page.goto(`/console/residents/${id}`);
+      await page.getByTestId('resident-detail').waitFor();
+      const masked = await page.getByTestId('resident-detail').innerText();
+      assert(/\*{8}/.test(masked), `detail should be masked: ${masked}`);
+      await page.getByTestId('reveal-open').click();
+      await page.getByTestId('reveal-confirm').click();
+      await page.getByText('State a purpose of at least 4 characters').waitFor();
+      await page.locator('#reveal-purpose').fill('Close-contact follow-up call');
+      await page.getByTestId('reveal-confirm').click();
+      await page.locator('.el-dialog').waitFor({ state: 'hidden' });
+      const full = await page.getByTestId('revealed').innerText();
+      assert(/\d{17}[\dX]/.test(full) && /1\d{10}/.test(full), `full details should show: ${full}`);
+      await t.screenshot('resident-revealed-en');
+      await t.checkAccessibility('resident revealed');
     });
   },
 });

@@ -19,6 +19,7 @@ export const permissions = [
   'regions.read',
   'residents.read',
   'residents.write',
+  'residents.reveal',
   'audit.read',
   'tokens.manage',
 ] as const;
@@ -28,9 +29,9 @@ export type Permission = (typeof permissions)[number];
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   resident: [],
   venue_staff: ['regions.read'],
-  medical_staff: ['regions.read', 'residents.read'],
-  cdc: ['regions.read', 'residents.read'],
-  grid_worker: ['regions.read', 'residents.read', 'residents.write'],
+  medical_staff: ['regions.read', 'residents.read', 'residents.reveal'],
+  cdc: ['regions.read', 'residents.read', 'residents.reveal'],
+  grid_worker: ['regions.read', 'residents.read', 'residents.write', 'residents.reveal'],
   enterprise: ['regions.read'],
   department_officer: ['regions.read', 'residents.read'],
   leader: ['regions.read'],

@@ -114,3 +114,19 @@ export const ApiTokenItem = Type.Object({
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 export type ApiTokenItem = Static<typeof ApiTokenItem>;
+
+/** Unmasked personal fields, answered only for a stated purpose and audited. */
+export const RevealedResident = Type.Object({ name: Type.String(), idNumber: Type.String(), phone: Type.String() });
+
+/** Purposes the platform itself records; people state their own purposes as free text. */
+export const auditPurposes = [
+  'account-administration',
+  'machine-access',
+  'registration',
+  'list',
+  'lookup-by-id-number',
+  'view',
+  'own-record',
+  'audit-export',
+] as const;
+export type AuditPurpose = (typeof auditPurposes)[number];

@@ -362,7 +362,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "audit.read" | "tokens.manage")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -442,7 +442,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "audit.read" | "tokens.manage")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -512,7 +512,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "audit.read" | "tokens.manage")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -952,7 +952,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "audit.read" | "tokens.manage")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -1000,7 +1000,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "audit.read" | "tokens.manage")[];
+                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
                         jurisdictionCode: string;
                     };
                 };
@@ -1017,7 +1017,7 @@ export interface paths {
                             item: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "audit.read" | "tokens.manage")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -1396,6 +1396,72 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity/residents/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unmasked name, ID number and phone of a resident, for a stated purpose (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        purpose: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            idNumber: string;
+                            phone: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -143,6 +143,28 @@ describe('residents', () => {
     expectNoPersonalData(JSON.stringify(all));
   });
 
+  it('unmasks a resident only for a stated purpose, to roles that may, within jurisdiction, and audits it', async () => {
+    const reveal = (who: Signed, purpose: unknown) =>
+      as(t.app, who, { method: 'POST', url: `/api/v1/identity/residents/${id}/reveal`, payload: { purpose } });
+    const ok = await reveal(grid, 'follow-up call');
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.headers['cache-control']).toBe('no-store');
+    expect(ok.json()).toEqual({ name: person.name, idNumber: person.idNumber, phone: person.phone });
+    const audited = await sql<{ action: string; purpose: string; fields: string[] }>`
+      select action, purpose, fields from audit_events
+      where subject_id = ${id} and action = 'read' and actor_label = 'grid'`.execute(t.zt.platform.database.db);
+    expect(audited.rows).toEqual([
+      { action: 'read', purpose: 'follow-up call', fields: ['name', 'idNumber', 'phone'] },
+    ]);
+
+    const noPurpose = await reveal(grid, '   ');
+    expect(noPurpose.statusCode).toBe(400);
+    expect(noPurpose.json().errors[0].path).toBe('body.purpose');
+    // The officer may read masked records but not unmask them; the medical account is in another district.
+    expect((await reveal(await signInStaff(t.app, 'officer'), 'curiosity')).statusCode).toBe(403);
+    expect((await reveal(await signInStaff(t.app, 'medical'), 'treatment')).statusCode).toBe(404);
+  });
+
   it('audits each view of a resident', async () => {
     const before = await countRows(t, 'audit_events');
     await as(t.app, admin, { url: `/api/v1/identity/residents/${id}` });

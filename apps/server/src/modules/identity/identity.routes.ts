@@ -12,6 +12,7 @@ import {
   Phone,
   RegionCode,
   ResidentView,
+  RevealedResident,
   Session,
   Staff,
   StaffRoleSchema,
@@ -330,6 +331,23 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
     async (req) => service.getResident(actorOf(req), req.params.id),
   );
 
+  app.post(
+    '/residents/:id/reveal',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Unmasked name, ID number and phone of a resident, for a stated purpose (audited)',
+        params: Id,
+        body: Type.Object({ purpose: Type.String({ minLength: 4, maxLength: 200, pattern: '\\S' }) }, strict),
+        response: { 200: RevealedResident },
+      },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return service.revealResident(actorOf(req), req.params.id, req.body.purpose.trim());
+    },
+  );
+
   app.get(
     '/audit-events',
     {
@@ -362,7 +380,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
         rows.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor && rows.length < 100_000);
-      await service.recordAuditExport(actor, rows.length);
+      await service.recordAuditExport(actor);
       const csv = stringify(
         rows.map((r) => [
           r.at,

@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   permissionsOf,
   type ApiTokenItem,
+  type AuditPurpose,
   type AuditEvent,
   type Permission,
   type ResidentView,
@@ -408,7 +409,7 @@ export class IdentityService {
           action: 'create',
           subjectType: 'staff',
           subjectId: id,
-          purpose: 'account administration',
+          purpose: 'account-administration',
           regionCode: region.code,
         },
         trx,
@@ -450,7 +451,7 @@ export class IdentityService {
           action: 'update',
           subjectType: 'staff',
           subjectId: id,
-          purpose: 'account administration',
+          purpose: 'account-administration',
           fields: Object.keys(patch),
           regionCode,
         },
@@ -532,7 +533,7 @@ export class IdentityService {
           action: 'create',
           subjectType: 'api_token',
           subjectId: id,
-          purpose: 'machine access',
+          purpose: 'machine-access',
           regionCode: region.code,
         },
         trx,
@@ -554,7 +555,7 @@ export class IdentityService {
           action: 'revoke',
           subjectType: 'api_token',
           subjectId: id,
-          purpose: 'machine access',
+          purpose: 'machine-access',
           regionCode: row.jurisdiction_code,
         },
         trx,
@@ -658,7 +659,7 @@ export class IdentityService {
       more = rows.length > q.limit;
       rows = rows.slice(0, q.limit);
     }
-    const items = await this.views(actor, rows, q.idNumber ? 'lookup by ID number' : 'list');
+    const items = await this.views(actor, rows, q.idNumber ? 'lookup-by-id-number' : 'list');
     return { items, nextCursor: more ? rows[rows.length - 1]!.id : null };
   }
 
@@ -669,7 +670,7 @@ export class IdentityService {
     // A role that may read no resident anywhere is told so; only jurisdiction misses look like absence.
     if (actor.kind !== 'resident') this.require(actor, 'residents.read');
     if (!row || (!own && !can(actor, 'residents.read', row.region_code))) throw notFound('resident.not_found');
-    const [view] = await this.views(actor, [row], own ? 'own record' : 'view');
+    const [view] = await this.views(actor, [row], own ? 'own-record' : 'view');
     return view!;
   }
 
@@ -679,7 +680,7 @@ export class IdentityService {
     return this.getResident(actor, actor.residentId);
   }
 
-  private async views(actor: Actor, rows: ResidentRow[], purpose: string): Promise<ResidentView[]> {
+  private async views(actor: Actor, rows: ResidentRow[], purpose: AuditPurpose): Promise<ResidentView[]> {
     if (!rows.length) return [];
     const refs = await this.regions.refs(rows.map((r) => r.region_code));
     await this.audit.recordMany(
@@ -696,10 +697,11 @@ export class IdentityService {
     return rows.map((r) => residentView(r, refs.get(r.region_code)!));
   }
 
-  /** Decrypts a resident's contact fields for a stated purpose (audited by the vault). */
+  /** Decrypts a resident's personal fields for a stated purpose (the vault audits the read). */
   async revealResident(actor: Actor, id: string, purpose: string) {
+    if (!actor.permissions.includes('residents.reveal')) throw forbidden();
     const row = await this.repo.residentById(id);
-    if (!row || !can(actor, 'residents.read', row.region_code)) throw notFound('resident.not_found');
+    if (!row || !can(actor, 'residents.reveal', row.region_code)) throw notFound('resident.not_found');
     return this.vault.reveal(
       actor,
       { subjectType: 'resident', subjectId: id, regionCode: row.region_code, purpose },
@@ -749,12 +751,12 @@ export class IdentityService {
   }
 
   /** Records that an audit extract left the system, so exports are themselves audited. */
-  async recordAuditExport(actor: Actor, rows: number) {
+  async recordAuditExport(actor: Actor) {
     await this.audit.record(actor, {
       action: 'export',
       subjectType: 'audit_events',
       subjectId: null,
-      purpose: `audit export (${rows} rows)`,
+      purpose: 'audit-export',
       regionCode: actor.jurisdiction,
     });
   }

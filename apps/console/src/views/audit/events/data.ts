@@ -7,6 +7,9 @@ export interface AuditFilters {
   to: string;
 }
 
+/** Actions the audit log records, for the filter. */
+export const auditActions = ['view', 'read', 'create', 'update', 'revoke', 'export'] as const;
+
 export const emptyFilters = (): AuditFilters => ({ actorId: '', subjectId: '', action: '', from: '', to: '' });
 
 /** The query both the table and the CSV export send: only filled-in filters, trimmed. */

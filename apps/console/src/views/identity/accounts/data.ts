@@ -20,6 +20,7 @@ export const allPermissions: Permission[] = [
   'regions.read',
   'residents.read',
   'residents.write',
+  'residents.reveal',
   'audit.read',
   'tokens.manage',
 ];
