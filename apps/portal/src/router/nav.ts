@@ -1,16 +1,5 @@
+import { staffRoles } from '@zhengtong/contracts/permissions';
 import type { NavItem } from '@zhengtong/web-core';
-
-export const STAFF_ROLES = [
-  'venue_staff',
-  'medical_staff',
-  'cdc',
-  'grid_worker',
-  'enterprise',
-  'department_officer',
-  'leader',
-  'data_steward',
-  'admin',
-];
 
 /** Header navigation: `to` is a route name inside the portal, `href` a link to another app. */
 export interface PortalNavItem extends NavItem {
@@ -23,5 +12,5 @@ export const nav: PortalNavItem[] = [
   { key: 'home', label: 'nav.home', to: 'home' },
   { key: 'account', label: 'nav.account', to: 'account', requires: { signedIn: true } },
   { key: 'resident', label: 'nav.resident', href: '/m/', requires: { anyRole: ['resident'] } },
-  { key: 'console', label: 'nav.console', href: '/console/', requires: { anyRole: STAFF_ROLES } },
+  { key: 'console', label: 'nav.console', href: '/console/', requires: { anyRole: staffRoles } },
 ];

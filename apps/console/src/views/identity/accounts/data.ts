@@ -1,29 +1,9 @@
-import type { Permission, Role } from '@zhengtong/web-core';
+import type { Role } from '@zhengtong/web-core';
 
 export type StaffRole = Exclude<Role, 'resident'>;
 
-/** Roles an account may hold, in the order the form lists them (kept equal to contracts' staffRoles by test). */
-export const staffRoles: StaffRole[] = [
-  'venue_staff',
-  'medical_staff',
-  'cdc',
-  'grid_worker',
-  'enterprise',
-  'department_officer',
-  'leader',
-  'data_steward',
-  'admin',
-];
-
-export const allPermissions: Permission[] = [
-  'staff.manage',
-  'regions.read',
-  'residents.read',
-  'residents.write',
-  'residents.reveal',
-  'audit.read',
-  'tokens.manage',
-];
+/** Roles an account may hold and scopes a token may carry: the contracts' own lists, in their order. */
+export { staffRoles, permissions as allPermissions } from '@zhengtong/contracts/permissions';
 
 /** Table columns: `label` is an i18n key. */
 export const columns = [
