@@ -15,10 +15,9 @@ async function main() {
   }
   const zt = await buildApp(config, { startJobs: true });
   zt.app.log.info({ config: summariseConfig(config) }, 'configuration');
-  if (config.demo) {
-    const demo = await ensureDemoCity(zt, { residents: config.demoResidents, log: (m) => zt.app.log.info(m) });
-    printDemoAccounts(demo.accounts, demo.residentPhone, config.port);
-  }
+  const demo = config.demo
+    ? await ensureDemoCity(zt, { residents: config.demoResidents, log: (m) => zt.app.log.info(m) })
+    : null;
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -32,6 +31,14 @@ async function main() {
     });
   }
   await zt.app.listen({ port: config.port, host: config.host });
+  if (demo) {
+    const names = await zt.services.regions.refs(demo.accounts.map((a) => a.jurisdiction));
+    printDemoAccounts(
+      demo.accounts.map((a) => ({ ...a, jurisdiction: `${names.get(a.jurisdiction)?.name ?? ''} ${a.jurisdiction}` })),
+      demo.residentPhone,
+      config.port,
+    );
+  }
 }
 
 function printDemoAccounts(
