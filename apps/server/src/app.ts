@@ -15,6 +15,7 @@ import { migrate, openDatabase, type Database } from './platform/db/index.ts';
 import { installErrorHandling, sendProblem } from './platform/http.ts';
 import { installIdempotency } from './platform/idempotency.ts';
 import { Jobs } from './platform/jobs/index.ts';
+import { EventBus } from './platform/events/index.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { devSmsSender, webhookSmsSender, type SmsSender } from './platform/sms/index.ts';
 import { Vault } from './platform/vault/index.ts';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   cachePrefix?: string;
   /** Run the job workers and schedules in this process (the server does; scripts and most tests don't). */
   startJobs?: boolean;
+  /** Lets tests add listeners before the job queues start. */
+  beforeStart?: (platform: Platform) => void;
 }
 
 export interface Platform {
@@ -40,6 +43,7 @@ export interface Platform {
   audit: AuditLog;
   vault: Vault;
   jobs: Jobs;
+  events: EventBus;
 }
 
 export interface Zhengtong {
@@ -72,7 +76,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     dataDir: options.inMemory ? null : config.dataDir,
   });
   const cache = createCache(config.redisUrl, options.cachePrefix);
-  const jobs = new Jobs(database, app.log);
+  const jobs = new Jobs(database, app.log, { workers: options.startJobs ?? false });
+  const events = new EventBus(jobs);
   app.addHook('onClose', async () => {
     await jobs.stop();
     await database.close();
@@ -132,6 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     audit,
     cache,
     sms,
+    events,
     options: { sessionTtlSeconds: config.sessionTtlSeconds, lockout: config.lockout },
   });
   app.decorateRequest('actor', null);
@@ -158,13 +164,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   for (const job of identity.jobs) jobs.define(job);
-  if (options.startJobs) await jobs.start();
+  options.beforeStart?.({ database, cache, audit, vault, jobs, events });
+  await jobs.start();
 
   await serveWebApps(app, config.webRoot);
 
   return {
     app,
-    platform: { database, cache, audit, vault, jobs },
+    platform: { database, cache, audit, vault, jobs, events },
     services: { regions: regions.service, identity: identity.service },
     close: () => app.close(),
   };

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Session } from '@zhengtong/contracts';
-import { buildApp, type Zhengtong } from '../src/app.ts';
+import { buildApp, type BuildOptions, type Zhengtong } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { DEMO_PASSWORD, ensureDemoCity } from '../src/demo/demo-city.ts';
 import { maskPhone } from '../src/platform/vault/index.ts';
@@ -30,6 +30,8 @@ export interface TestAppOptions {
   /** Synthetic residents of the demo city; 0 skips the demo city entirely. */
   residents?: number;
   config?: Partial<Config>;
+  /** More build options: job workers, listeners added before start. */
+  build?: Pick<BuildOptions, 'startJobs' | 'beforeStart'>;
 }
 
 export interface TestApp {
@@ -92,6 +94,7 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       regionProvinces: ['42'],
       rateLimitMax: 100_000,
       cachePrefix: prefix,
+      ...opts.build,
     });
   } catch (e) {
     await scratch?.drop();

@@ -17,6 +17,7 @@ import { can, regionWithin, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Db } from '../../platform/db/index.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import { AppError, forbidden, invalid, notFound, unauthenticated, type FieldProblem } from '../../platform/errors.ts';
 import type { SmsSender } from '../../platform/sms/index.ts';
 import {
@@ -41,6 +42,13 @@ const SMS_MAX_TRIES = 5;
 const SESSION_CACHE_SECONDS = 60;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+/** Published when a resident is registered; carries no personal data (event payloads are stored). */
+export const RESIDENT_REGISTERED = 'identity.resident-registered';
+export interface ResidentRegistered {
+  residentId: string;
+  regionCode: string;
+}
 
 export interface IdentityOptions {
   sessionTtlSeconds: number;
@@ -71,6 +79,7 @@ export class IdentityService {
     private readonly audit: AuditLog,
     private readonly cache: Cache,
     private readonly sms: SmsSender,
+    private readonly events: EventBus,
     private readonly options: IdentityOptions,
   ) {}
 
@@ -602,6 +611,8 @@ export class IdentityService {
         },
         trx,
       );
+      const fact: ResidentRegistered = { residentId: row.id, regionCode: region.code };
+      await this.events.publish(trx, RESIDENT_REGISTERED, fact);
     });
     return residentView(row, region);
   }

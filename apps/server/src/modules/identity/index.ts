@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Db } from '../../platform/db/index.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { SmsSender } from '../../platform/sms/index.ts';
 import type { Vault } from '../../platform/vault/index.ts';
@@ -12,7 +13,8 @@ import { IdentityRepository } from './identity.repository.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity.routes.ts';
 import { IdentityService, type IdentityOptions } from './identity.service.ts';
 
-export type { IdentityService } from './identity.service.ts';
+export type { IdentityService, ResidentRegistered } from './identity.service.ts';
+export { RESIDENT_REGISTERED } from './identity.service.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SIGN_IN_PATHS = new Set([
@@ -35,6 +37,7 @@ export function createIdentityModule(deps: {
   audit: AuditLog;
   cache: Cache;
   sms: SmsSender;
+  events: EventBus;
   options: IdentityOptions;
 }) {
   const service = new IdentityService(
@@ -44,6 +47,7 @@ export function createIdentityModule(deps: {
     deps.audit,
     deps.cache,
     deps.sms,
+    deps.events,
     deps.options,
   );
 

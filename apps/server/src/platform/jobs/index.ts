@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '../db/index.ts';
+import { CompiledQuery } from 'kysely';
+import type { Database, Db } from '../db/index.ts';
 
 export interface JobDefinition<T extends object = object> {
   /** `<module>.<job>`, kebab-case. */
@@ -11,6 +12,12 @@ export interface JobDefinition<T extends object = object> {
   retryLimit?: number;
 }
 
+export interface JobsOptions {
+  schema?: string;
+  /** Run workers and schedules here; without, this process only queues jobs (scripts, tests). */
+  workers: boolean;
+}
+
 /**
  * Background jobs on the database through pg-boss: durable, retried, shared by every app process
  * (one worker takes each job), on PostgreSQL or the embedded PGlite alike.
@@ -18,18 +25,26 @@ export interface JobDefinition<T extends object = object> {
 export class Jobs {
   private readonly boss: PgBoss;
   private readonly definitions = new Map<string, JobDefinition>();
+  private readonly workers: boolean;
   private started = false;
 
   constructor(
     database: Database,
     private readonly log: FastifyBaseLogger,
-    schema = 'jobs',
+    options: JobsOptions,
   ) {
     const connection =
       'url' in database.connection
         ? { connectionString: database.connection.url, max: 4 }
         : { db: { executeSql: database.connection.executeSql as PgBoss.Db['executeSql'] } };
-    this.boss = new PgBoss({ ...connection, schema, migrate: true, supervise: true, schedule: true });
+    this.workers = options.workers;
+    this.boss = new PgBoss({
+      ...connection,
+      schema: options.schema ?? 'jobs',
+      migrate: true,
+      supervise: options.workers,
+      schedule: options.workers,
+    });
     this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
   }
 
@@ -38,11 +53,12 @@ export class Jobs {
     this.definitions.set(definition.name, definition as JobDefinition);
   }
 
-  /** Creates the queues, starts the workers and the schedules. */
+  /** Creates the queues and, in a worker process, starts the workers and the schedules. */
   async start() {
     await this.boss.start();
     for (const d of this.definitions.values()) {
       await this.boss.createQueue(d.name, { name: d.name, retryLimit: d.retryLimit ?? 3, retryBackoff: true });
+      if (!this.workers) continue;
       await this.boss.work<object>(d.name, { pollingIntervalSeconds: 2 }, async (jobs) => {
         for (const job of jobs) await d.handler(job.data);
       });
@@ -55,6 +71,20 @@ export class Jobs {
   async send<T extends object>(name: string, data: T): Promise<string | null> {
     if (!this.definitions.has(name)) throw new Error(`unknown job ${name}`);
     return this.boss.send(name, data);
+  }
+
+  /**
+   * Queues a job inside the caller's transaction: it exists only if the transaction commits, so a
+   * change and the work it causes are never separated (the outbox pattern, with the queue as outbox).
+   */
+  async sendWithin<T extends object>(trx: Db, name: string, data: T): Promise<void> {
+    if (!this.definitions.has(name)) throw new Error(`unknown job ${name}`);
+    const db: PgBoss.Db = {
+      executeSql: async (text, values) => ({
+        rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows,
+      }),
+    };
+    await this.boss.send(name, data, { db });
   }
 
   /** Waits for a job to finish (for operations and tests); returns its final state. */

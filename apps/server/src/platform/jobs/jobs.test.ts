@@ -6,12 +6,12 @@ import { Jobs } from './index.ts';
 describe('background jobs on the database', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await buildTestApp({ residents: 0 });
+    t = await buildTestApp({ residents: 0, build: { startJobs: true } });
   });
   afterAll(async () => t?.close());
 
   it('runs a job with its data, and retries a failing one before marking it failed', async () => {
-    const jobs = new Jobs(t.zt.platform.database, t.app.log, 'jobs_test');
+    const jobs = new Jobs(t.zt.platform.database, t.app.log, { schema: 'jobs_test', workers: true });
     const seen: unknown[] = [];
     let attempts = 0;
     jobs.define<{ n: number }>({ name: 'test.echo', handler: async (data) => void seen.push(data) });
@@ -42,7 +42,6 @@ describe('background jobs on the database', () => {
       values ('live', 'staff', '01930000-0000-7000-8000-000000000001', 'x', now() + interval '1 hour'),
              ('dead', 'staff', '01930000-0000-7000-8000-000000000001', 'x', now() - interval '1 minute')`.execute(db);
     const jobs = t.zt.platform.jobs;
-    await jobs.start();
     const id = await jobs.send('identity.purge-expired-sessions', {});
     expect(await jobs.wait('identity.purge-expired-sessions', id!)).toBe('completed');
     const rows = await sql<{ token_hash: string }>`select token_hash from sessions order by token_hash`.execute(db);
