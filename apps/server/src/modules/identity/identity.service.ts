@@ -795,7 +795,9 @@ export class IdentityService {
   }
 }
 
-function safeEqual(a: string, b: string) {
+/** Compares secrets in constant time, so the answer's timing tells nothing about the expected value. */
+export function safeEqual(a: string | undefined, b: string) {
+  if (a === undefined) return false;
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

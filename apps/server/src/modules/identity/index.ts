@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
@@ -11,7 +10,7 @@ import type { Vault } from '../../platform/vault/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import { IdentityRepository } from './identity.repository.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity.routes.ts';
-import { IdentityService, type IdentityOptions } from './identity.service.ts';
+import { IdentityService, safeEqual, type IdentityOptions } from './identity.service.ts';
 
 export type { IdentityService, ResidentRegistered } from './identity.service.ts';
 export { RESIDENT_REGISTERED } from './identity.service.ts';
@@ -22,13 +21,6 @@ const SIGN_IN_PATHS = new Set([
   '/api/v1/identity/resident-sessions',
   '/api/v1/identity/sms-codes',
 ]);
-
-function sameToken(a: string | undefined, b: string) {
-  if (!a) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function createIdentityModule(deps: {
   db: Db;
@@ -73,7 +65,7 @@ export function createIdentityModule(deps: {
     const header = req.headers['x-csrf-token'];
     if (
       !SAFE_METHODS.has(req.method) &&
-      !sameToken(typeof header === 'string' ? header : undefined, resolved.csrfToken!)
+      !safeEqual(typeof header === 'string' ? header : undefined, resolved.csrfToken!)
     ) {
       // Signing in again ignores the old cookie; any other write is refused before its body is even read.
       if (SIGN_IN_PATHS.has(req.url.split('?')[0]!)) return;
