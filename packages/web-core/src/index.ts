@@ -19,7 +19,17 @@ export {
 export { useLocale } from './i18n/use-locale.ts';
 export { defineAuthStore, type AuthStore, type AuthStoreOptions } from './auth/auth-store.ts';
 export { installAuthGuard, syncDocumentTitle } from './auth/guard.ts';
+export { createAppRouter, type AppRouterOptions } from './router/app-router.ts';
+export {
+  MOBILE_PATTERN,
+  SMS_CODE_PATTERN,
+  isMainlandMobile,
+  redirectTarget,
+  useSmsSignIn,
+  type SmsSignInOptions,
+} from './auth/use-sms-sign-in.ts';
 export { canAccess, filterNav, type NavItem, type Principal, type Requirement } from './nav/access.ts';
 export { useCountdown } from './composables/use-countdown.ts';
+export { useCursorList, type CursorPage } from './composables/use-cursor-list.ts';
 export { usePersistedRef } from './composables/use-persisted-ref.ts';
 export { formatDateTime } from './format/date-time.ts';

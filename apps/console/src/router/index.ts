@@ -1,19 +1,14 @@
-import { installAuthGuard, syncDocumentTitle } from '@zhengtong/web-core';
-import { watch } from 'vue';
-import { createRouter, createWebHistory } from 'vue-router';
+import { createAppRouter } from '@zhengtong/web-core';
 import AppLayout from '../components/app-layout.vue';
 import { i18n } from '../i18n.ts';
 import { useAuthStore } from '../stores/auth.ts';
 
-export const router = createRouter({
-  history: createWebHistory(import.meta.env.BASE_URL),
+export const router = createAppRouter({
+  base: import.meta.env.BASE_URL,
+  login: () => import('../views/identity/login/index.vue'),
+  useAuth: useAuthStore,
+  i18n,
   routes: [
-    {
-      path: '/login',
-      name: 'login',
-      component: () => import('../views/identity/login/index.vue'),
-      meta: { guestOnly: true, title: 'login.title' },
-    },
     {
       path: '/',
       component: AppLayout,
@@ -68,14 +63,5 @@ export const router = createRouter({
         },
       ],
     },
-    { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
-
-installAuthGuard(router, useAuthStore, { login: 'login', home: 'home' });
-syncDocumentTitle(
-  router,
-  (k) => i18n.global.t(k),
-  'common.appTitle',
-  (cb) => watch(i18n.global.locale, cb),
-);

@@ -24,12 +24,23 @@ export function sendProblem(
       type: PROBLEM_BASE + code,
       title,
       status,
-      detail: fields.length ? fields.map((f) => `${f.path}: ${t(f.code, locale)}`).join('; ') : title,
+      detail: describe(
+        title,
+        fields.map((f) => t(f.code, locale)),
+        locale,
+      ),
       code,
       ...(fields.length
         ? { errors: fields.map((f) => ({ path: f.path, code: f.code, message: t(f.code, locale) })) }
         : {}),
     });
+}
+
+/** A sentence a person can read: the title, then what is wrong with the fields (their paths are in `errors`). */
+function describe(title: string, messages: string[], locale: Locale): string {
+  const distinct = [...new Set(messages)].filter((m) => m !== title);
+  if (!distinct.length) return title;
+  return locale === 'zh-CN' ? `${title}：${distinct.join('；')}` : `${title}: ${distinct.join('; ')}`;
 }
 
 interface AjvIssue {

@@ -80,6 +80,27 @@ describe('residents', () => {
     expect(plain).toEqual({ idNumber: person.idNumber, phone: person.phone, name: person.name });
   });
 
+  it('explains refused input in a sentence a person can read, with the field paths kept in errors[]', async () => {
+    const bad = {
+      ...person,
+      idNumber: `${person.idNumber.slice(0, 17)}${person.idNumber[17] === '0' ? '1' : '0'}`,
+      phone: '12345',
+    };
+    const zh = await as(t.app, grid, { method: 'POST', url: '/api/v1/identity/residents', payload: bad });
+    expect(zh.statusCode).toBe(400);
+    expect(zh.json().detail).toBe('请求参数有误：身份证号码校验位不正确；请输入 11 位中国大陆手机号码');
+    expect(zh.json().errors.map((e: { path: string }) => e.path)).toEqual(['idNumber', 'phone']);
+    const en = await as(t.app, grid, {
+      method: 'POST',
+      url: '/api/v1/identity/residents',
+      payload: bad,
+      headers: { 'accept-language': 'en-US,en;q=0.9' },
+    });
+    expect(en.json().detail).toBe(
+      'The request is invalid: The check digit of the ID number is wrong; Enter an 11-digit mainland China mobile number',
+    );
+  });
+
   it('refuses a second registration of the same ID number, written any way', async () => {
     const before = await countRows(t, 'residents');
     const res = await as(t.app, admin, {
