@@ -35,7 +35,12 @@ const toRegion = (r: RegionRow): Region => ({
   hasChildren: r.has_children,
 });
 
+// Enough for every division of a province with its communities and grids; cleared when full.
+const KNOWN_LIMIT = 100_000;
+
 export class RegionsService {
+  private readonly known = new Map<string, RegionRef>();
+
   constructor(private readonly repo: RegionsRepository) {}
 
   /** Loads the reference divisions when they are missing; later starts skip it. */
@@ -70,15 +75,30 @@ export class RegionsService {
 
   /** The region as a reference, or a field error on `field` when the code is unknown. */
   async requireRef(code: string, field = 'regionCode'): Promise<RegionRef> {
-    const [found] = await this.repo.getMany([code]);
+    const found = (await this.refs([code])).get(code);
     if (!found) throw invalid('region.unknown', [{ path: field, code: 'region.unknown' }]);
-    return toRef(found);
+    return found;
   }
 
-  /** References for many codes at once (list views). */
+  /**
+   * References for many codes at once (list views). Divisions are reference data that only grow, so
+   * each process remembers the ones it has looked up; an unknown code is always asked again.
+   */
   async refs(codes: string[]): Promise<Map<string, RegionRef>> {
-    const rows = await this.repo.getMany([...new Set(codes)]);
-    return new Map(rows.map((r) => [r.code, toRef(r)]));
+    const out = new Map<string, RegionRef>();
+    const missing: string[] = [];
+    for (const code of new Set(codes)) {
+      const known = this.known.get(code);
+      if (known) out.set(code, known);
+      else missing.push(code);
+    }
+    for (const row of await this.repo.getMany(missing)) {
+      const ref = toRef(row);
+      if (this.known.size >= KNOWN_LIMIT) this.known.clear();
+      this.known.set(row.code, ref);
+      out.set(row.code, ref);
+    }
+    return out;
   }
 
   /** Adds synthetic local units (communities, grids) below streets. */
