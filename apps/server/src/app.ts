@@ -12,7 +12,7 @@ import type { Config } from './config.ts';
 import { AuditLog } from './platform/audit/index.ts';
 import { createCache, type Cache } from './platform/cache/index.ts';
 import { migrate, openDatabase, type Database } from './platform/db/index.ts';
-import { installErrorHandling, sendProblem } from './platform/http.ts';
+import { clientErrorHandler, installErrorHandling, sendProblem } from './platform/http.ts';
 import { installIdempotency } from './platform/idempotency.ts';
 import { Jobs } from './platform/jobs/index.ts';
 import { EventBus } from './platform/events/index.ts';
@@ -68,6 +68,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

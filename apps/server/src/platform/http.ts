@@ -101,8 +101,10 @@ export function installErrorHandling(app: FastifyInstance) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendProblem(reply, request, 413, 'request.too_large');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendProblem(reply, request, 415, 'request.unsupported_media_type');
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        // The body does not match its declared length: a broken request, not an unknown format.
+        return sendProblem(reply, request, 400, 'request.invalid');
     }
     if (error instanceof SyntaxError && error.statusCode === 400)
       return sendProblem(reply, request, 400, 'request.bad_json');
@@ -126,4 +128,22 @@ export function installErrorHandling(app: FastifyInstance) {
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, 500, 'server.internal');
   });
+}
+
+/**
+ * Requests the HTTP parser itself rejects (a body shorter than its Content-Length, malformed
+ * headers) never reach a route; they still get problem+json, in the default language.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: import('node:net').Socket) {
+  if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const code: ErrorCode = tooLarge ? 'request.too_large' : 'request.invalid';
+  const status = tooLarge ? 431 : 400;
+  const title = t(code, 'zh-CN');
+  const body = JSON.stringify({ type: PROBLEM_BASE + code, title, status, detail: title, code });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'Content-Type: application/problem+json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
