@@ -105,6 +105,7 @@ export default defineSuite({
       await page.getByTestId('totp-status').waitFor();
       await page.getByTestId('totp-start').click();
       await page.getByTestId('totp-secret').waitFor();
+      await page.getByTestId('totp-qr').waitFor();
       await t.screenshot('security');
       await t.checkAccessibility('security');
     });
