@@ -22,6 +22,7 @@ export default defineConfig({
             'apps/{resident,console,portal}/src/**/*.test.ts',
             'packages/web-core/src/**/*.test.ts',
             'packages/contracts/src/**/*.test.ts',
+            'packages/credentials/src/**/*.test.ts',
           ],
         },
       },
