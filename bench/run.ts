@@ -1,8 +1,9 @@
 // `npm run bench [-- <name>] [-- --json]`: each scenario prints figures against a baseline measured in the same run.
 import { apiRead } from './api-read.bench.ts';
+import { credentials } from './credentials.bench.ts';
 import { printTable, type Row } from './lib/table.ts';
 
-const scenarios: Record<string, () => Promise<Row[]>> = { 'api-read': apiRead };
+const scenarios: Record<string, () => Promise<Row[]>> = { 'api-read': apiRead, credentials };
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

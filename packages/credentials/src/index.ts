@@ -1,3 +1,4 @@
+/// <reference path="./vendor.d.ts" />
 /**
  * ZT1 credentials, as ../shared/CREDENTIALS.md fixes them: `ZT1:` + Base45(zlib(COSE_Sign1)), the
  * container of the EU Digital COVID Certificate with our own prefix and claims. Runs in Node and the
