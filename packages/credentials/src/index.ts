@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the ambient types of an untyped package must reach every program that compiles this file
 /// <reference path="./vendor.d.ts" />
 /**
  * ZT1 credentials, as ../shared/CREDENTIALS.md fixes them: `ZT1:` + Base45(zlib(COSE_Sign1)), the
