@@ -1,13 +1,12 @@
 // End-to-end: starts the server on a fresh data dir with the demo city, drives every
 // apps/*/e2e/*.e2e.ts suite in Debian's chromium, and ends with "N passed, N failed".
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildStaleWebApps } from './build-web.mjs';
+import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import {
   axeViolations,
   formatViolations,
@@ -27,32 +26,6 @@ if (!existsSync(CHROMIUM)) {
   process.exit(process.env.CI === 'true' ? 1 : 0);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(baseUrl: string, server: ChildProcess, timeoutMs = 180_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`server exited with code ${server.exitCode}`);
-    try {
-      const res = await fetch(`${baseUrl}/readyz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`server not ready after ${timeoutMs / 1000}s`);
-}
-
 function suiteFiles(): string[] {
   const only = process.argv.slice(2);
   const files: string[] = [];
@@ -68,8 +41,6 @@ async function main() {
   const files = suiteFiles();
   // The suites drive the apps as the server serves them: rebuild any whose sources changed.
   if (!buildStaleWebApps()) throw new Error('a web app failed to build');
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'zt-e2e-'));
   mkdirSync(join(root, '.tmp'), { recursive: true });
   rmSync(screenshotDir, { recursive: true, force: true });
@@ -78,7 +49,6 @@ async function main() {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    PORT: String(port),
     ZT_DATA_DIR: dataDir,
     ZT_DEMO: '1',
     ZT_DEMO_RESIDENTS: '500',
@@ -86,13 +56,7 @@ async function main() {
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
   if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
-  const server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout!.pipe(log);
-  server.stderr!.pipe(log);
+  let server: ServerProcess | undefined;
 
   let passed = 0;
   let failed = 0;
@@ -110,7 +74,8 @@ async function main() {
     ],
   });
   try {
-    await waitReady(baseUrl, server);
+    server = await startServerProcess(env, { log });
+    const baseUrl = server.url;
     console.log(`server ready at ${baseUrl} (data ${dataDir}, log ${relative(root, logPath)})`);
     for (const file of files) {
       const suite = ((await import(pathToFileURL(file).href)) as { default: Suite }).default;
@@ -183,9 +148,7 @@ async function main() {
     console.log(`e2e setup failed: ${String((err as Error)?.message ?? err)} (server log: ${relative(root, logPath)})`);
   } finally {
     await browser.close();
-    server.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
-    if (server.exitCode === null) server.kill('SIGKILL');
+    await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(`\n${passed} passed, ${failed} failed`);

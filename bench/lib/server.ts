@@ -1,50 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServerProcess } from '../../scripts/lib/server-process.ts';
 
 export interface BenchServer {
   url: string;
   stop(): Promise<void>;
 }
 
-/** Starts the real server in its own process, as production runs it; DATABASE_URL/REDIS_URL pass through. */
+/** Starts the real server in its own process on a fresh data dir; DATABASE_URL/REDIS_URL pass through. */
 export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
-  const port = 19000 + Math.floor(Math.random() * 1000);
   const dataDir = mkdtempSync(join(tmpdir(), 'zt-bench-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: new URL('../..', import.meta.url).pathname,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ZT_DATA_DIR: dataDir,
-      ZT_DEMO: '1',
-      ZT_DEMO_RESIDENTS: '2000',
-      ZT_RATE_LIMIT: '100000000',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const server = await startServerProcess({
+    ...process.env,
+    ZT_DATA_DIR: dataDir,
+    ZT_DEMO: '1',
+    ZT_DEMO_RESIDENTS: '2000',
+    ZT_RATE_LIMIT: '100000000',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    ...env,
   });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('server did not become ready in 120 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
   return {
-    url,
+    url: server.url,
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

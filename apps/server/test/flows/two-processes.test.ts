@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../../../../scripts/lib/server-process.ts';
 import { createScratchDatabase, TEST_MASTER_KEY } from '../build-test-app.ts';
 
 /**
@@ -15,67 +14,15 @@ const enabled = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 const title = enabled
   ? 'two server processes on PostgreSQL and Redis'
   : 'two server processes (skipped: set DATABASE_URL and REDIS_URL to run)';
-const root = new URL('../../../../', import.meta.url).pathname;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Server {
-  base: string;
-  child: ChildProcess;
-  output: string[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(env: NodeJS.ProcessEnv): Promise<Server> {
-  const port = await freePort();
-  const output: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output.join('')}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) return { base, child, output };
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not become ready:\n${output.join('').slice(-4000)}`);
-}
-
-async function stop(server: Server | undefined) {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((r) => server.child.once('exit', r));
-  server.child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
-  if (server.child.exitCode === null) server.child.kill('SIGKILL');
-}
 
 async function call(
-  server: Server,
+  server: ServerProcess,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const res = await fetch(server.base + path, {
+  const res = await fetch(server.url + path, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -94,8 +41,8 @@ async function call(
 if (!enabled) it.skip(title, () => {});
 else
   describe(title, () => {
-    let a: Server | undefined;
-    let b: Server | undefined;
+    let a: ServerProcess | undefined;
+    let b: ServerProcess | undefined;
     let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
     let dataDir: string;
 
@@ -112,12 +59,13 @@ else
         LOG_LEVEL: 'warn',
         NODE_ENV: 'development',
       };
-      a = await start(env);
-      b = await start(env);
+      // The original environment stays (PATH and the like); the test's own settings win.
+      a = await startServerProcess({ ...process.env, ...env }, { timeoutMs: 150_000 });
+      b = await startServerProcess({ ...process.env, ...env }, { timeoutMs: 150_000 });
     }, 320_000);
 
     afterAll(async () => {
-      await Promise.all([stop(a), stop(b)]);
+      await Promise.all([a?.stop(), b?.stop()]);
       await scratch?.drop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     }, 30_000);
