@@ -40,6 +40,7 @@ const SMS_TTL = 300;
 const SMS_RESEND = 60;
 const SMS_MAX_TRIES = 5;
 const SESSION_CACHE_SECONDS = 60;
+const sessionKey = (tokenHash: string) => `session:${tokenHash}`;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
@@ -128,7 +129,7 @@ export class IdentityService {
       const holder = await this.repo.residentHoldingPhone(key);
       if (holder) {
         await this.repo.linkAccount(account.id, holder.id);
-        await this.forgetSessions('resident', account.id, false);
+        await this.forgetCached(await this.repo.sessionHashesOf('resident', account.id));
         account = { ...account, resident_id: holder.id };
       }
     }
@@ -234,7 +235,7 @@ export class IdentityService {
     secret: string,
   ): Promise<{ actor: Actor | null; csrfToken: string | null; problem: 'auth.session_expired' | null }> {
     const hash = sha256(secret);
-    const cached = await this.cache.get(`session:${hash}`);
+    const cached = await this.cache.get(sessionKey(hash));
     if (cached) {
       const c = JSON.parse(cached) as { actor: Actor; csrfToken: string; expiresAt: number };
       if (c.expiresAt > Date.now()) return { actor: c.actor, csrfToken: c.csrfToken, problem: null };
@@ -248,7 +249,7 @@ export class IdentityService {
     const ttl = Math.min(SESSION_CACHE_SECONDS, Math.floor((row.expires_at.getTime() - Date.now()) / 1000));
     if (ttl > 0)
       await this.cache.set(
-        `session:${hash}`,
+        sessionKey(hash),
         JSON.stringify({ actor, csrfToken: row.csrf_token, expiresAt: row.expires_at.getTime() }),
         ttl,
       );
@@ -258,7 +259,7 @@ export class IdentityService {
   async signOut(secret: string): Promise<void> {
     const hash = sha256(secret);
     await this.repo.deleteSession(hash);
-    await this.cache.del(`session:${hash}`);
+    await this.forgetCached([hash]);
   }
 
   /** Deletes sessions past their expiry (hourly job); returns how many. */
@@ -266,11 +267,9 @@ export class IdentityService {
     return this.repo.deleteExpiredSessions(new Date());
   }
 
-  /** Forgets cached resolutions of an account's sessions, so a change applies on the next request. */
-  private async forgetSessions(kind: 'staff' | 'resident', accountId: string, end: boolean) {
-    const hashes = await this.repo.sessionHashesOf(kind, accountId);
-    if (end) await this.repo.deleteSessionsOf(kind, accountId);
-    await Promise.all(hashes.map((h) => this.cache.del(`session:${h}`)));
+  /** Forgets cached resolutions of these sessions, so a change to them applies on the next request. */
+  private async forgetCached(sessionHashes: string[]) {
+    await Promise.all(sessionHashes.map((h) => this.cache.del(sessionKey(h))));
   }
 
   private async staffActor(id: string): Promise<Actor | null> {
@@ -468,7 +467,7 @@ export class IdentityService {
       );
     });
     // Cached session resolutions would otherwise keep the old roles (or a disabled account) for a minute.
-    await Promise.all(sessions.map((h) => this.cache.del(`session:${h}`)));
+    await this.forgetCached(sessions);
     const refs = await this.regions.refs([regionCode]);
     return staffView((await this.repo.staffById(id))!, refs.get(regionCode)!);
   }

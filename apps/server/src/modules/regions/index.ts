@@ -4,7 +4,6 @@ import { RegionsService } from './regions.service.ts';
 import { regionsRoutes } from './regions.routes.ts';
 
 export type { RegionsService } from './regions.service.ts';
-export { ancestorCodes } from './regions.service.ts';
 
 export function createRegionsModule(db: Db) {
   const service = new RegionsService(new RegionsRepository(db));
