@@ -1,9 +1,16 @@
 // `npm run bench [-- <name>] [-- --json]`: each scenario prints figures against a baseline measured in the same run.
 import { apiRead } from './api-read.bench.ts';
 import { credentials } from './credentials.bench.ts';
+import { healthCodeRecompute } from './health-code-recompute.bench.ts';
+import { healthCodeScan } from './health-code.bench.ts';
 import { printTable, type Row } from './lib/table.ts';
 
-const scenarios: Record<string, () => Promise<Row[]>> = { 'api-read': apiRead, credentials };
+const scenarios: Record<string, () => Promise<Row[]>> = {
+  'api-read': apiRead,
+  credentials,
+  'health-code-scan': healthCodeScan,
+  'health-code-recompute': healthCodeRecompute,
+};
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -10,11 +10,19 @@ export interface LoadResult {
 /** Closed-loop load on one URL from this process (the server runs in another). */
 export async function load(
   url: string,
-  opts: { headers?: Record<string, string>; seconds?: number; connections?: number } = {},
+  opts: {
+    headers?: Record<string, string>;
+    seconds?: number;
+    connections?: number;
+    method?: 'GET' | 'POST';
+    body?: string;
+  } = {},
 ): Promise<LoadResult> {
   const result = await autocannon({
     url,
-    headers: opts.headers,
+    method: opts.method ?? 'GET',
+    body: opts.body,
+    headers: { ...(opts.body ? { 'content-type': 'application/json' } : {}), ...opts.headers },
     duration: opts.seconds ?? Number(process.env.BENCH_SECONDS ?? 5),
     connections: opts.connections ?? 20,
   });

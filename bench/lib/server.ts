@@ -45,3 +45,30 @@ export async function staffSession(url: string, username = 'admin'): Promise<Rec
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return { cookie, 'x-csrf-token': csrfToken };
 }
+
+/** Signs in the demo resident through the development SMS inbox and returns its session headers. */
+export async function residentSession(url: string, phone = '13800138000'): Promise<Record<string, string>> {
+  const sent = await fetch(`${url}/api/v1/identity/sms-codes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone }),
+  });
+  if (!sent.ok) throw new Error(`sms code refused: ${sent.status}`);
+  const inbox = (await (await fetch(`${url}/api/v1/identity/dev/sms-inbox`)).json()) as {
+    items: { phone: string; code: string }[];
+  };
+  const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+  const code = inbox.items.find((i) => i.phone === masked)?.code;
+  const res = await fetch(`${url}/api/v1/identity/resident-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, code }),
+  });
+  if (!res.ok) throw new Error(`resident sign-in failed: ${res.status}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, 'x-csrf-token': csrfToken };
+}

@@ -19,6 +19,11 @@ import { EventBus } from './platform/events/index.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { devSmsSender, webhookSmsSender, type SmsSender } from './platform/sms/index.ts';
 import { Vault } from './platform/vault/index.ts';
+import { RetentionLog, retentionRoutes } from './platform/retention/index.ts';
+import { createCheckInModule } from './modules/check-in/index.ts';
+import { createCredentialsModule } from './modules/credentials/index.ts';
+import { createDataRightsModule } from './modules/data-rights/index.ts';
+import { createHealthCodeModule } from './modules/health-code/index.ts';
 import { createIdentityModule } from './modules/identity/index.ts';
 import { createRegionsModule } from './modules/regions/index.ts';
 
@@ -44,6 +49,7 @@ export interface Platform {
   vault: Vault;
   jobs: Jobs;
   events: EventBus;
+  retention: RetentionLog;
 }
 
 export interface Zhengtong {
@@ -52,6 +58,9 @@ export interface Zhengtong {
   services: {
     regions: ReturnType<typeof createRegionsModule>['service'];
     identity: ReturnType<typeof createIdentityModule>['service'];
+    credentials: ReturnType<typeof createCredentialsModule>['service'];
+    healthCode: ReturnType<typeof createHealthCodeModule>['service'];
+    checkIn: ReturnType<typeof createCheckInModule>['service'];
   };
   close(): Promise<void>;
 }
@@ -79,7 +88,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const cache = createCache(config.redisUrl, options.cachePrefix);
   const jobs = new Jobs(database, app.log, { workers: options.startJobs ?? false });
   const events = new EventBus(jobs);
+  // Modules' own buffers are written out before the queues and the database go away.
+  const beforeClose: (() => Promise<void>)[] = [];
   app.addHook('onClose', async () => {
+    for (const close of beforeClose) await close();
     await jobs.stop();
     await database.close();
     await cache.close();
@@ -141,6 +153,53 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     events,
     options: { sessionTtlSeconds: config.sessionTtlSeconds, lockout: config.lockout },
   });
+  const retention = new RetentionLog(database.db);
+  const credentials = createCredentialsModule({
+    db: database.db,
+    vault,
+    audit,
+    options: {
+      region: config.region,
+      maxLifetimeSeconds: 7 * 86_400,
+      keyValidityDays: 365,
+    },
+  });
+  await credentials.service.ensureSigningKey();
+  const healthCode = createHealthCodeModule({
+    db: database.db,
+    identity: identity.service,
+    credentials: credentials.service,
+    regions: regions.service,
+    vault,
+    audit,
+    events,
+    jobs,
+    retention,
+    options: {
+      region: config.region,
+      lifetimeSeconds: config.healthCode.lifetimeSeconds,
+      refreshSeconds: config.healthCode.refreshSeconds,
+      declarationRetentionDays: config.healthCode.declarationRetentionDays,
+      maxProxies: config.healthCode.maxProxies,
+    },
+  });
+  const checkIn = createCheckInModule({
+    db: database.db,
+    log: app.log,
+    healthCode: healthCode.service,
+    credentials: credentials.service,
+    regions: regions.service,
+    retention,
+    options: { retentionDays: config.healthCode.checkInRetentionDays },
+  });
+  beforeClose.push(checkIn.close);
+  const dataRights = createDataRightsModule({
+    identity: identity.service,
+    healthCode: healthCode.service,
+    checkIn: checkIn.service,
+    audit,
+  });
+
   app.decorateRequest('actor', null);
   app.decorateRequest('authProblem', null);
   app.decorateRequest('csrfToken', null);
@@ -156,6 +215,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     devInbox: sms.name === 'dev',
   });
 
+  await app.register(credentials.routes, { prefix: credentials.prefix, service: credentials.service });
+  await app.register(healthCode.routes, { prefix: healthCode.prefix, service: healthCode.service });
+  await app.register(checkIn.routes, { prefix: checkIn.prefix, service: checkIn.service });
+  await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
+  await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
     const checks = await Promise.allSettled([database.ping(), cache.ping()]);
@@ -164,16 +229,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: db, cache: c });
   });
 
-  for (const job of identity.jobs) jobs.define(job);
-  options.beforeStart?.({ database, cache, audit, vault, jobs, events });
+  for (const job of [...identity.jobs, ...healthCode.jobs, ...checkIn.jobs]) jobs.define(job);
+  options.beforeStart?.({ database, cache, audit, vault, jobs, events, retention });
   await jobs.start();
 
   await serveWebApps(app, config.webRoot);
 
   return {
     app,
-    platform: { database, cache, audit, vault, jobs, events },
-    services: { regions: regions.service, identity: identity.service },
+    platform: { database, cache, audit, vault, jobs, events, retention },
+    services: {
+      regions: regions.service,
+      identity: identity.service,
+      credentials: credentials.service,
+      healthCode: healthCode.service,
+      checkIn: checkIn.service,
+    },
     close: () => app.close(),
   };
 }

@@ -24,6 +24,17 @@ export interface Config {
   trustProxy: boolean;
   /** SMS gateway for one-time codes; without it the development inbox adapter is used (never in production). */
   sms: { webhookUrl: string | null; token: string | null };
+  /** GB/T 2260 code of the region this instance serves: the issuer of its credentials (`iss`). */
+  region: string;
+  healthCode: {
+    /** Lifetime of a health-code credential; the resident page refreshes it well before. */
+    lifetimeSeconds: number;
+    refreshSeconds: number;
+    /** How many people one resident may hold codes for (elderly parents, children). */
+    maxProxies: number;
+    checkInRetentionDays: number;
+    declarationRetentionDays: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -67,9 +78,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerMinute: int('ZT_RATE_LIMIT', env.ZT_RATE_LIMIT, 1200, 1),
     trustProxy: bool(env.ZT_TRUST_PROXY, false),
     sms: { webhookUrl: env.ZT_SMS_WEBHOOK_URL || null, token: env.ZT_SMS_WEBHOOK_TOKEN || null },
+    region: regionCode(env.ZT_REGION),
+    healthCode: {
+      lifetimeSeconds: int('ZT_HEALTH_CODE_LIFETIME', env.ZT_HEALTH_CODE_LIFETIME, 300, 30),
+      refreshSeconds: int('ZT_HEALTH_CODE_REFRESH', env.ZT_HEALTH_CODE_REFRESH, 60, 10),
+      maxProxies: int('ZT_MAX_PROXIES', env.ZT_MAX_PROXIES, 5, 0),
+      checkInRetentionDays: int('ZT_CHECK_IN_RETENTION_DAYS', env.ZT_CHECK_IN_RETENTION_DAYS, 28, 1),
+      declarationRetentionDays: int('ZT_DECLARATION_RETENTION_DAYS', env.ZT_DECLARATION_RETENTION_DAYS, 28, 1),
+    },
     ...overrides,
   };
+  if (config.healthCode.refreshSeconds >= config.healthCode.lifetimeSeconds)
+    throw new ConfigError('ZT_HEALTH_CODE_REFRESH must be shorter than ZT_HEALTH_CODE_LIFETIME');
   return config;
+}
+
+function regionCode(raw: string | undefined): string {
+  const code = raw || '4201';
+  if (!/^(\d{2}|\d{4}|\d{6})$/.test(code))
+    throw new ConfigError(`ZT_REGION must be a GB/T 2260 province, city or district code, got "${code}"`);
+  return code;
 }
 
 function readMasterKey(
@@ -106,5 +134,7 @@ export function summariseConfig(config: Config): Record<string, unknown> {
     cache: config.redisUrl ? `redis ${hideAuth(config.redisUrl)}` : 'in-process',
     sms: config.sms.webhookUrl ? `webhook ${new URL(config.sms.webhookUrl).origin}` : 'development inbox',
     demo: config.demo,
+    region: config.region,
+    healthCode: config.healthCode,
   };
 }

@@ -62,6 +62,59 @@ export const errorMessages = {
   },
   'resident.id_number_taken': { 'zh-CN': '该身份证号码已登记', en: 'This ID number is already registered' },
   'resident.not_found': { 'zh-CN': '居民不存在', en: 'No such resident' },
+  'credentials.bad_trust_list': {
+    'zh-CN': '信任列表格式不正确，应为政通信任列表 JSON',
+    en: 'Not a valid Zhengtong trust list JSON',
+  },
+  'credentials.trust_list_unreachable': {
+    'zh-CN': '无法下载该地址的信任列表',
+    en: 'The trust list could not be downloaded from that address',
+  },
+  'credentials.own_issuer': {
+    'zh-CN': '不能导入本实例自己的信任列表',
+    en: "This instance's own trust list cannot be imported",
+  },
+  'credentials.key_not_found': { 'zh-CN': '密钥不存在', en: 'No such key' },
+  'credentials.key_status': {
+    'zh-CN': '该密钥的状态不允许此操作',
+    en: 'The key is not in a state that allows this',
+  },
+  'health_code.no_resident': {
+    'zh-CN': '您的账号尚未关联居民信息，请先到社区登记',
+    en: 'Your account is not linked to a resident record yet; register with your community first',
+  },
+  'health_code.consent_required': {
+    'zh-CN': '请先阅读并同意个人信息处理规则',
+    en: 'Please read and accept how your personal data is processed',
+  },
+  'health_code.declaration_required': {
+    'zh-CN': '请先填写健康申报',
+    en: 'Please fill in a health declaration first',
+  },
+  'health_code.temperature_range': {
+    'zh-CN': '体温应在 34.0 到 43.0 ℃ 之间',
+    en: 'Temperature must be between 34.0 and 43.0 degrees Celsius',
+  },
+  'health_code.date_range': {
+    'zh-CN': '日期应在最近 14 天内且不晚于今天',
+    en: 'The date must be within the last 14 days and not in the future',
+  },
+  'health_code.proxy_no_match': {
+    'zh-CN': '身份证号码与姓名不匹配，或此人尚未登记',
+    en: 'The ID number and name do not match a registered person',
+  },
+  'health_code.proxy_self': { 'zh-CN': '不能为自己代申报', en: 'You cannot be your own proxy' },
+  'health_code.proxy_limit': {
+    'zh-CN': '代管人数已达上限',
+    en: 'You already hold codes for the maximum number of people',
+  },
+  'rules.duplicate_id': { 'zh-CN': '规则编号重复', en: 'Duplicate rule id' },
+  'rules.bad_condition': {
+    'zh-CN': '条件与该事实的类型不符',
+    en: 'The condition does not fit the type of its fact',
+  },
+  'rules.not_draft': { 'zh-CN': '只能修改或发布草稿', en: 'Only a draft can be edited or published' },
+  'place.not_found': { 'zh-CN': '场所码无效或场所已停用', en: 'Unknown place code or the place is closed' },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },
   'resource.conflict': { 'zh-CN': '记录已被修改或已存在', en: 'The record changed or already exists' },
   'server.unavailable': { 'zh-CN': '服务暂不可用，请稍后再试', en: 'The service is unavailable; please retry later' },

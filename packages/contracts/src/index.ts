@@ -1,3 +1,5 @@
 export * from './errors.ts';
 export * from './permissions.ts';
 export * from './schemas.ts';
+export * from './health-code.ts';
+export * from './health-rules.ts';

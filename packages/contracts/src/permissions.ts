@@ -22,16 +22,29 @@ export const permissions = [
   'residents.reveal',
   'audit.read',
   'tokens.manage',
+  'credentials.manage',
+  'health.verify',
+  'health.rules',
+  'health.proxy',
+  'places.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 /** What each role may do; jurisdiction limits where. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   resident: [],
-  venue_staff: ['regions.read'],
-  medical_staff: ['regions.read', 'residents.read', 'residents.reveal'],
-  cdc: ['regions.read', 'residents.read', 'residents.reveal'],
-  grid_worker: ['regions.read', 'residents.read', 'residents.write', 'residents.reveal'],
+  venue_staff: ['regions.read', 'places.manage', 'health.verify'],
+  medical_staff: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify'],
+  cdc: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify', 'health.rules'],
+  grid_worker: [
+    'regions.read',
+    'residents.read',
+    'residents.write',
+    'residents.reveal',
+    'health.verify',
+    'health.proxy',
+    'places.manage',
+  ],
   enterprise: ['regions.read'],
   department_officer: ['regions.read', 'residents.read'],
   leader: ['regions.read'],

@@ -1,9 +1,12 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { permissions, roles, staffRoles } from './permissions.ts';
 
-/** A string enum that keeps its literal type (TypeBox's Union of Literals loses it when built from an array). */
-const literalUnion = <T extends readonly string[]>(values: T) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+/**
+ * A string enum that keeps its literal type (TypeBox's Union of Literals loses it when built from an
+ * array); a real Union at run time, so `Value.Check` validates it too.
+ */
+export const literalUnion = <T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
 
 export const Problem = Type.Object(
   {

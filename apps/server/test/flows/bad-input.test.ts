@@ -55,6 +55,14 @@ const TABLES = [
   'api_tokens',
   'audit_events',
   'regions',
+  'signing_keys',
+  'health_rule_sets',
+  'health_subjects',
+  'health_declarations',
+  'health_proxies',
+  'places',
+  'check_ins',
+  'purge_runs',
 ];
 const PATH_SAMPLES: Record<string, string> = { id: '01900000-0000-7000-8000-000000000000', code: JIANGAN };
 const urlOf = (path: string, values: Record<string, string> = PATH_SAMPLES) =>
@@ -117,7 +125,7 @@ function expectProblem(
 }
 
 const wrongTypeFor = (schema: { type?: string }) =>
-  schema.type === 'array' ? { not: 'an array' } : { not: ['a', 'scalar'] };
+  schema.type === 'array' ? { not: 'an array' } : schema.type === 'object' ? 'not an object' : { not: ['a', 'scalar'] };
 
 describe.each(operations.map((op) => [`${op.method} ${op.path}`, op] as const))('%s', (_, op) => {
   if (op.path.includes('{')) {

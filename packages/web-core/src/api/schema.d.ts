@@ -33,7 +33,6 @@ export interface paths {
                             items: {
                                 code: string;
                                 name: string;
-                                /** @enum {string} */
                                 level: "province" | "city" | "district" | "street" | "community" | "grid";
                                 parentCode: string | null;
                                 hasChildren: boolean;
@@ -98,7 +97,6 @@ export interface paths {
                         "application/json": {
                             code: string;
                             name: string;
-                            /** @enum {string} */
                             level: "province" | "city" | "district" | "street" | "community" | "grid";
                             parentCode: string | null;
                             hasChildren: boolean;
@@ -106,7 +104,6 @@ export interface paths {
                             path: {
                                 code: string;
                                 name: string;
-                                /** @enum {string} */
                                 level: "province" | "city" | "district" | "street" | "community" | "grid";
                             }[];
                         };
@@ -357,16 +354,14 @@ export interface paths {
                         "application/json": {
                             user: {
                                 id: string;
-                                /** @enum {string} */
                                 kind: "resident" | "staff";
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.proxy" | "places.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
-                                    /** @enum {string} */
                                     level: "province" | "city" | "district" | "street" | "community" | "grid";
                                 } | null;
                                 totpEnabled: boolean;
@@ -437,16 +432,14 @@ export interface paths {
                         "application/json": {
                             user: {
                                 id: string;
-                                /** @enum {string} */
                                 kind: "resident" | "staff";
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.proxy" | "places.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
-                                    /** @enum {string} */
                                     level: "province" | "city" | "district" | "street" | "community" | "grid";
                                 } | null;
                                 totpEnabled: boolean;
@@ -507,16 +500,14 @@ export interface paths {
                         "application/json": {
                             user: {
                                 id: string;
-                                /** @enum {string} */
                                 kind: "resident" | "staff";
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.proxy" | "places.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
-                                    /** @enum {string} */
                                     level: "province" | "city" | "district" | "street" | "community" | "grid";
                                 } | null;
                                 totpEnabled: boolean;
@@ -742,7 +733,6 @@ export interface paths {
                                 jurisdiction: {
                                     code: string;
                                     name: string;
-                                    /** @enum {string} */
                                     level: "province" | "city" | "district" | "street" | "community" | "grid";
                                 };
                                 disabled: boolean;
@@ -809,7 +799,6 @@ export interface paths {
                             jurisdiction: {
                                 code: string;
                                 name: string;
-                                /** @enum {string} */
                                 level: "province" | "city" | "district" | "street" | "community" | "grid";
                             };
                             disabled: boolean;
@@ -893,7 +882,6 @@ export interface paths {
                             jurisdiction: {
                                 code: string;
                                 name: string;
-                                /** @enum {string} */
                                 level: "province" | "city" | "district" | "street" | "community" | "grid";
                             };
                             disabled: boolean;
@@ -952,11 +940,10 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.proxy" | "places.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
-                                    /** @enum {string} */
                                     level: "province" | "city" | "district" | "street" | "community" | "grid";
                                 };
                                 /** Format: date-time */
@@ -1000,7 +987,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
+                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.proxy" | "places.manage")[];
                         jurisdictionCode: string;
                     };
                 };
@@ -1017,11 +1004,10 @@ export interface paths {
                             item: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.proxy" | "places.manage")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
-                                    /** @enum {string} */
                                     level: "province" | "city" | "district" | "street" | "community" | "grid";
                                 };
                                 /** Format: date-time */
@@ -1142,14 +1128,12 @@ export interface paths {
                                 idNumber: string;
                                 /** @description masked */
                                 phone: string;
-                                /** @enum {string} */
                                 gender: "male" | "female";
                                 /** @description year only: the full birth date is personal data */
                                 birthYear: number;
                                 region: {
                                     code: string;
                                     name: string;
-                                    /** @enum {string} */
                                     level: "province" | "city" | "district" | "street" | "community" | "grid";
                                 };
                                 synthetic: boolean;
@@ -1214,14 +1198,12 @@ export interface paths {
                             idNumber: string;
                             /** @description masked */
                             phone: string;
-                            /** @enum {string} */
                             gender: "male" | "female";
                             /** @description year only: the full birth date is personal data */
                             birthYear: number;
                             region: {
                                 code: string;
                                 name: string;
-                                /** @enum {string} */
                                 level: "province" | "city" | "district" | "street" | "community" | "grid";
                             };
                             synthetic: boolean;
@@ -1285,14 +1267,12 @@ export interface paths {
                             idNumber: string;
                             /** @description masked */
                             phone: string;
-                            /** @enum {string} */
                             gender: "male" | "female";
                             /** @description year only: the full birth date is personal data */
                             birthYear: number;
                             region: {
                                 code: string;
                                 name: string;
-                                /** @enum {string} */
                                 level: "province" | "city" | "district" | "street" | "community" | "grid";
                             };
                             synthetic: boolean;
@@ -1360,14 +1340,12 @@ export interface paths {
                             idNumber: string;
                             /** @description masked */
                             phone: string;
-                            /** @enum {string} */
                             gender: "male" | "female";
                             /** @description year only: the full birth date is personal data */
                             birthYear: number;
                             region: {
                                 code: string;
                                 name: string;
-                                /** @enum {string} */
                                 level: "province" | "city" | "district" | "street" | "community" | "grid";
                             };
                             synthetic: boolean;
@@ -1587,6 +1565,2979 @@ export interface paths {
                     };
                     content: {
                         "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trust-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Keys that sign valid ZT1 credentials (public; verifiers cache it) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            issuer: string;
+                            keys: {
+                                kid: string;
+                                alg: "EdDSA" | "ES256";
+                                spki: string;
+                                region: string;
+                                /** Format: date-time */
+                                notBefore: string;
+                                /** Format: date-time */
+                                notAfter: string;
+                                status: "active" | "retired" | "revoked";
+                            }[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify ZT1 QR text (public, for verifiers without the library) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            result: "valid" | "expired" | "not_yet_valid" | "bad_signature" | "unknown_kid" | "revoked_key" | "malformed";
+                            stage?: "prefix" | "base45" | "zlib" | "cbor" | "cose";
+                            claims?: {
+                                iss: string;
+                                sub: string;
+                                iat: number;
+                                exp: number;
+                                zt: {
+                                    [key: string]: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Own and imported signing keys */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                kid: string;
+                                alg: "EdDSA" | "ES256";
+                                spki: string;
+                                region: string;
+                                /** Format: date-time */
+                                notBefore: string;
+                                /** Format: date-time */
+                                notAfter: string;
+                                status: "active" | "retired" | "revoked";
+                            } & {
+                                origin: "own" | "imported";
+                                source: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            })[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a new signing key and retire the current one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                kid: string;
+                                alg: "EdDSA" | "ES256";
+                                spki: string;
+                                region: string;
+                                /** Format: date-time */
+                                notBefore: string;
+                                /** Format: date-time */
+                                notAfter: string;
+                                status: "active" | "retired" | "revoked";
+                            } & {
+                                origin: "own" | "imported";
+                                source: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            })[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/keys/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire or revoke a key (own or imported) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kid: string;
+                        status: "retired" | "revoked";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                kid: string;
+                                alg: "EdDSA" | "ES256";
+                                spki: string;
+                                region: string;
+                                /** Format: date-time */
+                                notBefore: string;
+                                /** Format: date-time */
+                                notAfter: string;
+                                status: "active" | "retired" | "revoked";
+                            } & {
+                                origin: "own" | "imported";
+                                source: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            })[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/trust-list-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import another region's trust list (mutual recognition), from its JSON or URL */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the list itself */
+                        json?: string;
+                        /** @description or where to fetch it */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resident's own declarations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** Format: date-time */
+                                declaredAt: string;
+                                declaredBy: "self" | "proxy";
+                                temperature: number | null;
+                                symptoms: string[];
+                                visited: {
+                                    region: {
+                                        code: string;
+                                        name: string;
+                                        level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                    };
+                                    date: string;
+                                }[];
+                                riskAreaVisit: "none" | "low" | "medium" | "high";
+                                contactWithCase: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Health declaration (健康申报) by the signed-in resident */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description °C, 34.0–43.0 */
+                        temperature?: number;
+                        symptoms: ("fever" | "cough" | "fatigue" | "sore_throat" | "loss_of_smell" | "diarrhea")[];
+                        /** @description places visited in the last 14 days */
+                        visited: {
+                            regionCode: string;
+                            /** Format: date */
+                            date: string;
+                        }[];
+                        riskAreaVisit: "none" | "low" | "medium" | "high";
+                        contactWithCase: boolean;
+                        /**
+                         * @description consent to processing for epidemic prevention
+                         * @enum {boolean}
+                         */
+                        consent: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: "green" | "yellow" | "red";
+                            explanation: {
+                                colour: "green" | "yellow" | "red";
+                                ruleId: string | null;
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                greenAt: string | null;
+                                matched: string[];
+                            };
+                            ruleSet: {
+                                id: string | null;
+                                version: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                            };
+                            maskedName: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastDeclarationAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resident's colour and why */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: "green" | "yellow" | "red";
+                            explanation: {
+                                colour: "green" | "yellow" | "red";
+                                ruleId: string | null;
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                greenAt: string | null;
+                                matched: string[];
+                            };
+                            ruleSet: {
+                                id: string | null;
+                                version: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                            };
+                            maskedName: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastDeclarationAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A freshly signed health code (ZT1) for the resident's QR */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: "green" | "yellow" | "red";
+                            explanation: {
+                                colour: "green" | "yellow" | "red";
+                                ruleId: string | null;
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                greenAt: string | null;
+                                matched: string[];
+                            };
+                            ruleSet: {
+                                id: string | null;
+                                version: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                            };
+                            maskedName: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastDeclarationAt: string | null;
+                        } & {
+                            /** @description ZT1 QR text */
+                            text: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            refreshAfterSeconds: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/proxies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People whose codes the resident holds (代申报) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                relation: string;
+                                maskedName: string;
+                                colour: ("green" | "yellow" | "red") | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description most people one resident may hold codes for */
+                            limit: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Hold the code of a family member without a smartphone, proven by ID number and name */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description GB 11643 citizen ID number */
+                        idNumber: string;
+                        name: string;
+                        relation: "parent" | "grandparent" | "child" | "spouse" | "relative" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                relation: string;
+                                maskedName: string;
+                                colour: ("green" | "yellow" | "red") | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description most people one resident may hold codes for */
+                            limit: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/proxies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop holding a code */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                relation: string;
+                                maskedName: string;
+                                colour: ("green" | "yellow" | "red") | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description most people one resident may hold codes for */
+                            limit: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/proxies/{id}/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declare for a held person */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description °C, 34.0–43.0 */
+                        temperature?: number;
+                        symptoms: ("fever" | "cough" | "fatigue" | "sore_throat" | "loss_of_smell" | "diarrhea")[];
+                        /** @description places visited in the last 14 days */
+                        visited: {
+                            regionCode: string;
+                            /** Format: date */
+                            date: string;
+                        }[];
+                        riskAreaVisit: "none" | "low" | "medium" | "high";
+                        contactWithCase: boolean;
+                        /**
+                         * @description consent to processing for epidemic prevention
+                         * @enum {boolean}
+                         */
+                        consent: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: "green" | "yellow" | "red";
+                            explanation: {
+                                colour: "green" | "yellow" | "red";
+                                ruleId: string | null;
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                greenAt: string | null;
+                                matched: string[];
+                            };
+                            ruleSet: {
+                                id: string | null;
+                                version: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                            };
+                            maskedName: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastDeclarationAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/proxies/{id}/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A held person's code */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: "green" | "yellow" | "red";
+                            explanation: {
+                                colour: "green" | "yellow" | "red";
+                                ruleId: string | null;
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                greenAt: string | null;
+                                matched: string[];
+                            };
+                            ruleSet: {
+                                id: string | null;
+                                version: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                            };
+                            maskedName: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastDeclarationAt: string | null;
+                        } & {
+                            /** @description ZT1 QR text */
+                            text: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            refreshAfterSeconds: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/residents/{id}/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A grid worker declares for a resident of their grid (代申报) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description °C, 34.0–43.0 */
+                        temperature?: number;
+                        symptoms: ("fever" | "cough" | "fatigue" | "sore_throat" | "loss_of_smell" | "diarrhea")[];
+                        /** @description places visited in the last 14 days */
+                        visited: {
+                            regionCode: string;
+                            /** Format: date */
+                            date: string;
+                        }[];
+                        riskAreaVisit: "none" | "low" | "medium" | "high";
+                        contactWithCase: boolean;
+                        /**
+                         * @description consent to processing for epidemic prevention
+                         * @enum {boolean}
+                         */
+                        consent: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: "green" | "yellow" | "red";
+                            explanation: {
+                                colour: "green" | "yellow" | "red";
+                                ruleId: string | null;
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                greenAt: string | null;
+                                matched: string[];
+                            };
+                            ruleSet: {
+                                id: string | null;
+                                version: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                            };
+                            maskedName: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastDeclarationAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/residents/{id}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A printable code card (valid a week; online checkpoints read the current colour) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: "green" | "yellow" | "red";
+                            explanation: {
+                                colour: "green" | "yellow" | "red";
+                                ruleId: string | null;
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                greenAt: string | null;
+                                matched: string[];
+                            };
+                            ruleSet: {
+                                id: string | null;
+                                version: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                            };
+                            maskedName: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastDeclarationAt: string | null;
+                        } & {
+                            /** @description ZT1 QR text */
+                            text: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            refreshAfterSeconds: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/id-card-lookups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 人证码: the colour of the person holding an ID number (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description GB 11643 citizen ID number */
+                        idNumber: string;
+                        purpose: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            colour: ("green" | "yellow" | "red") | null;
+                            found: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/rule-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Colour rule sets within the jurisdiction */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string | null;
+                                version: number;
+                                status: "draft" | "published" | "superseded" | "built-in";
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                                body: {
+                                    rules: {
+                                        /** @description short reason code carried in the QR */
+                                        id: string;
+                                        colour: "red" | "yellow";
+                                        when: {
+                                            fact: "caseStatus" | "contact" | "quarantine" | "symptoms" | "temperature" | "visitedRisk" | "testResult";
+                                            op: "in" | "eq" | "gte" | "lte";
+                                            value?: boolean | number | string;
+                                            values?: string[];
+                                            /** @description the fact's time is within this many days */
+                                            withinDays?: number;
+                                        }[];
+                                        reason: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                        advice: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                    }[];
+                                    greenReason: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    greenAdvice: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                };
+                                note: string;
+                                createdBy: string;
+                                createdAt: string | null;
+                                publishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** New draft rule set (from the rules in force unless a body is given) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        regionCode: string;
+                        body?: {
+                            rules: {
+                                /** @description short reason code carried in the QR */
+                                id: string;
+                                colour: "red" | "yellow";
+                                when: {
+                                    fact: "caseStatus" | "contact" | "quarantine" | "symptoms" | "temperature" | "visitedRisk" | "testResult";
+                                    op: "in" | "eq" | "gte" | "lte";
+                                    value?: boolean | number | string;
+                                    values?: string[];
+                                    /** @description the fact's time is within this many days */
+                                    withinDays?: number;
+                                }[];
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            }[];
+                            greenReason: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            greenAdvice: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                        };
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string | null;
+                            version: number;
+                            status: "draft" | "published" | "superseded" | "built-in";
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            body: {
+                                rules: {
+                                    /** @description short reason code carried in the QR */
+                                    id: string;
+                                    colour: "red" | "yellow";
+                                    when: {
+                                        fact: "caseStatus" | "contact" | "quarantine" | "symptoms" | "temperature" | "visitedRisk" | "testResult";
+                                        op: "in" | "eq" | "gte" | "lte";
+                                        value?: boolean | number | string;
+                                        values?: string[];
+                                        /** @description the fact's time is within this many days */
+                                        withinDays?: number;
+                                    }[];
+                                    reason: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    advice: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                                greenReason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                greenAdvice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                            note: string;
+                            createdBy: string;
+                            createdAt: string | null;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/rule-sets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit a draft rule set */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: {
+                            rules: {
+                                /** @description short reason code carried in the QR */
+                                id: string;
+                                colour: "red" | "yellow";
+                                when: {
+                                    fact: "caseStatus" | "contact" | "quarantine" | "symptoms" | "temperature" | "visitedRisk" | "testResult";
+                                    op: "in" | "eq" | "gte" | "lte";
+                                    value?: boolean | number | string;
+                                    values?: string[];
+                                    /** @description the fact's time is within this many days */
+                                    withinDays?: number;
+                                }[];
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            }[];
+                            greenReason: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            greenAdvice: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                        };
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string | null;
+                            version: number;
+                            status: "draft" | "published" | "superseded" | "built-in";
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            body: {
+                                rules: {
+                                    /** @description short reason code carried in the QR */
+                                    id: string;
+                                    colour: "red" | "yellow";
+                                    when: {
+                                        fact: "caseStatus" | "contact" | "quarantine" | "symptoms" | "temperature" | "visitedRisk" | "testResult";
+                                        op: "in" | "eq" | "gte" | "lte";
+                                        value?: boolean | number | string;
+                                        values?: string[];
+                                        /** @description the fact's time is within this many days */
+                                        withinDays?: number;
+                                    }[];
+                                    reason: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    advice: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                                greenReason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                greenAdvice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                            note: string;
+                            createdBy: string;
+                            createdAt: string | null;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/rule-sets/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a draft in force */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string | null;
+                            version: number;
+                            status: "draft" | "published" | "superseded" | "built-in";
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            body: {
+                                rules: {
+                                    /** @description short reason code carried in the QR */
+                                    id: string;
+                                    colour: "red" | "yellow";
+                                    when: {
+                                        fact: "caseStatus" | "contact" | "quarantine" | "symptoms" | "temperature" | "visitedRisk" | "testResult";
+                                        op: "in" | "eq" | "gte" | "lte";
+                                        value?: boolean | number | string;
+                                        values?: string[];
+                                        /** @description the fact's time is within this many days */
+                                        withinDays?: number;
+                                    }[];
+                                    reason: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    advice: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                                greenReason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                greenAdvice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                            note: string;
+                            createdBy: string;
+                            createdAt: string | null;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health-code/rule-sets/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sample people under a draft body, beside the rules in force */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        regionCode: string;
+                        body: {
+                            rules: {
+                                /** @description short reason code carried in the QR */
+                                id: string;
+                                colour: "red" | "yellow";
+                                when: {
+                                    fact: "caseStatus" | "contact" | "quarantine" | "symptoms" | "temperature" | "visitedRisk" | "testResult";
+                                    op: "in" | "eq" | "gte" | "lte";
+                                    value?: boolean | number | string;
+                                    values?: string[];
+                                    /** @description the fact's time is within this many days */
+                                    withinDays?: number;
+                                }[];
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            }[];
+                            greenReason: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            greenAdvice: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                label: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                facts: {
+                                    caseStatus: "none" | "suspected" | "confirmed" | "asymptomatic" | "recovered";
+                                    /** Format: date-time */
+                                    caseSince?: string;
+                                    contact: "none" | "close" | "secondary";
+                                    /** Format: date-time */
+                                    contactSince?: string;
+                                    quarantine: "none" | "home" | "central";
+                                    /** Format: date-time */
+                                    quarantineEndsAt?: string;
+                                    /** @description symptoms declared in the latest declaration */
+                                    symptoms: boolean;
+                                    temperature?: number;
+                                    /** Format: date-time */
+                                    declaredAt?: string;
+                                    visitedRisk: "none" | "low" | "medium" | "high";
+                                    /** Format: date-time */
+                                    visitedRiskAt?: string;
+                                    testResult: "none" | "negative" | "positive";
+                                    /** Format: date-time */
+                                    testAt?: string;
+                                };
+                                current: {
+                                    colour: "green" | "yellow" | "red";
+                                    ruleId: string | null;
+                                    reason: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    advice: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                    greenAt: string | null;
+                                    matched: string[];
+                                };
+                                draft: {
+                                    colour: "green" | "yellow" | "red";
+                                    ruleId: string | null;
+                                    reason: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    advice: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                    greenAt: string | null;
+                                    matched: string[];
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/check-in/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Places within the jurisdiction */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description short code printed in the place QR */
+                                code: string;
+                                name: string;
+                                address: string;
+                                kind: "shop" | "market" | "restaurant" | "office" | "transport" | "hospital" | "school" | "residential" | "venue" | "other";
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                                active: boolean;
+                                checkInsToday: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a place and get its place code (场所码) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        address: string;
+                        regionCode: string;
+                        kind: "shop" | "market" | "restaurant" | "office" | "transport" | "hospital" | "school" | "residential" | "venue" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description short code printed in the place QR */
+                            code: string;
+                            name: string;
+                            address: string;
+                            kind: "shop" | "market" | "restaurant" | "office" | "transport" | "hospital" | "school" | "residential" | "venue" | "other";
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            active: boolean;
+                            checkInsToday: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/check-in/places/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One place */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description short code printed in the place QR */
+                            code: string;
+                            name: string;
+                            address: string;
+                            kind: "shop" | "market" | "restaurant" | "office" | "transport" | "hospital" | "school" | "residential" | "venue" | "other";
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            active: boolean;
+                            checkInsToday: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Close or reopen a place */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description short code printed in the place QR */
+                            code: string;
+                            name: string;
+                            address: string;
+                            kind: "shop" | "market" | "restaurant" | "office" | "transport" | "hospital" | "school" | "residential" | "venue" | "other";
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            active: boolean;
+                            checkInsToday: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/check-in/place-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The place behind a place code (public: shown before checking in) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            name: string;
+                            address: string;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/check-in/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resident's own check-ins */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                place: {
+                                    code: string;
+                                    name: string;
+                                    address: string;
+                                };
+                                colour: "green" | "yellow" | "red";
+                                method: "place-scan" | "verifier";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Check in at a place by its code (resident) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        placeCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkIn: {
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                place: {
+                                    code: string;
+                                    name: string;
+                                    address: string;
+                                };
+                                colour: "green" | "yellow" | "red";
+                                method: "place-scan" | "verifier";
+                            };
+                            maskedName: string;
+                            explanation: {
+                                colour: "green" | "yellow" | "red";
+                                ruleId: string | null;
+                                reason: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                advice: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                /** @description when the colour returns to green by itself; null when green or no automatic return */
+                                greenAt: string | null;
+                                matched: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/check-in/scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A checkpoint scanned a person's code: verify and record a check-in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                        /** Format: uuid */
+                        placeId?: string;
+                        /**
+                         * Format: date-time
+                         * @description when scanned offline
+                         */
+                        scannedAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            result: "valid" | "expired" | "not_yet_valid" | "bad_signature" | "unknown_kid" | "revoked_key" | "malformed";
+                            stage?: "prefix" | "base45" | "zlib" | "cbor" | "cose";
+                            colour?: "green" | "yellow" | "red";
+                            maskedName?: string;
+                            issuer?: string;
+                            /** Format: date-time */
+                            expiresAt?: string;
+                            checkedIn: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-rights/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is held about me and who read it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            profile: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                /** @description masked */
+                                idNumber: string;
+                                /** @description masked */
+                                phone: string;
+                                gender: "male" | "female";
+                                /** @description year only: the full birth date is personal data */
+                                birthYear: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                                synthetic: boolean;
+                            };
+                            healthCode: {
+                                colour: ("green" | "yellow" | "red") | null;
+                                consentAt: string | null;
+                                lastDeclarationAt: string | null;
+                            };
+                            counts: {
+                                declarations: number;
+                                checkIns: number;
+                            };
+                            accessLog: {
+                                at: string;
+                                actor: string;
+                                actorKind: string;
+                                action: string;
+                                purpose: string;
+                                fields: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-rights/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download everything held about me (JSON) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exportedAt: string;
+                            profile: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                /** @description masked */
+                                idNumber: string;
+                                /** @description masked */
+                                phone: string;
+                                gender: "male" | "female";
+                                /** @description year only: the full birth date is personal data */
+                                birthYear: number;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                                synthetic: boolean;
+                            };
+                            healthCode: {
+                                colour: ("green" | "yellow" | "red") | null;
+                                consentAt: string | null;
+                                lastDeclarationAt: string | null;
+                            };
+                            declarations: {
+                                id: string;
+                                /** Format: date-time */
+                                declaredAt: string;
+                                declaredBy: "self" | "proxy";
+                                temperature: number | null;
+                                symptoms: string[];
+                                visited: {
+                                    region: {
+                                        code: string;
+                                        name: string;
+                                        level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                    };
+                                    date: string;
+                                }[];
+                                riskAreaVisit: "none" | "low" | "medium" | "high";
+                                contactWithCase: boolean;
+                            }[];
+                            checkIns: {
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                place: {
+                                    code: string;
+                                    name: string;
+                                    address: string;
+                                };
+                                colour: "green" | "yellow" | "red";
+                                method: "place-scan" | "verifier";
+                            }[];
+                            accessLog: {
+                                at: string;
+                                actor: string;
+                                actorKind: string;
+                                action: string;
+                                purpose: string;
+                                fields: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-rights/consent-withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw consent: declarations are deleted, a new code needs a new declaration */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            declarations: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-rights/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase my check-ins and declarations now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkIns: number;
+                            declarations: number;
+                            codeRecord: "deleted" | "kept" | "none";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/purge-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When each retention purge ran and how many rows it removed */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                job: string;
+                                /** Format: date-time */
+                                ranAt: string;
+                                /** Format: date-time */
+                                cutoff: string;
+                                rows: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
             };

@@ -51,6 +51,14 @@ export interface ResidentRegistered {
   regionCode: string;
 }
 
+/** What other modules may know of a resident without reading personal data. */
+export interface ResidentRef {
+  id: string;
+  regionCode: string;
+  /** 张*三: the name as views show it. */
+  maskedName: string;
+}
+
 export interface IdentityOptions {
   sessionTtlSeconds: number;
   lockout: { maxFailures: number; lockSeconds: number };
@@ -707,6 +715,31 @@ export class IdentityService {
     return rows.map((r) => residentView(r, refs.get(r.region_code)!));
   }
 
+  /** For other modules: a resident's region and masked name, without decrypting anything. */
+  async residentRef(id: string): Promise<ResidentRef | null> {
+    const row = await this.repo.residentById(id);
+    return row ? residentRef(row) : null;
+  }
+
+  /** For other modules: the resident holding an ID number (checked first), found by its blind index. */
+  async residentRefByIdNumber(raw: string): Promise<ResidentRef | null> {
+    const id = parseIdNumber(raw);
+    if (!id.ok) throw invalid('request.invalid', [{ path: 'idNumber', code: id.code }]);
+    const row = await this.repo.residentByIdNumberIndex(this.vault.blindIndex('idNumber', id.value.normalized));
+    return row ? residentRef(row) : null;
+  }
+
+  /**
+   * For other modules: the resident whose ID number and name both match, or null (the answer does not
+   * tell which one failed, so it cannot be used to probe who is registered).
+   */
+  async matchResident(idNumber: string, name: string): Promise<ResidentRef | null> {
+    const ref = await this.residentRefByIdNumber(idNumber);
+    if (!ref) return null;
+    const row = (await this.repo.residentById(ref.id))!;
+    return this.vault.process('name', row.name_enc) === name.trim() ? ref : null;
+  }
+
   /** Decrypts a resident's personal fields for a stated purpose (the vault audits the read). */
   async revealResident(actor: Actor, id: string, purpose: string) {
     if (!actor.permissions.includes('residents.reveal')) throw forbidden();
@@ -817,6 +850,10 @@ function staffView(r: StaffRow, jurisdiction: Staff['jurisdiction']): Staff {
     totpEnabled: r.totp_secret_enc !== null,
     createdAt: r.created_at.toISOString(),
   };
+}
+
+function residentRef(r: ResidentRow): ResidentRef {
+  return { id: r.id, regionCode: r.region_code, maskedName: r.name_masked };
 }
 
 function residentView(r: ResidentRow, region: ResidentView['region']): ResidentView {

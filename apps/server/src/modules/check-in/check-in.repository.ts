@@ -1,0 +1,76 @@
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+import type { CheckInsTable, CheckInTables, PlacesTable } from './check-in.tables.ts';
+
+export class CheckInRepository {
+  readonly db: Kysely<CheckInTables>;
+  constructor(db: Db) {
+    this.db = db as Kysely<CheckInTables>;
+  }
+
+  async insertPlace(row: Insertable<PlacesTable>): Promise<void> {
+    await this.db.insertInto('places').values(row).execute();
+  }
+  place(id: string) {
+    return this.db.selectFrom('places').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  placeByCode(code: string) {
+    return this.db.selectFrom('places').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+  placesWithin(regionPrefix: string, limit: number, after?: string) {
+    let q = this.db
+      .selectFrom('places')
+      .selectAll()
+      .where('region_code', 'like', `${regionPrefix}%`)
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (after) q = q.where('id', '<', after);
+    return q.execute();
+  }
+  async countsSince(placeIds: string[], since: Date): Promise<Map<string, number>> {
+    if (!placeIds.length) return new Map();
+    const rows = await this.db
+      .selectFrom('check_ins')
+      .select(['place_id', sql<number>`count(*)::int`.as('n')])
+      .where('place_id', 'in', placeIds)
+      .where('at', '>=', since)
+      .groupBy('place_id')
+      .execute();
+    return new Map(rows.map((r) => [r.place_id!, r.n]));
+  }
+  async setPlaceActive(id: string, active: boolean): Promise<void> {
+    await this.db.updateTable('places').set({ active }).where('id', '=', id).execute();
+  }
+
+  async insertCheckIns(rows: Insertable<CheckInsTable>[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('check_ins').values(rows).execute();
+  }
+  checkInsOf(subject: string, limit: number, before?: string) {
+    let q = this.db
+      .selectFrom('check_ins')
+      .leftJoin('places', 'places.id', 'check_ins.place_id')
+      .select([
+        'check_ins.id',
+        'check_ins.at',
+        'check_ins.colour',
+        'check_ins.method',
+        'places.code as place_code',
+        'places.name as place_name',
+        'places.address as place_address',
+      ])
+      .where('check_ins.subject', '=', subject)
+      .orderBy('check_ins.at', 'desc')
+      .orderBy('check_ins.id', 'desc')
+      .limit(limit);
+    if (before) q = q.where('check_ins.id', '<', before);
+    return q.execute();
+  }
+  async deleteCheckInsOf(subject: string): Promise<number> {
+    const r = await this.db.deleteFrom('check_ins').where('subject', '=', subject).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+  async purgeCheckIns(cutoff: Date): Promise<number> {
+    const r = await this.db.deleteFrom('check_ins').where('at', '<', cutoff).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}
