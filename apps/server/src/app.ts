@@ -216,7 +216,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   await app.register(credentials.routes, { prefix: credentials.prefix, service: credentials.service });
-  await app.register(healthCode.routes, { prefix: healthCode.prefix, service: healthCode.service });
+  await app.register(healthCode.routes, {
+    prefix: healthCode.prefix,
+    service: healthCode.service,
+    overrides: healthCode.overrides,
+  });
   await app.register(checkIn.routes, { prefix: checkIn.prefix, service: checkIn.service });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });

@@ -108,6 +108,23 @@ export const errorMessages = {
     'zh-CN': '代管人数已达上限',
     en: 'You already hold codes for the maximum number of people',
   },
+  'health_code.appeal_open': {
+    'zh-CN': '您已有一项申诉正在处理中',
+    en: 'You already have an appeal being handled',
+  },
+  'health_code.appeal_decided': { 'zh-CN': '该申诉已处理', en: 'This appeal has already been decided' },
+  'health_code.override_period': {
+    'zh-CN': '人工调整的到期时间应在未来 30 天内',
+    en: 'A manual colour must end within the next 30 days',
+  },
+  'health_code.override_same_official': {
+    'zh-CN': '人工调整须由另一名工作人员审批',
+    en: 'A manual colour must be approved by another official',
+  },
+  'health_code.override_decided': {
+    'zh-CN': '该人工调整已审批或已结束',
+    en: 'This manual colour was already decided or has ended',
+  },
   'rules.duplicate_id': { 'zh-CN': '规则编号重复', en: 'Duplicate rule id' },
   'rules.bad_condition': {
     'zh-CN': '条件与该事实的类型不符',

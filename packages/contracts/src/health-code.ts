@@ -240,3 +240,68 @@ export const RulePreview = Type.Object({
     Type.Object({ label: Texts, facts: HealthFacts, current: HealthExplanation, draft: HealthExplanation }),
   ),
 });
+
+// ---------- appeals (申诉) and manual overrides ----------
+
+export const Appeal = Type.Object({
+  id: Type.String(),
+  colour: HealthColour,
+  ruleId: Nullable(Type.String()),
+  status: literalUnion(['open', 'upheld', 'rejected'] as const),
+  statement: Type.String(),
+  decisionNote: Nullable(Type.String()),
+  decidedBy: Nullable(Type.String()),
+  decidedAt: Nullable(DateTime),
+  createdAt: DateTime,
+});
+export type Appeal = Static<typeof Appeal>;
+
+export const StaffAppeal = Type.Intersect([
+  Appeal,
+  Type.Object({ residentId: Type.String(), maskedName: Type.String() }),
+]);
+
+export const overrideStatuses = ['pending', 'active', 'rejected', 'ended'] as const;
+
+export const OverrideInput = Type.Object(
+  {
+    residentId: Type.String({ format: 'uuid' }),
+    colour: HealthColour,
+    legalBasis: Type.String({ minLength: 4, maxLength: 200, description: 'the law or order that allows it' }),
+    reason: Type.String({ minLength: 4, maxLength: 500 }),
+    endsAt: DateTime,
+    appealId: Type.Optional(Type.String({ format: 'uuid' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Override = Type.Object({
+  id: Type.String(),
+  residentId: Type.String(),
+  maskedName: Type.String(),
+  region: RegionRef,
+  colour: HealthColour,
+  legalBasis: Type.String(),
+  reason: Type.String(),
+  appealId: Nullable(Type.String()),
+  endsAt: DateTime,
+  status: literalUnion(overrideStatuses),
+  requestedBy: Type.String(),
+  requestedAt: DateTime,
+  approvedBy: Nullable(Type.String()),
+  decidedAt: Nullable(DateTime),
+});
+export type Override = Static<typeof Override>;
+
+export const OverrideReport = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      district: RegionRef,
+      requestedBy: Type.String(),
+      approvedBy: Nullable(Type.String()),
+      colour: HealthColour,
+      status: literalUnion(overrideStatuses),
+      count: Type.Integer(),
+    }),
+  ),
+});

@@ -25,6 +25,7 @@ export const permissions = [
   'credentials.manage',
   'health.verify',
   'health.rules',
+  'health.override',
   'health.proxy',
   'places.manage',
 ] as const;
@@ -35,7 +36,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   resident: [],
   venue_staff: ['regions.read', 'places.manage', 'health.verify'],
   medical_staff: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify'],
-  cdc: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify', 'health.rules'],
+  cdc: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify', 'health.rules', 'health.override'],
   grid_worker: [
     'regions.read',
     'residents.read',

@@ -489,6 +489,86 @@ describe('代申报: proxies and printed cards', () => {
   });
 });
 
+describe('申诉 appeals and manual colours', () => {
+  it('needs a legal basis and a second official, shows the person why, and is counted', async () => {
+    const cdc = await signInStaff(t.app, 'cdc');
+    const before = (await as(t.app, resident, { method: 'GET', url: '/api/v1/health-code/status' })).json();
+    const filed = await as(t.app, resident, {
+      method: 'POST',
+      url: '/api/v1/health-code/appeals',
+      payload: { statement: '我已于三天前退烧，复查正常' },
+    });
+    expect(filed.statusCode, filed.body).toBe(200);
+    expect(filed.json().items[0]).toMatchObject({ status: 'open', colour: before.colour });
+    const again = await as(t.app, resident, {
+      method: 'POST',
+      url: '/api/v1/health-code/appeals',
+      payload: { statement: '再次申诉一下' },
+    });
+    expect(again.json().code).toBe('health_code.appeal_open');
+
+    const queue = await as(t.app, cdc, { method: 'GET', url: '/api/v1/health-code/appeal-queue?status=open' });
+    const appeal = queue.json().items.find((a: { residentId: string }) => a.residentId === residentId);
+    expect(appeal).toMatchObject({ statement: '我已于三天前退烧，复查正常', maskedName: '欧**华' });
+    const decided = await as(t.app, cdc, {
+      method: 'POST',
+      url: `/api/v1/health-code/appeals/${appeal.id}/decision`,
+      payload: { decision: 'upheld', note: '复查结果正常，予以转绿' },
+    });
+    expect(decided.json().status).toBe('upheld');
+
+    const asked = await as(t.app, cdc, {
+      method: 'POST',
+      url: '/api/v1/health-code/overrides',
+      payload: {
+        residentId,
+        colour: 'green',
+        legalBasis: '《传染病防治法》第三十九条',
+        reason: '申诉成立，复查正常',
+        endsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+        appealId: appeal.id,
+      },
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    // Nothing changes until a second official approves.
+    expect((await as(t.app, resident, { method: 'GET', url: '/api/v1/health-code/status' })).json().colour).toBe(
+      before.colour,
+    );
+    const self = await as(t.app, cdc, {
+      method: 'POST',
+      url: `/api/v1/health-code/overrides/${asked.json().id}/approve`,
+    });
+    expect(self.statusCode).toBe(403);
+    expect(self.json().code).toBe('health_code.override_same_official');
+    const approved = await as(t.app, admin, {
+      method: 'POST',
+      url: `/api/v1/health-code/overrides/${asked.json().id}/approve`,
+    });
+    expect(approved.json()).toMatchObject({ status: 'active', requestedBy: 'cdc', approvedBy: 'admin' });
+
+    const now = (await as(t.app, resident, { method: 'GET', url: '/api/v1/health-code/status' })).json();
+    expect(now.colour).toBe('green');
+    expect(now.explanation.ruleId).toBe('override');
+    expect(now.explanation.reason['zh-CN']).toContain('《传染病防治法》第三十九条');
+    expect((await verify((await code()).text)).claims.zt).toMatchObject({ c: 'green', r: 'override' });
+
+    const report = await as(t.app, admin, {
+      method: 'GET',
+      url: `/api/v1/health-code/override-report?from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
+    });
+    expect(report.json().items).toContainEqual(
+      expect.objectContaining({ requestedBy: 'cdc', approvedBy: 'admin', colour: 'green', status: 'active', count: 1 }),
+    );
+    const ended = await as(t.app, cdc, { method: 'POST', url: `/api/v1/health-code/overrides/${asked.json().id}/end` });
+    expect(ended.json().status).toBe('ended');
+    expect((await as(t.app, resident, { method: 'GET', url: '/api/v1/health-code/status' })).json().colour).toBe(
+      before.colour,
+    );
+    const venueTry = await as(t.app, venue, { method: 'GET', url: '/api/v1/health-code/overrides' });
+    expect(venueTry.statusCode).toBe(403);
+  });
+});
+
 describe('data rights', () => {
   it('shows what is held and who read it, exports it, and erases declarations and check-ins', async () => {
     const summary = await as(t.app, resident, { method: 'GET', url: '/api/v1/data-rights/summary' });

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
+  Appeal,
   Declaration,
+  Override,
+  OverrideInput,
+  OverrideReport,
+  overrideStatuses,
+  StaffAppeal,
   DeclarationInput,
   HealthCode,
   HealthRuleSet,
@@ -15,6 +21,7 @@ import {
   RulePreview,
 } from '@zhengtong/contracts';
 import { actorOf } from '../../platform/auth/request.ts';
+import type { OverridesService } from './health-code.overrides.ts';
 import type { HealthCodeService } from './health-code.service.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -22,8 +29,11 @@ const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Note = Type.Optional(Type.String({ maxLength: 500 }));
 const tags = ['health-code'];
 
-export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ service: HealthCodeService }> = async (app, opts) => {
-  const { service } = opts;
+export const healthCodeRoutes: FastifyPluginAsyncTypebox<{
+  service: HealthCodeService;
+  overrides: OverridesService;
+}> = async (app, opts) => {
+  const { service, overrides } = opts;
 
   app.post(
     '/declarations',
@@ -220,5 +230,132 @@ export const healthCodeRoutes: FastifyPluginAsyncTypebox<{ service: HealthCodeSe
       },
     },
     async (req) => service.previewRuleSet(actorOf(req), req.body.regionCode, req.body.body),
+  );
+
+  app.post(
+    '/appeals',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: '申诉: the resident disputes their colour',
+        body: Type.Object({ statement: Type.String({ minLength: 5, maxLength: 1000 }) }, strict),
+        response: { 200: Type.Object({ items: Type.Array(Appeal) }) },
+      },
+    },
+    async (req) => overrides.fileAppeal(actorOf(req), req.body.statement),
+  );
+
+  app.get(
+    '/appeals',
+    {
+      schema: {
+        tags,
+        summary: "The resident's appeals and their decisions",
+        response: { 200: Type.Object({ items: Type.Array(Appeal) }) },
+      },
+    },
+    async (req) => overrides.myAppeals(actorOf(req)),
+  );
+
+  app.get(
+    '/appeal-queue',
+    {
+      schema: {
+        tags,
+        summary: 'Appeals within the jurisdiction (audited)',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('upheld'), Type.Literal('rejected')])),
+          },
+          strict,
+        ),
+        response: { 200: Type.Object({ items: Type.Array(StaffAppeal) }) },
+      },
+    },
+    async (req) => overrides.listAppeals(actorOf(req), req.query.status),
+  );
+
+  app.post(
+    '/appeals/:id/decision',
+    {
+      schema: {
+        tags,
+        summary: 'Uphold or reject an appeal, in writing',
+        params: Id,
+        body: Type.Object(
+          {
+            decision: Type.Union([Type.Literal('upheld'), Type.Literal('rejected')]),
+            note: Type.String({ minLength: 4, maxLength: 1000 }),
+          },
+          strict,
+        ),
+        response: { 200: Appeal },
+      },
+    },
+    async (req) => overrides.decideAppeal(actorOf(req), req.params.id, req.body.decision, req.body.note),
+  );
+
+  app.get(
+    '/overrides',
+    {
+      schema: {
+        tags,
+        summary: 'Manual colours within the jurisdiction',
+        querystring: Type.Object(
+          { status: Type.Optional(Type.Union(overrideStatuses.map((s) => Type.Literal(s)))) },
+          strict,
+        ),
+        response: { 200: Type.Object({ items: Type.Array(Override) }) },
+      },
+    },
+    async (req) => overrides.listOverrides(actorOf(req), req.query.status),
+  );
+
+  app.post(
+    '/overrides',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Ask for a manual colour (needs a legal basis and a second official)',
+        body: OverrideInput,
+        response: { 201: Override },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await overrides.requestOverride(actorOf(req), req.body)),
+  );
+
+  for (const [action, summary] of [
+    ['approve', 'Approve a manual colour (a different official than the one who asked)'],
+    ['reject', 'Reject a manual colour'],
+    ['end', 'End a manual colour before its date'],
+  ] as const) {
+    app.post(
+      `/overrides/:id/${action}`,
+      { schema: { tags, summary, params: Id, response: { 200: Override } } },
+      async (req) => {
+        const actor = actorOf(req);
+        if (action === 'approve') return overrides.approveOverride(actor, req.params.id);
+        if (action === 'reject') return overrides.rejectOverride(actor, req.params.id);
+        return overrides.endOverride(actor, req.params.id);
+      },
+    );
+  }
+
+  app.get(
+    '/override-report',
+    {
+      schema: {
+        tags,
+        summary: 'Manual colours counted by district and official',
+        querystring: Type.Object(
+          { from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }) },
+          strict,
+        ),
+        response: { 200: OverrideReport },
+      },
+    },
+    async (req) => overrides.report(actorOf(req), req.query.from, req.query.to),
   );
 };

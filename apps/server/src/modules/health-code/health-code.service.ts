@@ -19,9 +19,10 @@ import type { Vault } from '../../platform/vault/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
+import type { OverridesRepository } from './health-code.overrides.repository.ts';
 import type { HealthCodeRepository } from './health-code.repository.ts';
 import { defaultRuleSet, evaluate, preview, sampleFacts, validateRuleSet } from './health-code.rules.ts';
-import type { RuleSetRow, SubjectRow } from './health-code.tables.ts';
+import type { OverrideRow, RuleSetRow, SubjectRow } from './health-code.tables.ts';
 
 /** Published whenever a person's colour changes; carries no personal data beyond the pseudonymous id. */
 export const COLOUR_CHANGED = 'health-code.colour-changed';
@@ -104,6 +105,7 @@ export class HealthCodeService {
     private readonly events: EventBus,
     private readonly jobs: Jobs,
     private readonly options: HealthCodeOptions,
+    private readonly overrides: OverridesRepository,
   ) {}
 
   // ---------- residents: declarations and codes ----------
@@ -459,6 +461,17 @@ export class HealthCodeService {
     });
   }
 
+  /** Re-evaluates and stores one person's colour now (after an override began or ended). */
+  async refresh(residentId: string): Promise<void> {
+    const current = await this.repo.subject(residentId);
+    if (!current) return;
+    const ruleSet = await this.ruleSetFor(current.region_code);
+    await this.repo.db.transaction().execute(async (trx) => {
+      const subject = (await this.repo.subjectForUpdate(residentId, trx))!;
+      await this.save(subject, this.factsOf(subject), ruleSet, new Date(), trx);
+    });
+  }
+
   /** What a resident's place check-in needs: the pseudonym, the face-check name and the colour now. */
   async holderOf(residentId: string): Promise<{ pseudonym: string; maskedName: string; status: HealthStatus } | null> {
     const subject = await this.repo.subject(residentId);
@@ -623,7 +636,7 @@ export class HealthCodeService {
       const updates = [];
       for (const row of rows) {
         const ruleSet = await this.ruleSetFor(row.region_code);
-        const e = evaluate(ruleSet.body, this.factsOf(row), now);
+        const e = withOverride(evaluate(ruleSet.body, this.factsOf(row), now), row, now);
         const greenAt = e.greenAt ? new Date(e.greenAt) : null;
         if (
           e.colour !== row.colour ||
@@ -697,7 +710,11 @@ export class HealthCodeService {
 
   private async statusOf(subject: SubjectRow, now: Date): Promise<HealthStatus> {
     const ruleSet = await this.ruleSetFor(subject.region_code);
-    const explanation = evaluate(ruleSet.body, this.factsOf(subject), now);
+    let explanation = evaluate(ruleSet.body, this.factsOf(subject), now);
+    if (overrideInForce(subject, now)) {
+      const o = await this.overrides.override(subject.override_id!);
+      explanation = withOverride(explanation, subject, now, o ? overrideTexts(o) : undefined);
+    }
     const region = await this.regions.requireRef(ruleSet.regionCode);
     return {
       colour: explanation.colour,
@@ -721,7 +738,7 @@ export class HealthCodeService {
     trx: HealthCodeRepository['db'],
     extra: Partial<Pick<SubjectRow, 'consent_at' | 'last_declaration_at'>> = {},
   ): Promise<HealthExplanation> {
-    const e = evaluate(ruleSet.body, facts, now);
+    const e = withOverride(evaluate(ruleSet.body, facts, now), subject, now);
     await this.repo.updateSubject(
       subject.resident_id,
       {
@@ -820,6 +837,53 @@ function ruleSetView(r: RuleSetRow, region: RegionRef) {
     createdBy: r.created_by,
     createdAt: r.created_at.toISOString() as string | null,
     publishedAt: r.published_at?.toISOString() ?? null,
+  };
+}
+
+function overrideInForce(s: Pick<SubjectRow, 'override_colour' | 'override_until'>, now: Date): boolean {
+  return s.override_colour !== null && s.override_until !== null && s.override_until > now;
+}
+
+/**
+ * An approved manual colour wins over the rules until it ends; the person is told it was set by hand,
+ * by whom it was approved and on what legal basis.
+ */
+function withOverride(
+  e: HealthExplanation,
+  s: Pick<SubjectRow, 'override_colour' | 'override_until'>,
+  now: Date,
+  texts?: Pick<HealthExplanation, 'reason' | 'advice'>,
+): HealthExplanation {
+  if (!overrideInForce(s, now)) return e;
+  const until = s.override_until!.toISOString();
+  const greenAt =
+    s.override_colour === 'green'
+      ? null
+      : e.colour === 'green'
+        ? until
+        : e.greenAt && e.greenAt > until
+          ? e.greenAt
+          : e.greenAt && until;
+  return {
+    colour: s.override_colour!,
+    ruleId: 'override',
+    reason: texts?.reason ?? e.reason,
+    advice: texts?.advice ?? e.advice,
+    greenAt,
+    matched: [...e.matched, 'override'],
+  };
+}
+
+function overrideTexts(o: OverrideRow): Pick<HealthExplanation, 'reason' | 'advice'> {
+  return {
+    reason: {
+      'zh-CN': `人工调整（经两名工作人员审批）：${o.reason}。法律依据：${o.legal_basis}。`,
+      en: `Set by hand, approved by two officials: ${o.reason}. Legal basis: ${o.legal_basis}.`,
+    },
+    advice: {
+      'zh-CN': '调整到期后按规则重新计算。如有异议，可在“申诉”中提出。',
+      en: 'When it ends, the rules apply again. If you disagree, file an appeal.',
+    },
   };
 }
 

@@ -29,6 +29,10 @@ export interface HealthSubjectsTable {
   green_at: Date | null;
   consent_at: Date | null;
   last_declaration_at: Date | null;
+  /** An approved manual colour, until its end (see health_overrides). */
+  override_id: Generated<string | null>;
+  override_colour: Generated<HealthColour | null>;
+  override_until: Generated<Date | null>;
   updated_at: Generated<Date>;
 }
 export type SubjectRow = Selectable<HealthSubjectsTable>;
@@ -54,7 +58,45 @@ export interface HealthProxiesTable {
   revoked_at: Date | null;
 }
 
+export interface HealthAppealsTable {
+  id: string;
+  resident_id: string;
+  region_code: string;
+  /** The colour and rule disputed, as they were when the appeal was filed. */
+  colour: HealthColour;
+  rule_id: string | null;
+  /** The resident's own words, encrypted: they may describe health or whereabouts. */
+  statement_enc: string;
+  status: 'open' | 'upheld' | 'rejected';
+  decision_note: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  created_at: Generated<Date>;
+}
+export type AppealRow = Selectable<HealthAppealsTable>;
+
+export interface HealthOverridesTable {
+  id: string;
+  resident_id: string;
+  region_code: string;
+  colour: HealthColour;
+  legal_basis: string;
+  reason: string;
+  appeal_id: string | null;
+  ends_at: Date;
+  status: 'pending' | 'active' | 'rejected' | 'ended';
+  requested_by: string;
+  requested_by_label: string;
+  requested_at: Generated<Date>;
+  approved_by: string | null;
+  approved_by_label: string | null;
+  decided_at: Date | null;
+}
+export type OverrideRow = Selectable<HealthOverridesTable>;
+
 export interface HealthCodeTables {
+  health_appeals: HealthAppealsTable;
+  health_overrides: HealthOverridesTable;
   health_proxies: HealthProxiesTable;
   health_rule_sets: HealthRuleSetsTable;
   health_subjects: HealthSubjectsTable;

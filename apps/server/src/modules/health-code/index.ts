@@ -7,6 +7,8 @@ import type { Vault } from '../../platform/vault/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
+import { OverridesService } from './health-code.overrides.ts';
+import { OverridesRepository } from './health-code.overrides.repository.ts';
 import { HealthCodeRepository } from './health-code.repository.ts';
 import { healthCodeRoutes } from './health-code.routes.ts';
 import { HealthCodeService, RECOMPUTE_JOB, type HealthCodeOptions } from './health-code.service.ts';
@@ -26,6 +28,7 @@ export function createHealthCodeModule(deps: {
   retention: RetentionLog;
   options: HealthCodeOptions;
 }) {
+  const overridesRepo = new OverridesRepository(deps.db);
   const service = new HealthCodeService(
     new HealthCodeRepository(deps.db),
     deps.identity,
@@ -36,7 +39,9 @@ export function createHealthCodeModule(deps: {
     deps.events,
     deps.jobs,
     deps.options,
+    overridesRepo,
   );
+  const overrides = new OverridesService(overridesRepo, service, deps.identity, deps.regions, deps.vault, deps.audit);
   const jobs: JobDefinition[] = [
     {
       name: RECOMPUTE_JOB,
@@ -49,5 +54,5 @@ export function createHealthCodeModule(deps: {
     },
     deps.retention.purgeJob('health-code.purge-declarations', '23 3 * * *', (now) => service.purgeDeclarations(now)),
   ];
-  return { service, routes: healthCodeRoutes, prefix: '/api/v1/health-code', jobs };
+  return { service, overrides, routes: healthCodeRoutes, prefix: '/api/v1/health-code', jobs };
 }
