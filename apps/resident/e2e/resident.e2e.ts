@@ -72,6 +72,91 @@ export default defineSuite({
       await page.getByTestId('welcome').waitFor();
     });
 
+    await t.step('declares health and sees a green code with its explanation', async () => {
+      await page.getByTestId('entry-healthCode').click();
+      // A fresh resident is asked to declare first; a re-run resident already has a code.
+      const first = await Promise.race([
+        page
+          .getByTestId('go-declare')
+          .waitFor()
+          .then(() => 'declare'),
+        page
+          .getByTestId('qr')
+          .waitFor()
+          .then(() => 'code'),
+      ]);
+      if (first === 'declare') await page.getByTestId('go-declare').click();
+      else await page.goto('/m/declare');
+      await page.getByTestId('declaration-form').waitFor();
+      await page.getByTestId('submit-declaration').click();
+      await page.getByText('请先阅读并同意个人信息处理说明').first().waitFor();
+      await page.getByTestId('consent').click();
+      await t.screenshot('declare-zh');
+      await t.checkAccessibility('declaration');
+      await page.getByTestId('submit-declaration').click();
+      await page.getByTestId('qr').waitFor();
+      assert((await page.getByTestId('colour-band').getAttribute('data-colour')) === 'green', 'a green code expected');
+      const why = await page.getByTestId('explanation').innerText();
+      assert(why.includes('为什么是这个颜色') && why.includes('已是绿码'), `explanation expected, got: ${why}`);
+      await t.screenshot('code-green');
+      await t.checkAccessibility('health code');
+    });
+
+    let placeCode = '';
+    await t.step('scans a place code and is checked in with a full-screen pass', async () => {
+      // Staff act through Node's fetch: the page's request context would share (and replace) the resident's cookie.
+      const staff = await fetch(`${t.baseUrl}/api/v1/identity/staff-sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'venue', password: 'Demo-2026-zt' }),
+      });
+      assert(staff.ok, `venue sign-in answered ${staff.status}`);
+      const { csrfToken } = (await staff.json()) as { csrfToken: string };
+      const cookie = staff.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const created = await fetch(`${t.baseUrl}/api/v1/check-in/places`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: '中南路便民超市',
+          address: '武昌区中南路 8 号',
+          regionCode: '420106',
+          kind: 'shop',
+        }),
+      });
+      assert(created.status === 201, `place registration answered ${created.status}`);
+      placeCode = ((await created.json()) as { code: string }).code;
+      // The poster's QR is this URL: the phone's camera opens it.
+      await page.goto(`/m/p/${placeCode}`);
+      await page.getByTestId('place').getByText('中南路便民超市').waitFor();
+      await t.screenshot('place');
+      await t.checkAccessibility('place check-in');
+      await page.getByTestId('check-in').click();
+      await page.getByTestId('pass').waitFor();
+      assert((await page.getByTestId('pass').getAttribute('data-colour')) === 'green', 'a green pass expected');
+      await t.screenshot('pass');
+    });
+
+    await t.step('the check-in is listed in the history', async () => {
+      await page.getByTestId('pass').getByRole('button').click();
+      await page.getByTestId('check-ins').getByText('中南路便民超市').first().waitFor();
+      await t.screenshot('check-ins');
+      await t.checkAccessibility('check-ins');
+      await page.goto('/m/');
+      await page.getByTestId('welcome').waitFor();
+    });
+
+    await t.step('my data shows what is held and who read it', async () => {
+      await page.getByTestId('entry-myData').click();
+      await page.getByTestId('access-log').waitFor();
+      await t.screenshot('my-data');
+      await t.checkAccessibility('my data');
+      await page.goto('/m/');
+      await page.getByTestId('welcome').waitFor();
+    });
+
     await t.step('elder mode enlarges type, simplifies home and persists', async () => {
       await page.getByTestId('elder-switch').click();
       await page.getByTestId('home-elder-list').waitFor();
@@ -85,6 +170,11 @@ export default defineSuite({
       await page.getByTestId('entry-profile').click();
       await page.getByTestId('profile').waitFor();
       await t.screenshot('profile-elder');
+      await page.goBack();
+      await page.getByTestId('entry-healthCode').click();
+      await page.getByTestId('qr').waitFor();
+      await t.screenshot('code-elder');
+      await t.checkAccessibility('health code elder');
       await page.goBack();
       await page.getByTestId('elder-switch').click();
       await page.getByTestId('home-grid').waitFor();

@@ -92,7 +92,7 @@ export const errorMessages = {
     en: 'Please fill in a health declaration first',
   },
   'health_code.temperature_range': {
-    'zh-CN': '体温应在 34.0 到 43.0 ℃ 之间',
+    'zh-CN': '体温应在 34.0 到 43.0 °C 之间',
     en: 'Temperature must be between 34.0 and 43.0 degrees Celsius',
   },
   'health_code.date_range': {

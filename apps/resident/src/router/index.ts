@@ -21,6 +21,43 @@ export const router = createAppRouter({
       meta: { title: 'home.title', requires: { anyRole: ['resident'] } },
     },
     {
+      path: '/health-code',
+      name: 'health-code',
+      component: () => import('../views/health-code/code/index.vue'),
+      meta: { title: 'health.code.title', requires: { anyRole: ['resident'] } },
+    },
+    {
+      path: '/declare',
+      name: 'declare',
+      component: () => import('../views/health-code/declare/index.vue'),
+      meta: { title: 'health.declare.title', requires: { anyRole: ['resident'] } },
+    },
+    {
+      path: '/appeals',
+      name: 'appeals',
+      component: () => import('../views/health-code/appeals/index.vue'),
+      meta: { title: 'health.appeals.title', requires: { anyRole: ['resident'] } },
+    },
+    {
+      // Place-code posters encode <origin>/m/p/<code>: any camera app opens this page.
+      path: '/p/:code',
+      name: 'place-check-in',
+      component: () => import('../views/check-in/place/index.vue'),
+      meta: { title: 'checkin.place.title', requires: { anyRole: ['resident'] } },
+    },
+    {
+      path: '/check-ins',
+      name: 'check-ins',
+      component: () => import('../views/check-in/history/index.vue'),
+      meta: { title: 'checkin.history.title', requires: { anyRole: ['resident'] } },
+    },
+    {
+      path: '/my-data',
+      name: 'my-data',
+      component: () => import('../views/data-rights/mine/index.vue'),
+      meta: { title: 'rights.title', requires: { anyRole: ['resident'] } },
+    },
+    {
       path: '/profile',
       name: 'profile',
       component: () => import('../views/identity/profile/index.vue'),

@@ -71,7 +71,7 @@ export const defaultRuleSet: HealthRuleSetBody = {
       id: 'fever',
       colour: 'yellow',
       when: [{ fact: 'temperature', op: 'gte', value: 37.3, withinDays: 7 }],
-      reason: t('您近 7 天申报体温 ≥37.3℃。', 'You declared a temperature of 37.3 °C or more in the last 7 days.'),
+      reason: t('您近 7 天申报体温 ≥37.3 °C。', 'You declared a temperature of 37.3 °C or more in the last 7 days.'),
       advice: t(
         '请到就近发热门诊就诊，途中佩戴口罩、避免乘坐公共交通。7 天内无新症状申报后自动转绿。',
         'Visit the nearest fever clinic, wear a mask and avoid public transport. Your code turns green after 7 days without new symptoms.',
@@ -267,7 +267,7 @@ export function sampleFacts(now: Date): { label: { 'zh-CN': string; en: string }
   return [
     { label: t('健康，今日已申报', 'Healthy, declared today'), facts: base },
     {
-      label: t('昨日申报发热 38.1℃', 'Declared a fever of 38.1 °C yesterday'),
+      label: t('昨日申报发热 38.1 °C', 'Declared a fever of 38.1 °C yesterday'),
       facts: { ...base, symptoms: true, temperature: 38.1, declaredAt: ago(1) },
     },
     {

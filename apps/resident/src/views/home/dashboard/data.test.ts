@@ -3,10 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { homeEntries } from './data.ts';
 
 describe('resident home entries', () => {
-  it('shows the profile only to residents and nothing to visitors', () => {
+  it('shows the health code first and personal pages only to residents, nothing to visitors', () => {
     const resident = { roles: ['resident'], permissions: [] };
     const staff = { roles: ['cdc'], permissions: ['regions.read'] };
-    expect(filterNav(homeEntries, resident).map((e) => e.key)).toEqual(['profile', 'language', 'elder', 'signOut']);
+    expect(filterNav(homeEntries, resident).map((e) => e.key)).toEqual([
+      'healthCode',
+      'declare',
+      'checkIns',
+      'myData',
+      'profile',
+      'language',
+      'elder',
+      'signOut',
+    ]);
     expect(filterNav(homeEntries, staff).map((e) => e.key)).toEqual(['language', 'elder', 'signOut']);
     expect(filterNav(homeEntries, null)).toEqual([]);
   });

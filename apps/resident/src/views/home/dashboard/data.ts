@@ -14,6 +14,40 @@ export interface HomeEntry extends NavItem {
 
 export const homeEntries: HomeEntry[] = [
   {
+    key: 'healthCode',
+    label: 'home.entries.healthCode',
+    icon: 'qr',
+    action: 'route',
+    route: 'health-code',
+    elder: true,
+    requires: { anyRole: ['resident'] },
+  },
+  {
+    key: 'declare',
+    label: 'home.entries.declare',
+    icon: 'records-o',
+    action: 'route',
+    route: 'declare',
+    elder: true,
+    requires: { anyRole: ['resident'] },
+  },
+  {
+    key: 'checkIns',
+    label: 'home.entries.checkIns',
+    icon: 'location-o',
+    action: 'route',
+    route: 'check-ins',
+    requires: { anyRole: ['resident'] },
+  },
+  {
+    key: 'myData',
+    label: 'home.entries.myData',
+    icon: 'shield-o',
+    action: 'route',
+    route: 'my-data',
+    requires: { anyRole: ['resident'] },
+  },
+  {
     key: 'profile',
     label: 'home.entries.profile',
     icon: 'contact-o',
