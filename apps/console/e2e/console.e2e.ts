@@ -110,6 +110,137 @@ export default defineSuite({
       await t.checkAccessibility('security');
     });
 
+    await t.step('rules: a draft rule changes a sample person’s colour in the preview, then is published', async () => {
+      await page.getByTestId('menu-rules').click();
+      await page.getByTestId('version-built-in').waitFor();
+      await page.getByTestId('new-draft').click();
+      await page.getByTestId('version-draft').waitFor();
+      await page.getByTestId('add-rule').click();
+      // The new rule (declared symptoms within 7 days) is made red.
+      await page.getByTestId('rule-colour-0').click();
+      await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '红码' }).click();
+      await page.getByTestId('preview').click();
+      const row = page.getByTestId('preview-table').locator('tr').filter({ hasText: '2 天前申报咳嗽' });
+      await row.waitFor();
+      const text = await row.innerText();
+      assert(/黄码[\s\S]*红码/.test(text), `the cough sample should go from yellow to red: ${text}`);
+      await t.screenshot('rules-preview');
+      await t.checkAccessibility('rules');
+      // Publishing needs the reason and advice people will read, in both languages.
+      await page.getByTestId('publish').click();
+      await page.locator('.el-message-box__btns .el-button--primary').click();
+      await page.getByText('发布前请为每条规则填写中英文的原因和建议').waitFor();
+      const rule = page.locator('[data-testid^="rule-rule-"]').first();
+      await rule.getByLabel('原因（中文，展示给居民）').fill('近 7 天申报有症状');
+      await rule.getByLabel('原因（英文）').fill('Symptoms declared in the last 7 days');
+      await rule.getByLabel('建议（中文，怎么做、何时转绿）').fill('请到发热门诊就诊，7 天内无新症状后自动转绿');
+      await rule.getByLabel('建议（英文）').fill('See a fever clinic; green after 7 days without new symptoms');
+      await page.getByTestId('publish').click();
+      await page.locator('.el-message-box__btns .el-button--primary').click();
+      await page.getByTestId('version-published').waitFor();
+      await page.getByTestId('version-draft').waitFor({ state: 'detached' });
+    });
+
+    await t.step('places: registers a place and shows its printable poster', async () => {
+      await page.goto('/console/places');
+      await page.getByTestId('place-create').click();
+      await page.locator('#place-name').fill('武昌站候车厅');
+      await page.locator('#place-address').fill('武昌区中山路 1 号');
+      await page.locator('#place-region').click();
+      await page.keyboard.type('武昌');
+      await page.locator('.el-select-dropdown__item').filter({ hasText: '420106' }).first().click();
+      await page.locator('.el-select-dropdown').first().waitFor({ state: 'hidden' });
+      await page.getByTestId('place-save').click();
+      await page.getByTestId('poster').locator('svg').waitFor();
+      const poster = await page.getByTestId('poster').innerText();
+      assert(poster.includes('武昌站候车厅') && /[0-9A-Z]{10}/.test(poster), `poster text: ${poster}`);
+      await t.screenshot('place-poster');
+      await t.checkAccessibility('place poster');
+    });
+
+    await t.step('verifier: a resident’s code verifies with its colour, a tampered copy is rejected', async () => {
+      // A demo resident's phone, revealed for a stated purpose (audited), signs them in through the dev inbox.
+      const me = (await (await page.request.get(new URL('/api/v1/identity/me', t.baseUrl).href)).json()) as {
+        csrfToken: string;
+      };
+      const list = (await (
+        await page.request.get(new URL('/api/v1/identity/residents?limit=5', t.baseUrl).href)
+      ).json()) as {
+        items: { id: string }[];
+      };
+      const revealed = await page.request.post(
+        new URL(`/api/v1/identity/residents/${list.items[3]!.id}/reveal`, t.baseUrl).href,
+        {
+          headers: { 'x-csrf-token': me.csrfToken },
+          data: { purpose: '端到端测试：核验码流程' },
+        },
+      );
+      const person = (await revealed.json()) as { phone: string; idNumber: string };
+      const api = (path: string, init: RequestInit = {}) => fetch(new URL(path, t.baseUrl), init);
+      await api('/api/v1/identity/sms-codes', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone: person.phone }),
+      });
+      const inbox = (await (await api('/api/v1/identity/dev/sms-inbox')).json()) as {
+        items: { phone: string; code: string }[];
+      };
+      const sms = inbox.items.find((i) => i.phone === `${person.phone.slice(0, 3)}****${person.phone.slice(-4)}`)!;
+      const session = await api('/api/v1/identity/resident-sessions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone: person.phone, code: sms.code }),
+      });
+      const cookie = session.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const { csrfToken } = (await session.json()) as { csrfToken: string };
+      const auth = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+      const declared = await api('/api/v1/health-code/declarations', {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          symptoms: [],
+          visited: [],
+          riskAreaVisit: 'none',
+          contactWithCase: false,
+          consent: true,
+        }),
+      });
+      assert(declared.ok, `declaration answered ${declared.status}`);
+      const { text } = (await (await api('/api/v1/health-code/code', { headers: auth })).json()) as { text: string };
+
+      await page.goto('/console/verifier');
+      await page.getByTestId('verifier-status').waitFor();
+      await page.locator('#verifier-text').fill(text);
+      await page.getByTestId('verify').click();
+      const verdict = page.getByTestId('verdict');
+      await verdict.waitFor();
+      assert((await verdict.getAttribute('data-ok')) === 'true', `valid code expected: ${await verdict.innerText()}`);
+      assert((await verdict.getAttribute('data-colour')) === 'green', 'green expected');
+      await page.getByTestId('recorded').waitFor();
+      await t.screenshot('verifier-valid');
+      await t.checkAccessibility('verifier');
+
+      const mid = Math.floor(text.length / 2);
+      const tampered = text.slice(0, mid) + (text[mid] === 'A' ? 'B' : 'A') + text.slice(mid + 1);
+      await page.locator('#verifier-text').fill(tampered);
+      await page.getByTestId('verify').click();
+      await page.locator('[data-testid="verdict"][data-ok="false"]').waitFor();
+      await t.screenshot('verifier-tampered');
+
+      await page.getByTestId('id-card-mode').click();
+      await page.locator('#id-number').fill(person.idNumber);
+      await page.locator('#id-purpose').fill('地铁站入口核验');
+      await page.getByTestId('id-lookup').click();
+      const idVerdict = await page.getByTestId('id-verdict').innerText();
+      assert(idVerdict.includes('绿码'), `ID-card lookup should show green: ${idVerdict}`);
+      await t.screenshot('verifier-id-card');
+      await page.goto('/console/');
+      await page.getByTestId('welcome').waitFor();
+    });
+
     await t.step('switches to English', async () => {
       await page.getByTestId('menu-home').click();
       await page.getByTestId('locale-switch').click();

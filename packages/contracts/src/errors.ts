@@ -130,6 +130,10 @@ export const errorMessages = {
     'zh-CN': '条件与该事实的类型不符',
     en: 'The condition does not fit the type of its fact',
   },
+  'rules.text_required': {
+    'zh-CN': '发布前请为每条规则填写中英文的原因和建议',
+    en: 'Before publishing, give every rule its reason and advice in both languages',
+  },
   'rules.not_draft': { 'zh-CN': '只能修改或发布草稿', en: 'Only a draft can be edited or published' },
   'place.not_found': { 'zh-CN': '场所码无效或场所已停用', en: 'Unknown place code or the place is closed' },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },

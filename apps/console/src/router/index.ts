@@ -10,6 +10,13 @@ export const router = createAppRouter({
   i18n,
   routes: [
     {
+      // A bare page for printing: no menu or header around the poster.
+      path: '/places/:id/poster',
+      name: 'place-poster',
+      component: () => import('../views/check-in/poster/index.vue'),
+      meta: { title: 'places.poster', requires: { permissions: ['places.manage'] } },
+    },
+    {
       path: '/',
       component: AppLayout,
       children: [
@@ -48,6 +55,42 @@ export const router = createAppRouter({
           name: 'api-tokens',
           component: () => import('../views/identity/api-tokens/index.vue'),
           meta: { title: 'menu.tokens', requires: { permissions: ['tokens.manage'] } },
+        },
+        {
+          path: 'places',
+          name: 'places',
+          component: () => import('../views/check-in/places/index.vue'),
+          meta: { title: 'menu.places', requires: { permissions: ['places.manage'] } },
+        },
+        {
+          path: 'verifier',
+          name: 'verifier',
+          component: () => import('../views/health-code/verifier/index.vue'),
+          meta: { title: 'menu.verifier', requires: { permissions: ['health.verify'] } },
+        },
+        {
+          path: 'rules',
+          name: 'rules',
+          component: () => import('../views/health-code/rules/index.vue'),
+          meta: { title: 'menu.rules', requires: { permissions: ['health.rules'] } },
+        },
+        {
+          path: 'overrides',
+          name: 'overrides',
+          component: () => import('../views/health-code/overrides/index.vue'),
+          meta: { title: 'menu.overrides', requires: { permissions: ['health.override'] } },
+        },
+        {
+          path: 'keys',
+          name: 'keys',
+          component: () => import('../views/credentials/keys/index.vue'),
+          meta: { title: 'menu.keys', requires: { permissions: ['credentials.manage'] } },
+        },
+        {
+          path: 'purges',
+          name: 'purges',
+          component: () => import('../views/audit/purges/index.vue'),
+          meta: { title: 'menu.purges', requires: { permissions: ['audit.read'] } },
         },
         {
           path: 'audit',

@@ -1,7 +1,20 @@
 import type { NavItem } from '@zhengtong/web-core';
 
 /** A side-menu entry: `route` is the route name, `label` an i18n key, `icon` an Element Plus icon name. */
-export type MenuIcon = 'House' | 'Search' | 'Location' | 'User' | 'Key' | 'Document' | 'Lock';
+export type MenuIcon =
+  | 'House'
+  | 'Search'
+  | 'Location'
+  | 'User'
+  | 'Key'
+  | 'Document'
+  | 'Lock'
+  | 'Shop'
+  | 'Camera'
+  | 'Operation'
+  | 'Stamp'
+  | 'Connection'
+  | 'Delete';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -39,6 +52,30 @@ export const menu: MenuItem[] = [
     icon: 'Key',
     requires: { permissions: ['tokens.manage'] },
   },
+  { key: 'places', route: 'places', label: 'menu.places', icon: 'Shop', requires: { permissions: ['places.manage'] } },
+  {
+    key: 'verifier',
+    route: 'verifier',
+    label: 'menu.verifier',
+    icon: 'Camera',
+    requires: { permissions: ['health.verify'] },
+  },
+  { key: 'rules', route: 'rules', label: 'menu.rules', icon: 'Operation', requires: { permissions: ['health.rules'] } },
+  {
+    key: 'overrides',
+    route: 'overrides',
+    label: 'menu.overrides',
+    icon: 'Stamp',
+    requires: { permissions: ['health.override'] },
+  },
+  {
+    key: 'keys',
+    route: 'keys',
+    label: 'menu.keys',
+    icon: 'Connection',
+    requires: { permissions: ['credentials.manage'] },
+  },
+  { key: 'purges', route: 'purges', label: 'menu.purges', icon: 'Delete', requires: { permissions: ['audit.read'] } },
   { key: 'audit', route: 'audit', label: 'menu.audit', icon: 'Document', requires: { permissions: ['audit.read'] } },
   { key: 'security', route: 'security', label: 'menu.security', icon: 'Lock', requires: { signedIn: true } },
 ];

@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { FormatRegistry } from '@sinclair/typebox';
 import { HealthRuleSetBody, type HealthFacts } from '@zhengtong/contracts';
 import { describe, expect, it } from 'vitest';
-import { defaultRuleSet, evaluate, sampleFacts, validateRuleSet } from './health-code.rules.ts';
+import { defaultRuleSet, evaluate, missingTexts, sampleFacts, validateRuleSet } from './health-code.rules.ts';
 
 const now = new Date('2026-11-22T04:00:00Z');
 const DAY = 86_400_000;
@@ -103,6 +103,14 @@ describe('rule sets edited by administrators', () => {
       { path: 'rules/2/when/0/value', code: 'rules.bad_condition' },
       { path: 'rules/3/when/0/value', code: 'rules.bad_condition' },
       { path: 'rules/4/when/0/withinDays', code: 'rules.bad_condition' },
+    ]);
+  });
+
+  it('cannot be put in force while a rule has no reason or advice for people', () => {
+    expect(missingTexts(defaultRuleSet)).toEqual([]);
+    const rule = { ...defaultRuleSet.rules[0]!, reason: { 'zh-CN': '', en: 'x' } };
+    expect(missingTexts({ ...defaultRuleSet, rules: [rule] })).toEqual([
+      { path: 'rules/0/reason/zh-CN', code: 'rules.text_required' },
     ]);
   });
 

@@ -252,6 +252,25 @@ export function validateRuleSet(
   return problems;
 }
 
+/**
+ * Every colour must be explained to the person in both languages before a rule set is put in force;
+ * drafts may be incomplete while they are edited.
+ */
+export function missingTexts(body: HealthRuleSetBody): { path: string; code: 'rules.text_required' }[] {
+  const out: { path: string; code: 'rules.text_required' }[] = [];
+  const check = (texts: { 'zh-CN': string; en: string }, path: string) => {
+    for (const lang of ['zh-CN', 'en'] as const)
+      if (!texts[lang].trim()) out.push({ path: `${path}/${lang}`, code: 'rules.text_required' });
+  };
+  body.rules.forEach((r, i) => {
+    check(r.reason, `rules/${i}/reason`);
+    check(r.advice, `rules/${i}/advice`);
+  });
+  check(body.greenReason, 'greenReason');
+  check(body.greenAdvice, 'greenAdvice');
+  return out;
+}
+
 /** Sample people for previewing a draft, with times relative to now. */
 export function sampleFacts(now: Date): { label: { 'zh-CN': string; en: string }; facts: HealthFacts }[] {
   const ago = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();

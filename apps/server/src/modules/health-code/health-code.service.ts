@@ -21,7 +21,7 @@ import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { OverridesRepository } from './health-code.overrides.repository.ts';
 import type { HealthCodeRepository } from './health-code.repository.ts';
-import { defaultRuleSet, evaluate, preview, sampleFacts, validateRuleSet } from './health-code.rules.ts';
+import { defaultRuleSet, evaluate, missingTexts, preview, sampleFacts, validateRuleSet } from './health-code.rules.ts';
 import type { OverrideRow, RuleSetRow, SubjectRow } from './health-code.tables.ts';
 
 /** Published whenever a person's colour changes; carries no personal data beyond the pseudonymous id. */
@@ -585,6 +585,12 @@ export class HealthCodeService {
   async publish(actor: Actor, id: string) {
     const row = await this.ruleSetRow(actor, id);
     if (row.status !== 'draft') throw new AppError('conflict', 'rules.not_draft');
+    const untold = missingTexts(row.body);
+    if (untold.length)
+      throw invalid(
+        'rules.text_required',
+        untold.map((p) => ({ path: `body/${p.path}`, code: p.code })),
+      );
     await this.repo.db.transaction().execute(async (trx) => {
       await this.repo.publish(id, row.region_code, actor.label, trx);
       await this.audit.record(

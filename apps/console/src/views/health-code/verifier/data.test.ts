@@ -1,0 +1,82 @@
+import { generateKey, kidOf, sign, toBase64, type SigningKey } from '@zhengtong/credentials';
+import { describe, expect, it } from 'vitest';
+import { checkOffline, readQueue, syncQueue, writeQueue, type CachedTrust, type QueuedScan } from './data.ts';
+
+const now = Date.UTC(2026, 10, 22, 4);
+const key: SigningKey = generateKey('EdDSA');
+const trust: CachedTrust = {
+  fetchedAt: new Date(now).toISOString(),
+  list: {
+    issuer: '420100',
+    updatedAt: new Date(now).toISOString(),
+    keys: [
+      {
+        kid: toBase64(kidOf(key.spki)),
+        alg: 'EdDSA',
+        spki: toBase64(key.spki),
+        region: '4201',
+        notBefore: '2026-01-01T00:00:00Z',
+        notAfter: '2027-01-01T00:00:00Z',
+        status: 'active',
+      },
+    ],
+  },
+};
+const s = Math.floor(now / 1000);
+const code = sign({ iss: '420100', sub: 'p1', iat: s, exp: s + 300, zt: { t: 'hc', c: 'yellow', n: '张*' } }, key);
+
+describe('offline verification at a checkpoint', () => {
+  it('shows the colour and face-check name of a valid code', () => {
+    expect(checkOffline(code, trust, now)).toMatchObject({
+      ok: true,
+      colour: 'yellow',
+      maskedName: '张*',
+      isHealthCode: true,
+    });
+  });
+
+  it('names why a code fails: tampered, expired, unknown key, not a code at all', () => {
+    const mid = Math.floor(code.length / 2);
+    const tampered = code.slice(0, mid) + (code[mid] === 'A' ? 'B' : 'A') + code.slice(mid + 1);
+    expect(checkOffline(tampered, trust, now).ok).toBe(false);
+    expect(checkOffline(code, trust, now + 301_000).label).toBe('verifier.result.expired');
+    const stranger = sign({ iss: '110000', sub: 'x', iat: s, exp: s + 60, zt: { t: 'hc', c: 'green' } }, generateKey());
+    expect(checkOffline(stranger, trust, now).label).toBe('verifier.result.unknown_kid');
+    expect(checkOffline('https://example.com', trust, now).label).toBe('verifier.result.malformed_prefix');
+    expect(checkOffline(code, null, now).label).toBe('verifier.result.no_trust_list');
+  });
+});
+
+describe('the offline queue', () => {
+  const memory = () => {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+  };
+  const scans: QueuedScan[] = [
+    { text: 'a', scannedAt: '2026-11-22T04:00:00Z' },
+    { text: 'b', scannedAt: '2026-11-22T04:00:01Z' },
+    { text: 'c', scannedAt: '2026-11-22T04:00:02Z' },
+  ];
+
+  it('survives a reload', () => {
+    const storage = memory();
+    writeQueue(storage, scans);
+    expect(readQueue(storage)).toEqual(scans);
+  });
+
+  it('keeps what could not be sent when the network drops again, in order', async () => {
+    const sent: string[] = [];
+    const rest = await syncQueue(scans, async (scan) => {
+      if (scan.text === 'b') return 'offline';
+      sent.push(scan.text);
+      return 'sent';
+    });
+    expect(sent).toEqual(['a']);
+    expect(rest.map((r) => r.text)).toEqual(['b', 'c']);
+  });
+
+  it('drops scans the server refuses, so one bad scan does not block the rest', async () => {
+    const rest = await syncQueue(scans, async (scan) => (scan.text === 'a' ? 'refused' : 'sent'));
+    expect(rest).toEqual([]);
+  });
+});

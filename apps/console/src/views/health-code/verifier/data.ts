@@ -1,0 +1,98 @@
+import { verify, type TrustList, type Verification } from '@zhengtong/credentials';
+
+export const TRUST_KEY = 'zt.verifier.trustList';
+export const QUEUE_KEY = 'zt.verifier.queue';
+
+export interface CachedTrust {
+  list: TrustList;
+  fetchedAt: string;
+}
+
+export interface QueuedScan {
+  text: string;
+  placeId?: string;
+  scannedAt: string;
+}
+
+/** What the checkpoint screen shows for one verification, decided offline. */
+export interface Outcome {
+  ok: boolean;
+  colour: 'green' | 'yellow' | 'red' | null;
+  maskedName: string | null;
+  /** i18n key of the answer (valid, expired, bad signature, …). */
+  label: string;
+  issuer: string | null;
+  isHealthCode: boolean;
+}
+
+/** Verifies QR text against the cached trust list, offline; never throws. */
+export function checkOffline(text: string, trust: CachedTrust | null, nowMs = Date.now()): Outcome {
+  if (!trust)
+    return {
+      ok: false,
+      colour: null,
+      maskedName: null,
+      label: 'verifier.result.no_trust_list',
+      issuer: null,
+      isHealthCode: false,
+    };
+  const v: Verification = verify(text.trim(), trust.list, Math.floor(nowMs / 1000));
+  if (v.result !== 'valid')
+    return {
+      ok: false,
+      colour: null,
+      maskedName: null,
+      label: v.result === 'malformed' ? `verifier.result.malformed_${v.stage}` : `verifier.result.${v.result}`,
+      issuer: null,
+      isHealthCode: false,
+    };
+  const body = v.claims.zt;
+  if (body.t !== 'hc')
+    return {
+      ok: true,
+      colour: null,
+      maskedName: null,
+      label: `verifier.result.valid_${body.t}`,
+      issuer: v.claims.iss,
+      isHealthCode: false,
+    };
+  return {
+    ok: true,
+    colour: body.c,
+    maskedName: body.n ?? null,
+    label: 'verifier.result.valid',
+    issuer: v.claims.iss,
+    isHealthCode: true,
+  };
+}
+
+/** Scans waiting to be recorded, oldest first; a full queue drops nothing (storage is the limit). */
+export function readQueue(storage: Pick<Storage, 'getItem'>): QueuedScan[] {
+  try {
+    const raw = storage.getItem(QUEUE_KEY);
+    return raw ? (JSON.parse(raw) as QueuedScan[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function writeQueue(storage: Pick<Storage, 'setItem'>, queue: QueuedScan[]) {
+  storage.setItem(QUEUE_KEY, JSON.stringify(queue));
+}
+
+/**
+ * Sends queued scans one by one; stops at the first network failure and keeps the rest. A scan the
+ * server refuses outright (too old, invalid) is dropped: retrying would not change the answer.
+ */
+export async function syncQueue(
+  queue: QueuedScan[],
+  send: (scan: QueuedScan) => Promise<'sent' | 'refused' | 'offline'>,
+): Promise<QueuedScan[]> {
+  const rest = [...queue];
+  while (rest.length) {
+    const outcome = await send(rest[0]!);
+    if (outcome === 'offline') break;
+    rest.shift();
+  }
+  return rest;
+}
