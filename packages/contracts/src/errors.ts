@@ -74,6 +74,10 @@ export const errorMessages = {
     'zh-CN': '不能导入本实例自己的信任列表',
     en: "This instance's own trust list cannot be imported",
   },
+  'credentials.bad_dcc_keys': {
+    'zh-CN': 'DCC 签名密钥格式不正确，应为 {"keys":[{kid,country,spki}]}',
+    en: 'Not a valid DCC signer key list: {"keys":[{kid,country,spki}]}',
+  },
   'credentials.key_not_found': { 'zh-CN': '密钥不存在', en: 'No such key' },
   'credentials.key_status': {
     'zh-CN': '该密钥的状态不允许此操作',

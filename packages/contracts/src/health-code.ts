@@ -25,6 +25,28 @@ export const TrustList = Type.Object({
 });
 export type TrustList = Static<typeof TrustList>;
 
+/** EU DCC Document Signer keys (HCERT), for inbound travellers' certificates. */
+export const DccKeyList = Type.Object({
+  keys: Type.Array(
+    Type.Object({
+      kid: Type.String({ minLength: 8, maxLength: 24, description: 'base64 of the 8-byte kid' }),
+      country: Type.String({ pattern: '^[A-Z]{2}$' }),
+      spki: Type.String({ minLength: 16, maxLength: 2000, description: 'base64 DER SubjectPublicKeyInfo' }),
+    }),
+    { maxItems: 5000 },
+  ),
+});
+
+export const HcertAnswer = Type.Object({
+  result: literalUnion(['valid', 'expired', 'not_yet_valid', 'bad_signature', 'unknown_kid', 'malformed'] as const),
+  stage: Type.Optional(Type.String()),
+  country: Type.Optional(Type.String()),
+  kind: Type.Optional(literalUnion(['vaccination', 'test', 'recovery'] as const)),
+  holder: Type.Optional(Type.Object({ familyName: Type.String(), givenName: Type.String(), dob: Type.String() })),
+  entry: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  expiresAt: Type.Optional(DateTime),
+});
+
 /** A key as the console lists it: the trust-list entry and where it came from. */
 export const SigningKeyItem = Type.Intersect([
   TrustedKey,

@@ -11,6 +11,9 @@ import { p256 } from '@noble/curves/p256';
 import { sha256 } from '@noble/hashes/sha256';
 import { Decoder, Encoder, Tag } from 'cbor-x';
 import { unzlibSync, zlibSync } from 'fflate';
+import { fromBase64, toBase64 } from './bytes.ts';
+
+export { fromBase64, toBase64 } from './bytes.ts';
 
 export const PREFIX = 'ZT1:';
 const COSE_SIGN1_TAG = 18;
@@ -243,12 +246,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-}
-
-export function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
+export * from './hcert.ts';

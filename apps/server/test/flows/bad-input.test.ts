@@ -63,6 +63,9 @@ const TABLES = [
   'places',
   'check_ins',
   'purge_runs',
+  'dcc_signer_keys',
+  'health_appeals',
+  'health_overrides',
 ];
 const PATH_SAMPLES: Record<string, string> = { id: '01900000-0000-7000-8000-000000000000', code: JIANGAN };
 const urlOf = (path: string, values: Record<string, string> = PATH_SAMPLES) =>

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
-import type { CredentialsTables, SigningKeysTable } from './credentials.tables.ts';
+import type { CredentialsTables, DccSignerKeysTable, SigningKeysTable } from './credentials.tables.ts';
 
 export class CredentialsRepository {
   readonly db: Kysely<CredentialsTables>;
@@ -77,5 +77,30 @@ export class CredentialsRepository {
           .where('signing_keys.origin', '=', 'imported'),
       )
       .execute();
+  }
+
+  dccKeys() {
+    return this.db.selectFrom('dcc_signer_keys').selectAll().orderBy('country').orderBy('kid').execute();
+  }
+
+  async upsertDccKeys(rows: Insertable<DccSignerKeysTable>[]): Promise<void> {
+    if (!rows.length) return;
+    await this.db
+      .insertInto('dcc_signer_keys')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('kid').doUpdateSet((eb) => ({
+          country: eb.ref('excluded.country'),
+          spki: eb.ref('excluded.spki'),
+          source: eb.ref('excluded.source'),
+          imported_at: sql`now()`,
+        })),
+      )
+      .execute();
+  }
+
+  async deleteDccKey(kid: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('dcc_signer_keys').where('kid', '=', kid).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { SigningKeyItem, TrustList, VerifyAnswer } from '@zhengtong/contracts';
+import { DccKeyList, HcertAnswer, SigningKeyItem, TrustList, VerifyAnswer } from '@zhengtong/contracts';
 import { actorOf } from '../../platform/auth/request.ts';
 import type { CredentialsService } from './credentials.service.ts';
 
@@ -99,5 +99,66 @@ export const credentialsRoutes: FastifyPluginAsyncTypebox<{ service: Credentials
       },
     },
     async (req) => service.importTrustList(actorOf(req), req.body),
+  );
+
+  app.get(
+    '/credentials/dcc-signer-keys',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary:
+          "EU DCC signer keys trusted here (public; verifiers cache them to check inbound travellers' HC1 codes)",
+        response: { 200: DccKeyList },
+      },
+    },
+    async (_req, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return service.dccKeys();
+    },
+  );
+
+  app.post(
+    '/credentials/dcc-signer-keys/imports',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'Import EU DCC signer keys',
+        body: Type.Object({ json: Type.String({ minLength: 2, maxLength: 1024 * 1024 }) }, strict),
+        response: { 200: Type.Object({ imported: Type.Integer() }) },
+      },
+    },
+    async (req) => service.importDccKeys(actorOf(req), req.body.json),
+  );
+
+  app.post(
+    '/credentials/dcc-signer-keys/remove',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'Stop trusting a DCC signer key',
+        body: Type.Object({ kid: Type.String({ minLength: 8, maxLength: 24 }) }, strict),
+        response: { 200: DccKeyList },
+      },
+    },
+    async (req) => service.removeDccKey(actorOf(req), req.body.kid),
+  );
+
+  app.post(
+    '/credentials/verify-hcert',
+    {
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['credentials'],
+        summary: 'Verify an EU Digital COVID Certificate (HC1:) against the imported signer keys',
+        body: Type.Object({ text: Type.String({ maxLength: 8192 }) }, strict),
+        response: { 200: HcertAnswer },
+      },
+    },
+    async (req) => {
+      const v = await service.verifyHcert(req.body.text);
+      if (v.result !== 'valid') return v;
+      const { issuedAt: _iat, expiresAt, ...rest } = v;
+      return { ...rest, expiresAt: new Date(expiresAt * 1000).toISOString() };
+    },
   );
 };

@@ -9,11 +9,14 @@ import {
   toBase64,
   verify as verifyCredential,
   type Alg,
+  verifyHcert,
   type Body,
+  type DccSignerKey,
+  type HcertVerification,
   type SigningKey,
   type Verification,
 } from '@zhengtong/credentials';
-import { TrustList, type SigningKeyItem, type TrustedKey } from '@zhengtong/contracts';
+import { DccKeyList, TrustList, type SigningKeyItem, type TrustedKey } from '@zhengtong/contracts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
 import { AppError, forbidden, invalid } from '../../platform/errors.ts';
@@ -207,6 +210,61 @@ export class CredentialsService {
     });
     this.forget();
     return { imported: rows.length };
+  }
+
+  // ---------- EU Digital COVID Certificates (HC1) ----------
+
+  /** DCC Document Signer keys this instance trusts (public: verifiers cache them like the trust list). */
+  async dccKeys(): Promise<{ keys: DccSignerKey[] }> {
+    const rows = await this.repo.dccKeys();
+    return { keys: rows.map((r) => ({ kid: r.kid, country: r.country, spki: r.spki })) };
+  }
+
+  /** Imports DCC signer keys (`{ keys: [{ kid, country, spki }] }`); each key must parse. */
+  async importDccKeys(actor: Actor, json: string): Promise<{ imported: number }> {
+    this.require(actor);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      parsed = null;
+    }
+    const bad = invalid('credentials.bad_dcc_keys', [{ path: 'json', code: 'credentials.bad_dcc_keys' }]);
+    if (!Value.Check(DccKeyList, parsed)) throw bad;
+    for (const k of parsed.keys) {
+      try {
+        createPublicKey({ key: Buffer.from(k.spki, 'base64'), format: 'der', type: 'spki' });
+      } catch {
+        throw bad;
+      }
+    }
+    await this.repo.upsertDccKeys(
+      parsed.keys.map((k) => ({ kid: k.kid, country: k.country, spki: k.spki, source: 'file' })),
+    );
+    await this.audit.record(actor, {
+      action: 'import',
+      subjectType: 'dcc-signer-keys',
+      subjectId: null,
+      purpose: 'inbound-travel-certificates',
+    });
+    return { imported: parsed.keys.length };
+  }
+
+  async removeDccKey(actor: Actor, kid: string): Promise<{ keys: DccSignerKey[] }> {
+    this.require(actor);
+    if (!(await this.repo.deleteDccKey(kid))) throw new AppError('not_found', 'credentials.key_not_found');
+    await this.audit.record(actor, {
+      action: 'delete',
+      subjectType: 'dcc-signer-key',
+      subjectId: kid,
+      purpose: 'key-management',
+    });
+    return this.dccKeys();
+  }
+
+  /** Checks an HC1 text against the imported DCC keys; never throws. */
+  async verifyHcert(text: string): Promise<HcertVerification> {
+    return verifyHcert(text, (await this.dccKeys()).keys);
   }
 
   private readonly checkSignature = (alg: Alg, spki: Uint8Array, data: Uint8Array, signature: Uint8Array) => {

@@ -18,6 +18,15 @@ export interface SigningKeysTable {
 }
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 
+export interface DccSignerKeysTable {
+  kid: string;
+  country: string;
+  spki: string;
+  source: string;
+  imported_at: Generated<Date>;
+}
+
 export interface CredentialsTables {
   signing_keys: SigningKeysTable;
+  dcc_signer_keys: DccSignerKeysTable;
 }

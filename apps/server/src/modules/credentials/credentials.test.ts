@@ -1,5 +1,6 @@
 import { generateKey, kidOf, sign, toBase64 } from '@zhengtong/credentials';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hc1, signer } from '../../../../../packages/credentials/test/sign-hcert.ts';
 import { as, buildTestApp, signInStaff, type Signed, type TestApp } from '../../../test/build-test-app.ts';
 
 let t: TestApp;
@@ -153,5 +154,42 @@ describe('signing keys', () => {
       payload: { json: JSON.stringify(foreign) },
     });
     expect((await verify(code)).result).toBe('revoked_key');
+  });
+});
+
+describe('EU Digital COVID Certificates (HC1) of inbound travellers', () => {
+  it('verify once their signer keys are imported, and fail once removed', async () => {
+    const germany = signer('ES256');
+    const text = hc1(germany, { iat: now() - 60, exp: now() + 86_400 });
+    const check = async () =>
+      (await t.app.inject({ method: 'POST', url: '/api/v1/credentials/verify-hcert', payload: { text } })).json();
+    expect((await check()).result).toBe('unknown_kid');
+    const bad = await as(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/credentials/dcc-signer-keys/imports',
+      payload: { json: JSON.stringify({ keys: [{ ...germany.key, spki: 'bm90IGEga2V5IGF0IGFsbA==' }] }) },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('credentials.bad_dcc_keys');
+    const imported = await as(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/credentials/dcc-signer-keys/imports',
+      payload: { json: JSON.stringify({ keys: [germany.key] }) },
+    });
+    expect(imported.json()).toEqual({ imported: 1 });
+    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/credentials/dcc-signer-keys' });
+    expect(listed.json().keys).toContainEqual(germany.key);
+    expect(await check()).toMatchObject({
+      result: 'valid',
+      country: 'DE',
+      kind: 'vaccination',
+      holder: { familyName: 'Mustermann', dob: '1964-08-12' },
+    });
+    await as(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/credentials/dcc-signer-keys/remove',
+      payload: { kid: germany.key.kid },
+    });
+    expect((await check()).result).toBe('unknown_kid');
   });
 });

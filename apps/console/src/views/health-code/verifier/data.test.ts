@@ -1,6 +1,7 @@
 import { generateKey, kidOf, sign, toBase64, type SigningKey } from '@zhengtong/credentials';
 import { describe, expect, it } from 'vitest';
-import { checkOffline, readQueue, syncQueue, writeQueue, type CachedTrust, type QueuedScan } from './data.ts';
+import { hc1, NOW as DCC_NOW, signer } from '../../../../../../packages/credentials/test/sign-hcert.ts';
+import { checkAny, checkOffline, readQueue, syncQueue, writeQueue, type CachedTrust, type QueuedScan } from './data.ts';
 
 const now = Date.UTC(2026, 10, 22, 4);
 const key: SigningKey = generateKey('EdDSA');
@@ -44,6 +45,22 @@ describe('offline verification at a checkpoint', () => {
     expect(checkOffline(stranger, trust, now).label).toBe('verifier.result.unknown_kid');
     expect(checkOffline('https://example.com', trust, now).label).toBe('verifier.result.malformed_prefix');
     expect(checkOffline(code, null, now).label).toBe('verifier.result.no_trust_list');
+  });
+});
+
+describe('inbound travellers’ EU certificates (HC1)', () => {
+  it('verify offline against the cached DCC signer keys and show what they prove', async () => {
+    const germany = signer('ES256');
+    const cached: CachedTrust = { ...trust, dcc: [germany.key] };
+    const text = hc1(germany);
+    expect(await checkAny(text, cached, DCC_NOW * 1000)).toMatchObject({
+      ok: true,
+      label: 'verifier.result.dcc_vaccination',
+      issuer: 'DE',
+      traveller: { name: 'Mustermann Erika', dob: '1964-08-12', kind: 'vaccination' },
+    });
+    expect((await checkAny(text, trust, DCC_NOW * 1000)).label).toBe('verifier.result.unknown_kid');
+    expect((await checkAny(code, cached, now)).colour).toBe('yellow');
   });
 });
 

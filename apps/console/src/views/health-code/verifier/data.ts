@@ -1,10 +1,19 @@
-import { verify, type TrustList, type Verification } from '@zhengtong/credentials';
+import {
+  isHcert,
+  verify,
+  verifyHcert,
+  type DccSignerKey,
+  type TrustList,
+  type Verification,
+} from '@zhengtong/credentials';
 
 export const TRUST_KEY = 'zt.verifier.trustList';
 export const QUEUE_KEY = 'zt.verifier.queue';
 
 export interface CachedTrust {
   list: TrustList;
+  /** EU DCC signer keys, for inbound travellers' HC1 certificates. */
+  dcc?: DccSignerKey[];
   fetchedAt: string;
 }
 
@@ -23,6 +32,37 @@ export interface Outcome {
   label: string;
   issuer: string | null;
   isHealthCode: boolean;
+  /** For an EU DCC: whose it is and what it proves (a verifier checks it against the passport). */
+  traveller?: { name: string; dob: string; kind: 'vaccination' | 'test' | 'recovery'; detail: Record<string, unknown> };
+}
+
+/** Verifies a ZT1 code, or an EU DCC (HC1), offline against the cached lists. */
+export async function checkAny(text: string, trust: CachedTrust | null, nowMs = Date.now()): Promise<Outcome> {
+  if (!isHcert(text.trim())) return checkOffline(text, trust, nowMs);
+  const v = await verifyHcert(text.trim(), trust?.dcc ?? [], Math.floor(nowMs / 1000));
+  if (v.result !== 'valid')
+    return {
+      ok: false,
+      colour: null,
+      maskedName: null,
+      label: v.result === 'malformed' ? 'verifier.result.malformed_cose' : `verifier.result.${v.result}`,
+      issuer: null,
+      isHealthCode: false,
+    };
+  return {
+    ok: true,
+    colour: null,
+    maskedName: null,
+    label: `verifier.result.dcc_${v.kind}`,
+    issuer: v.country,
+    isHealthCode: false,
+    traveller: {
+      name: `${v.holder.familyName} ${v.holder.givenName}`.trim(),
+      dob: v.holder.dob,
+      kind: v.kind,
+      detail: v.entry,
+    },
+  };
 }
 
 /** Verifies QR text against the cached trust list, offline; never throws. */
