@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { FormatRegistry } from '@sinclair/typebox';
 import { HealthRuleSetBody, type HealthFacts } from '@zhengtong/contracts';
 import { describe, expect, it } from 'vitest';
-import { defaultRuleSet, evaluate, missingTexts, sampleFacts, validateRuleSet } from './health-code.rules.ts';
+import { defaultRuleSet, evaluate, missingTexts, preview, sampleFacts, validateRuleSet } from './health-code.rules.ts';
 
 const now = new Date('2026-11-22T04:00:00Z');
 const DAY = 86_400_000;
@@ -83,6 +83,19 @@ describe('rule sets edited by administrators', () => {
     const facts: HealthFacts = { ...healthy, visitedRisk: 'medium', visitedRiskAt: ago(10) };
     expect(evaluate(defaultRuleSet, facts, now).colour).toBe('green');
     expect(evaluate(strict, facts, now)).toMatchObject({ colour: 'red', ruleId: 'mid-red' });
+  });
+
+  it('are previewed on the sample people before they are put in force', () => {
+    const noFever: HealthRuleSetBody = {
+      ...defaultRuleSet,
+      rules: defaultRuleSet.rules.filter((r) => r.id !== 'fever'),
+    };
+    const samples = sampleFacts(now).map((s) => ({ label: s.label.en, facts: s.facts }));
+    const rows = preview(noFever, samples, now);
+    expect(rows.map((r) => r.label)).toEqual(samples.map((s) => s.label));
+    // Without the fever rule the feverish sample is still yellow, now for the declared symptoms.
+    const fever = rows.find((r) => r.label === 'Declared a fever of 38.1 °C yesterday')!;
+    expect(fever.explanation).toMatchObject({ colour: 'yellow', ruleId: 'symptoms', matched: ['symptoms'] });
   });
 
   it('are checked for duplicate ids and conditions that do not fit their fact', () => {
