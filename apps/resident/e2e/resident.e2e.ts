@@ -148,6 +148,52 @@ export default defineSuite({
       await page.getByTestId('welcome').waitFor();
     });
 
+    await t.step('代申报: holds an elderly relative’s code, declares for them and shows it', async () => {
+      // The community's grid worker registers the relative (who has no phone of their own).
+      const grid = await fetch(`${t.baseUrl}/api/v1/identity/staff-sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'grid', password: 'Demo-2026-zt' }),
+      });
+      const session = (await grid.json()) as { csrfToken: string; user: { jurisdiction: { code: string } } };
+      const cookie = grid.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      // A checksum-valid synthetic ID number, different on every run so re-runs can register again.
+      const first17 = `420102193803${String(10 + (Date.now() % 18)).padStart(2, '0')}${String(Date.now() % 1000).padStart(3, '0')}`;
+      const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+      const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0);
+      const idNumber = first17 + '10X98765432'[sum % 11]!;
+      const registered = await fetch(`${t.baseUrl}/api/v1/identity/residents`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: '王秀英',
+          idNumber,
+          phone: `139${String(Date.now()).slice(-8)}`,
+          regionCode: session.user.jurisdiction.code,
+        }),
+      });
+      assert(registered.status === 201, `registration answered ${registered.status}`);
+      await page.goto('/m/family');
+      await page.getByLabel('家人姓名').fill('王秀英');
+      await page.getByLabel('家人身份证号').fill(idNumber);
+      await page.getByRole('button', { name: '添加家人' }).click();
+      const held = page.getByTestId('held-person').filter({ hasText: '王*英' });
+      await held.waitFor();
+      await t.screenshot('family');
+      await t.checkAccessibility('family');
+      await held.getByRole('button', { name: '代为申报' }).click();
+      await page.getByTestId('consent').click();
+      await page.getByTestId('submit-declaration').click();
+      await page.getByTestId('qr').waitFor();
+      assert((await page.getByTestId('masked-name').innerText()).includes('王*英'), 'the relative’s code expected');
+      await t.screenshot('family-code');
+      await page.goto('/m/');
+      await page.getByTestId('welcome').waitFor();
+    });
+
     await t.step('my data shows what is held and who read it', async () => {
       await page.getByTestId('entry-myData').click();
       await page.getByTestId('access-log').waitFor();

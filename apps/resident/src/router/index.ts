@@ -33,6 +33,12 @@ export const router = createAppRouter({
       meta: { title: 'health.declare.title', requires: { anyRole: ['resident'] } },
     },
     {
+      path: '/family',
+      name: 'family',
+      component: () => import('../views/health-code/family/index.vue'),
+      meta: { title: 'health.family.title', requires: { anyRole: ['resident'] } },
+    },
+    {
       path: '/appeals',
       name: 'appeals',
       component: () => import('../views/health-code/appeals/index.vue'),

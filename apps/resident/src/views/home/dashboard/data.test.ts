@@ -9,6 +9,7 @@ describe('resident home entries', () => {
     expect(filterNav(homeEntries, resident).map((e) => e.key)).toEqual([
       'healthCode',
       'declare',
+      'family',
       'checkIns',
       'myData',
       'profile',

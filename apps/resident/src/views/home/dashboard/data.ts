@@ -32,6 +32,14 @@ export const homeEntries: HomeEntry[] = [
     requires: { anyRole: ['resident'] },
   },
   {
+    key: 'family',
+    label: 'home.entries.family',
+    icon: 'friends-o',
+    action: 'route',
+    route: 'family',
+    requires: { anyRole: ['resident'] },
+  },
+  {
     key: 'checkIns',
     label: 'home.entries.checkIns',
     icon: 'location-o',
