@@ -285,5 +285,29 @@ export default defineSuite({
       await t.screenshot('resident-revealed-en');
       await t.checkAccessibility('resident revealed');
     });
+
+    await t.step('a grid worker declares for a resident without a phone and prints a code card', async () => {
+      await page.context().clearCookies();
+      await signIn('grid');
+      const list = await page.request.get(new URL('/api/v1/identity/residents?limit=1', t.baseUrl).href);
+      const id = ((await list.json()) as { items: { id: string }[] }).items[0]!.id;
+      await page.goto(`/console/residents/${id}`);
+      await page.getByTestId('proxy-declare').click();
+      await page.getByTestId('proxy-submit').click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /agreed|同意/ })
+        .waitFor();
+      await page.getByTestId('proxy-consent').click();
+      await page.getByTestId('proxy-submit').click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /green|绿码/ })
+        .waitFor();
+      await page.getByTestId('print-card').click();
+      await page.getByTestId('code-card').locator('svg').waitFor();
+      await t.screenshot('code-card');
+      await t.checkAccessibility('code card');
+    });
   },
 });

@@ -17,6 +17,12 @@ export const router = createAppRouter({
       meta: { title: 'places.poster', requires: { permissions: ['places.manage'] } },
     },
     {
+      path: '/residents/:id/card',
+      name: 'code-card',
+      component: () => import('../views/health-code/card/index.vue'),
+      meta: { title: 'card.title', requires: { permissions: ['health.proxy'] } },
+    },
+    {
       path: '/',
       component: AppLayout,
       children: [
