@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createScratchDatabase } from '../../apps/server/test/build-test-app.ts';
 import { startServerProcess } from '../../scripts/lib/server-process.ts';
 
 export interface BenchServer {
@@ -8,11 +9,16 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts the real server in its own process on a fresh data dir; DATABASE_URL/REDIS_URL pass through. */
+/**
+ * Starts the real server in its own process on a fresh data dir and, with DATABASE_URL, a fresh
+ * database beside it (each run has its own data key, so it cannot reuse another run's rows).
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zt-bench-'));
+  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
   const server = await startServerProcess({
     ...process.env,
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ZT_DATA_DIR: dataDir,
     ZT_DEMO: '1',
     ZT_DEMO_RESIDENTS: '2000',
@@ -25,6 +31,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
     url: server.url,
     stop: async () => {
       await server.stop();
+      await scratch?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

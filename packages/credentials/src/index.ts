@@ -128,7 +128,46 @@ export function verify(
   options: VerifyOptions = {},
 ): Verification {
   try {
-    return verifyUnsafe(text, trust, now, skewSeconds, options.checkSignature ?? nobleCheck);
+    const parsed = parse(text, trust);
+    if ('result' in parsed) return parsed;
+    let ok: boolean;
+    try {
+      ok = (options.checkSignature ?? nobleCheck)(parsed.key.alg, parsed.spki, parsed.data, parsed.signature);
+    } catch {
+      ok = false;
+    }
+    return finish(parsed, ok, now, skewSeconds);
+  } catch {
+    return { result: 'malformed', stage: 'cose' };
+  }
+}
+
+/** An asynchronous signature check (node:crypto's callback form runs on the thread pool, off the event loop). */
+export type AsyncSignatureCheck = (
+  alg: Alg,
+  spki: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+) => Promise<boolean>;
+
+/** `verify` with an asynchronous signature check; the same answers, never rejects. */
+export async function verifyAsync(
+  text: string,
+  trust: Pick<TrustList, 'keys'>,
+  check: AsyncSignatureCheck,
+  now = Math.floor(Date.now() / 1000),
+  skewSeconds = 60,
+): Promise<Verification> {
+  try {
+    const parsed = parse(text, trust);
+    if ('result' in parsed) return parsed;
+    let ok: boolean;
+    try {
+      ok = await check(parsed.key.alg, parsed.spki, parsed.data, parsed.signature);
+    } catch {
+      ok = false;
+    }
+    return finish(parsed, ok, now, skewSeconds);
   } catch {
     return { result: 'malformed', stage: 'cose' };
   }
@@ -140,13 +179,16 @@ const nobleCheck: SignatureCheck = (alg, spki, data, signature) =>
     : signature.length === 64 &&
       p256.verify(signature, sha256(data), spki.slice(P256_SPKI.length), { prehash: false, lowS: false });
 
-function verifyUnsafe(
-  text: string,
-  trust: Pick<TrustList, 'keys'>,
-  now: number,
-  skew: number,
-  check: SignatureCheck,
-): Verification {
+/** A code taken apart up to its signature check. */
+interface Parsed {
+  key: TrustedKey;
+  spki: Uint8Array;
+  data: Uint8Array;
+  signature: Uint8Array;
+  payload: Uint8Array;
+}
+
+function parse(text: string, trust: Pick<TrustList, 'keys'>): Verification | Parsed {
   if (typeof text !== 'string' || !text.startsWith(PREFIX)) return { result: 'malformed', stage: 'prefix' };
   let compressed: Uint8Array;
   try {
@@ -193,19 +235,16 @@ function verifyUnsafe(
   if (!key) return { result: 'unknown_kid' };
   if (key.status === 'revoked') return { result: 'revoked_key' };
   if (ALG[key.alg] !== alg) return { result: 'bad_signature' };
-  const spki = fromBase64(key.spki);
-  let ok: boolean;
-  try {
-    ok = check(key.alg, spki, sigStructure(protectedHeader, payload), signature);
-  } catch {
-    ok = false;
-  }
-  if (!ok) return { result: 'bad_signature' };
-  const claims = readClaims(reader.decode(payload));
+  return { key, spki: fromBase64(key.spki), data: sigStructure(protectedHeader, payload), signature, payload };
+}
+
+function finish(p: Parsed, signatureOk: boolean, now: number, skew: number): Verification {
+  if (!signatureOk) return { result: 'bad_signature' };
+  const claims = readClaims(reader.decode(p.payload));
   if (!claims) return { result: 'malformed', stage: 'cose' };
   if (claims.iat > now + skew) return { result: 'not_yet_valid' };
   if (claims.exp <= now) return { result: 'expired' };
-  return { result: 'valid', claims, key };
+  return { result: 'valid', claims, key: p.key };
 }
 
 function sigStructure(protectedHeader: Uint8Array, payload: Uint8Array): Uint8Array {

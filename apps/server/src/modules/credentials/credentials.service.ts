@@ -7,7 +7,7 @@ import {
   kidOf,
   sign as signCredential,
   toBase64,
-  verify as verifyCredential,
+  verifyAsync,
   type Alg,
   verifyHcert,
   type Body,
@@ -83,7 +83,7 @@ export class CredentialsService {
   /** Checks QR text against the trust list; never throws. */
   async verify(text: string, now = Math.floor(Date.now() / 1000)): Promise<Verification> {
     const list = await this.trustList();
-    return verifyCredential(text, list, now, 60, { checkSignature: this.checkSignature });
+    return verifyAsync(text, list, this.checkSignature, now);
   }
 
   /** The public trust list (CREDENTIALS.md): own keys and imported keys of other regions. */
@@ -267,6 +267,7 @@ export class CredentialsService {
     return verifyHcert(text, (await this.dccKeys()).keys);
   }
 
+  /** node:crypto's callback form verifies on libuv's thread pool, so scans do not queue behind each other. */
   private readonly checkSignature = (alg: Alg, spki: Uint8Array, data: Uint8Array, signature: Uint8Array) => {
     const der = toBase64(spki);
     let key = this.publicKeys.get(der);
@@ -274,9 +275,12 @@ export class CredentialsService {
       key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
       this.publicKeys.set(der, key);
     }
-    return alg === 'EdDSA'
-      ? nodeVerify(null, data, key, signature)
-      : nodeVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    const publicKey = key;
+    return new Promise<boolean>((resolve) => {
+      const done = (err: Error | null, ok: boolean) => resolve(!err && ok);
+      if (alg === 'EdDSA') nodeVerify(null, data, publicKey, signature, done);
+      else nodeVerify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature, done);
+    });
   };
 
   private async activeSigner() {
