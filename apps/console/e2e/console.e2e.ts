@@ -241,6 +241,21 @@ export default defineSuite({
       await page.getByTestId('welcome').waitFor();
     });
 
+    await t.step('keys, appeals and purge pages show their records', async () => {
+      await page.getByTestId('menu-keys').click();
+      await page.getByTestId('keys-table').getByText('签发中').waitFor();
+      await t.screenshot('keys');
+      await t.checkAccessibility('keys');
+      await page.getByTestId('menu-overrides').click();
+      await page.getByTestId('appeals-table').waitFor();
+      await t.screenshot('overrides');
+      await t.checkAccessibility('overrides');
+      await page.getByTestId('menu-purges').click();
+      await page.getByTestId('purges-table').waitFor();
+      await t.screenshot('purges');
+      await t.checkAccessibility('purges');
+    });
+
     await t.step('switches to English', async () => {
       await page.getByTestId('menu-home').click();
       await page.getByTestId('locale-switch').click();
