@@ -45,12 +45,7 @@ export async function staffSession(url: string, username = 'admin'): Promise<Rec
     body: JSON.stringify({ username, password: 'Demo-2026-zt' }),
   });
   if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie, 'x-csrf-token': csrfToken };
+  return sessionHeaders(res);
 }
 
 /** Signs in the demo resident through the development SMS inbox and returns its session headers. */
@@ -72,6 +67,11 @@ export async function residentSession(url: string, phone = '13800138000'): Promi
     body: JSON.stringify({ phone, code }),
   });
   if (!res.ok) throw new Error(`resident sign-in failed: ${res.status}`);
+  return sessionHeaders(res);
+}
+
+/** Cookie and CSRF headers of a sign-in answer, for the requests that follow. */
+async function sessionHeaders(res: Response): Promise<Record<string, string>> {
   const cookie = res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])

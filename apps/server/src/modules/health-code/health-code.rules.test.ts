@@ -2,19 +2,20 @@ import { Value } from '@sinclair/typebox/value';
 import { FormatRegistry } from '@sinclair/typebox';
 import { HealthRuleSetBody, type HealthFacts } from '@zhengtong/contracts';
 import { describe, expect, it } from 'vitest';
-import { defaultRuleSet, evaluate, missingTexts, preview, sampleFacts, validateRuleSet } from './health-code.rules.ts';
+import {
+  defaultRuleSet,
+  evaluate,
+  missingTexts,
+  noFacts,
+  preview,
+  sampleFacts,
+  validateRuleSet,
+} from './health-code.rules.ts';
 
 const now = new Date('2026-11-22T04:00:00Z');
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
-const healthy: HealthFacts = {
-  caseStatus: 'none',
-  contact: 'none',
-  quarantine: 'none',
-  symptoms: false,
-  visitedRisk: 'none',
-  testResult: 'none',
-};
+const healthy: HealthFacts = noFacts;
 
 describe('default colour rules', () => {
   it('give each sample person the colour national practice gives', () => {

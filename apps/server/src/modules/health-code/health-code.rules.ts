@@ -144,6 +144,16 @@ export const defaultRuleSet: HealthRuleSetBody = {
   ),
 };
 
+/** What is known of a person nobody has reported anything about: green under any sensible rules. */
+export const noFacts: HealthFacts = {
+  caseStatus: 'none',
+  contact: 'none',
+  quarantine: 'none',
+  symptoms: false,
+  visitedRisk: 'none',
+  testResult: 'none',
+};
+
 /** Evaluates one person's facts under a rule set: the most severe matching rule decides. */
 export function evaluate(body: HealthRuleSetBody, facts: HealthFacts, now: Date): HealthExplanation {
   const nowMs = now.getTime();
@@ -274,15 +284,7 @@ export function missingTexts(body: HealthRuleSetBody): { path: string; code: 'ru
 /** Sample people for previewing a draft, with times relative to now. */
 export function sampleFacts(now: Date): { label: { 'zh-CN': string; en: string }; facts: HealthFacts }[] {
   const ago = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
-  const base: HealthFacts = {
-    caseStatus: 'none',
-    contact: 'none',
-    quarantine: 'none',
-    symptoms: false,
-    visitedRisk: 'none',
-    testResult: 'none',
-    declaredAt: ago(0),
-  };
+  const base: HealthFacts = { ...noFacts, declaredAt: ago(0) };
   return [
     { label: t('健康，今日已申报', 'Healthy, declared today'), facts: base },
     {

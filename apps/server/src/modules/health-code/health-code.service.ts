@@ -21,7 +21,15 @@ import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { OverridesRepository } from './health-code.overrides.repository.ts';
 import type { HealthCodeRepository } from './health-code.repository.ts';
-import { defaultRuleSet, evaluate, missingTexts, preview, sampleFacts, validateRuleSet } from './health-code.rules.ts';
+import {
+  defaultRuleSet,
+  evaluate,
+  missingTexts,
+  noFacts,
+  preview,
+  sampleFacts,
+  validateRuleSet,
+} from './health-code.rules.ts';
 import type { OverrideRow, RuleSetRow, SubjectRow } from './health-code.tables.ts';
 
 /** Published whenever a person's colour changes; carries no personal data beyond the pseudonymous id. */
@@ -67,14 +75,6 @@ interface ActiveRuleSet {
   body: HealthRuleSetBody;
 }
 
-const INITIAL_FACTS: HealthFacts = {
-  caseStatus: 'none',
-  contact: 'none',
-  quarantine: 'none',
-  symptoms: false,
-  visitedRisk: 'none',
-  testResult: 'none',
-};
 const AUTHORITY_FACTS = [
   'caseStatus',
   'caseSince',
@@ -400,7 +400,7 @@ export class HealthCodeService {
       const declarations = await this.repo.deleteDeclarationsOf(residentId, trx);
       if (subject) {
         const facts = this.factsOf(subject);
-        const kept: HealthFacts = { ...INITIAL_FACTS };
+        const kept: HealthFacts = { ...noFacts };
         for (const key of AUTHORITY_FACTS) if (facts[key] !== undefined) Object.assign(kept, { [key]: facts[key] });
         await this.save(subject, kept, ruleSet!, new Date(), trx, { consent_at: null, last_declaration_at: null });
       }
@@ -781,7 +781,7 @@ export class HealthCodeService {
         region_code: resident.regionCode,
         pseudonym: randomBytes(12).toString('base64url'),
         masked_name: resident.maskedName,
-        facts_enc: this.vault.encrypt('healthFacts', JSON.stringify(INITIAL_FACTS)),
+        facts_enc: this.vault.encrypt('healthFacts', JSON.stringify(noFacts)),
         colour: 'green',
         rule_set_id: null,
         rule_id: null,
@@ -894,7 +894,7 @@ function overrideTexts(o: OverrideRow): Pick<HealthExplanation, 'reason' | 'advi
 }
 
 function hasAuthorityFacts(facts: HealthFacts): boolean {
-  return AUTHORITY_FACTS.some((k) => facts[k] !== undefined && facts[k] !== INITIAL_FACTS[k]);
+  return AUTHORITY_FACTS.some((k) => facts[k] !== undefined && facts[k] !== noFacts[k]);
 }
 
 /** 张*三 → 张*: enough for a face check at a door, too little to identify anyone. */

@@ -1,15 +1,6 @@
-export const placeKinds = [
-  'shop',
-  'market',
-  'restaurant',
-  'office',
-  'transport',
-  'hospital',
-  'school',
-  'residential',
-  'venue',
-  'other',
-] as const;
+import { placeKinds } from '@zhengtong/contracts';
+
+export { placeKinds };
 export type PlaceKind = (typeof placeKinds)[number];
 
 /** What a place poster's QR encodes: a URL any phone camera opens in the resident H5. */

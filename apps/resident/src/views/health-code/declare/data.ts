@@ -1,5 +1,4 @@
-export const symptomKinds = ['fever', 'cough', 'fatigue', 'sore_throat', 'loss_of_smell', 'diarrhea'] as const;
-export const riskLevels = ['none', 'low', 'medium', 'high'] as const;
+export { riskLevels, symptomKinds } from '@zhengtong/contracts';
 
 /** Calendar date in Asia/Shanghai, `days` before now. */
 export function shanghaiDate(daysAgo = 0, now = Date.now()): string {
