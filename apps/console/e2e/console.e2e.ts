@@ -223,6 +223,15 @@ export default defineSuite({
       await t.screenshot('verifier-valid');
       await t.checkAccessibility('verifier');
 
+      // Offline: still verified on the device, the check-in waits in the queue and is sent once back online.
+      await page.context().setOffline(true);
+      await page.getByTestId('verify').click();
+      await page.getByTestId('queue-count').waitFor();
+      assert((await verdict.getAttribute('data-ok')) === 'true', 'offline verification expected');
+      await t.screenshot('verifier-offline');
+      await page.context().setOffline(false);
+      await page.getByTestId('queue-count').waitFor({ state: 'detached' });
+
       const mid = Math.floor(text.length / 2);
       const tampered = text.slice(0, mid) + (text[mid] === 'A' ? 'B' : 'A') + text.slice(mid + 1);
       await page.locator('#verifier-text').fill(tampered);

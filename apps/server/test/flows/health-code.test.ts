@@ -181,6 +181,40 @@ describe('declarations and codes', () => {
   });
 });
 
+describe('automatic return to green', () => {
+  it('turns a colour green when its observation period has ended, with the change published', async () => {
+    const other = {
+      name: '钱进',
+      idNumber: makeIdNumber(WUCHANG, '19800808', 345),
+      phone: uniquePhone(),
+      regionCode: '',
+    };
+    other.regionCode = t.grids[0]!;
+    const reg = await as(t.app, grid, { method: 'POST', url: '/api/v1/identity/residents', payload: other });
+    const id = reg.json().id;
+    const e = await t.zt.services.healthCode.setFacts(
+      id,
+      { contact: 'secondary', contactSince: new Date(Date.now() - 6 * 86_400_000).toISOString() },
+      systemActor('contact-tracing'),
+    );
+    expect(e.colour).toBe('yellow');
+    // A day later the 7-day observation of a secondary contact is over.
+    const returned = await t.zt.services.healthCode.returnDueToGreen(new Date(Date.now() + 86_400_000 + 60_000));
+    expect(returned).toBeGreaterThanOrEqual(1);
+    const row = await sql<{
+      colour: string;
+      green_at: Date | null;
+    }>`select colour, green_at from health_subjects where resident_id = ${id}`.execute(t.zt.platform.database.db);
+    expect(row.rows[0]).toEqual({ colour: 'green', green_at: null });
+    const events = await sql<{
+      data: ColourChanged;
+    }>`select data from jobs.job where name = ${'test.colour.on.' + COLOUR_CHANGED}`.execute(t.zt.platform.database.db);
+    expect(events.rows.map((r) => r.data)).toContainEqual(
+      expect.objectContaining({ residentId: id, colour: 'green', previous: 'yellow' }),
+    );
+  });
+});
+
 describe('ID-card mode (人证码)', () => {
   it('answers the colour only and audits every lookup', async () => {
     const res = await as(t.app, venue, {
@@ -605,3 +639,15 @@ function expectNoFullIdentifiers(body: string) {
   expect(body).not.toContain(person.phone);
   expect(body).not.toContain(person.name);
 }
+
+describe('retention', () => {
+  it('purges declarations past their retention period and logs the run', async () => {
+    const before = await countRows(t, 'health_declarations');
+    expect(before).toBeGreaterThan(0); // the elder's, declared by proxy
+    const purged = await t.zt.platform.retention.run('health-code.purge-declarations', (now) =>
+      t.zt.services.healthCode.purgeDeclarations(new Date(now.getTime() + 29 * 86_400_000)),
+    );
+    expect(purged.rows).toBe(before);
+    expect(await countRows(t, 'health_declarations')).toBe(0);
+  });
+});

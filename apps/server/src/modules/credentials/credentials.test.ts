@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateKey, kidOf, sign, toBase64 } from '@zhengtong/credentials';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hc1, signer } from '../../../../../packages/credentials/test/sign-hcert.ts';
@@ -154,6 +156,60 @@ describe('signing keys', () => {
       payload: { json: JSON.stringify(foreign) },
     });
     expect((await verify(code)).result).toBe('revoked_key');
+  });
+});
+
+describe('trust list import by URL', () => {
+  it('fetches another region’s published list, and names an address that does not answer', async () => {
+    const shanghai = generateKey('EdDSA');
+    const list = {
+      issuer: '310000',
+      keys: [
+        {
+          kid: toBase64(kidOf(shanghai.spki)),
+          alg: 'EdDSA',
+          spki: toBase64(shanghai.spki),
+          region: '31',
+          notBefore: new Date(Date.now() - 60_000).toISOString(),
+          notAfter: new Date(Date.now() + 86_400_000).toISOString(),
+          status: 'active',
+        },
+      ],
+      updatedAt: new Date().toISOString(),
+    };
+    const peer = createServer((req, res) => {
+      if (req.url !== '/api/v1/trust-list') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(list));
+    });
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
+    try {
+      const imported = await as(t.app, admin, {
+        method: 'POST',
+        url: '/api/v1/credentials/trust-list-imports',
+        payload: { url: `${base}/api/v1/trust-list` },
+      });
+      expect(imported.statusCode, imported.body).toBe(200);
+      const code = sign(
+        { iss: '310000', sub: 'sh-1', iat: now(), exp: now() + 300, zt: { t: 'hc', c: 'yellow' } },
+        shanghai,
+      );
+      expect((await verify(code)).result).toBe('valid');
+      const keys = (await as(t.app, admin, { method: 'GET', url: '/api/v1/credentials/keys' })).json().items;
+      expect(keys.find((k: { kid: string }) => k.kid === list.keys[0]!.kid)).toMatchObject({
+        origin: 'imported',
+        source: `${base}/api/v1/trust-list`,
+      });
+      const missing = await as(t.app, admin, {
+        method: 'POST',
+        url: '/api/v1/credentials/trust-list-imports',
+        payload: { url: `${base}/nothing-here` },
+      });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().code).toBe('credentials.trust_list_unreachable');
+    } finally {
+      await new Promise((r) => peer.close(r));
+    }
   });
 });
 
