@@ -148,6 +148,17 @@ export default defineSuite({
       await page.getByTestId('welcome').waitFor();
     });
 
+    await t.step('a shopkeeper signs their own place up and gets its poster', async () => {
+      await page.goto('/m/my-places');
+      await page.getByLabel('场所名称').fill('社区便利店');
+      await page.getByLabel('详细地址').fill('江岸区胜利街 8 号');
+      await page.getByRole('button', { name: '申领场所码' }).click();
+      const poster = page.getByTestId('my-place').filter({ hasText: '社区便利店' }).first();
+      await poster.locator('img').waitFor();
+      await t.screenshot('my-places');
+      await t.checkAccessibility('my places');
+    });
+
     await t.step('代申报: holds an elderly relative’s code, declares for them and shows it', async () => {
       // The community's grid worker registers the relative (who has no phone of their own).
       const grid = await fetch(`${t.baseUrl}/api/v1/identity/staff-sessions`, {

@@ -139,6 +139,7 @@ export const errorMessages = {
     en: 'Before publishing, give every rule its reason and advice in both languages',
   },
   'rules.not_draft': { 'zh-CN': '只能修改或发布草稿', en: 'Only a draft can be edited or published' },
+  'place.limit': { 'zh-CN': '每人最多登记 5 个场所', en: 'One person may register at most 5 places' },
   'place.not_found': { 'zh-CN': '场所码无效或场所已停用', en: 'Unknown place code or the place is closed' },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },
   'resource.conflict': { 'zh-CN': '记录已被修改或已存在', en: 'The record changed or already exists' },

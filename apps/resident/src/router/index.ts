@@ -58,6 +58,12 @@ export const router = createAppRouter({
       meta: { title: 'checkin.history.title', requires: { anyRole: ['resident'] } },
     },
     {
+      path: '/my-places',
+      name: 'my-places',
+      component: () => import('../views/check-in/my-places/index.vue'),
+      meta: { title: 'myPlaces.title', requires: { anyRole: ['resident'] } },
+    },
+    {
       path: '/my-data',
       name: 'my-data',
       component: () => import('../views/data-rights/mine/index.vue'),

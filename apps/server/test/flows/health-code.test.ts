@@ -366,6 +366,26 @@ describe('places and check-ins', () => {
     expect(unknown.json().code).toBe('place.not_found');
   });
 
+  it('lets a shopkeeper sign their own place up from the resident app, a few at most', async () => {
+    const shop = { name: '街角小卖部', address: '江岸区胜利街 12 号', regionCode: JIANGAN, kind: 'shop' };
+    const created = await as(t.app, resident, { method: 'POST', url: '/api/v1/check-in/my-places', payload: shop });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ name: '街角小卖部', region: { code: JIANGAN }, active: true });
+    const mine = await as(t.app, resident, { method: 'GET', url: '/api/v1/check-in/my-places' });
+    expect(mine.json().items.map((p: { code: string }) => p.code)).toEqual([created.json().code]);
+    for (let i = 0; i < 4; i++)
+      await as(t.app, resident, {
+        method: 'POST',
+        url: '/api/v1/check-in/my-places',
+        payload: { ...shop, name: `分店${i}` },
+      });
+    const sixth = await as(t.app, resident, { method: 'POST', url: '/api/v1/check-in/my-places', payload: shop });
+    expect(sixth.statusCode).toBe(409);
+    expect(sixth.json().code).toBe('place.limit');
+    const staffTry = await as(t.app, venue, { method: 'GET', url: '/api/v1/check-in/my-places' });
+    expect(staffTry.statusCode).toBe(403);
+  });
+
   it('verifies a scanned code at a checkpoint and records the check-in in the next batch', async () => {
     const c = await code();
     const res = await as(t.app, venue, {

@@ -17,6 +17,9 @@ export class CheckInRepository {
   placeByCode(code: string) {
     return this.db.selectFrom('places').selectAll().where('code', '=', code).executeTakeFirst();
   }
+  placesOwnedBy(ownerId: string) {
+    return this.db.selectFrom('places').selectAll().where('owner_id', '=', ownerId).orderBy('id', 'desc').execute();
+  }
   placesWithin(regionPrefix: string, limit: number, after?: string) {
     let q = this.db
       .selectFrom('places')

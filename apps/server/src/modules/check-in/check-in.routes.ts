@@ -48,6 +48,32 @@ export const checkInRoutes: FastifyPluginAsyncTypebox<{ service: CheckInService 
     async (req) => service.listPlaces(actorOf(req), { limit: req.query.limit ?? 50, cursor: req.query.cursor }),
   );
 
+  app.post(
+    '/my-places',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Public venue sign-up: a resident registers their own place and gets its code',
+        body: PlaceInput,
+        response: { 201: Place },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await service.registerOwnPlace(actorOf(req), req.body)),
+  );
+
+  app.get(
+    '/my-places',
+    {
+      schema: {
+        tags,
+        summary: 'Places the resident registered',
+        response: { 200: Type.Object({ items: Type.Array(Place) }) },
+      },
+    },
+    async (req) => service.ownPlaces(actorOf(req)),
+  );
+
   app.get(
     '/places/:id',
     { schema: { tags, summary: 'One place', params: Id, response: { 200: Place } } },

@@ -15,6 +15,7 @@ const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const DAY_MS = 86_400_000;
 const OFFLINE_SYNC_WINDOW_MS = DAY_MS;
 const CARD_THRESHOLD_SECONDS = 3600;
+const MAX_OWN_PLACES = 5;
 
 export interface CheckInOptions {
   retentionDays: number;
@@ -52,6 +53,37 @@ export class CheckInService {
     };
     await this.repo.insertPlace(row);
     return this.getPlace(actor, row.id);
+  }
+
+  /**
+   * Public venue sign-up: a shopkeeper without a staff account registers their own place from the
+   * resident app, with the phone they signed in with; a few places per person.
+   */
+  async registerOwnPlace(
+    actor: Actor,
+    input: { name: string; address: string; regionCode: string; kind: string },
+  ): Promise<Place> {
+    if (actor.kind !== 'resident') throw forbidden();
+    const region = await this.regions.requireRef(input.regionCode);
+    if ((await this.repo.placesOwnedBy(actor.id)).length >= MAX_OWN_PLACES)
+      throw new AppError('conflict', 'place.limit');
+    const row = {
+      id: uuidv7(),
+      code: placeCode(),
+      name: input.name.trim(),
+      address: input.address.trim(),
+      kind: input.kind,
+      region_code: region.code,
+      owner_id: actor.id,
+    };
+    await this.repo.insertPlace(row);
+    return (await this.views([(await this.repo.place(row.id))!]))[0]!;
+  }
+
+  /** The places a resident registered themselves. */
+  async ownPlaces(actor: Actor): Promise<{ items: Place[] }> {
+    if (actor.kind !== 'resident') throw forbidden();
+    return { items: await this.views(await this.repo.placesOwnedBy(actor.id)) };
   }
 
   async listPlaces(actor: Actor, q: { limit: number; cursor?: string }) {

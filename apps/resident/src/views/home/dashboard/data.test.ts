@@ -11,6 +11,7 @@ describe('resident home entries', () => {
       'declare',
       'family',
       'checkIns',
+      'myPlaces',
       'myData',
       'profile',
       'language',

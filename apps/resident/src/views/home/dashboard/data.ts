@@ -48,6 +48,14 @@ export const homeEntries: HomeEntry[] = [
     requires: { anyRole: ['resident'] },
   },
   {
+    key: 'myPlaces',
+    label: 'home.entries.myPlaces',
+    icon: 'shop-o',
+    action: 'route',
+    route: 'my-places',
+    requires: { anyRole: ['resident'] },
+  },
+  {
     key: 'myData',
     label: 'home.entries.myData',
     icon: 'shield-o',
