@@ -84,6 +84,11 @@ export async function ensureDemoCity(zt: Zhengtong, options: DemoOptions) {
       `demo city: ${options.residents - existing} synthetic residents in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   }
+  await zt.services.checkIn.seedPlaces([
+    { name: '武昌火车站候车大厅', address: '武昌区中山路 1 号', regionCode: wuchang, kind: 'transport' },
+    { name: '中南路中百超市', address: '武昌区中南路 9 号', regionCode: wuchang, kind: 'shop' },
+    { name: '武汉大学人民医院发热门诊', address: '武昌区张之洞路 99 号', regionCode: wuchang, kind: 'hospital' },
+  ]);
   return { accounts, residentPhone: DEMO_RESIDENT_PHONE, grids };
 }
 

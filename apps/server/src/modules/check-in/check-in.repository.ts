@@ -17,6 +17,9 @@ export class CheckInRepository {
   placeByCode(code: string) {
     return this.db.selectFrom('places').selectAll().where('code', '=', code).executeTakeFirst();
   }
+  async anyPlace(): Promise<boolean> {
+    return !!(await this.db.selectFrom('places').select('id').limit(1).executeTakeFirst());
+  }
   placesOwnedBy(ownerId: string) {
     return this.db.selectFrom('places').selectAll().where('owner_id', '=', ownerId).orderBy('id', 'desc').execute();
   }

@@ -80,6 +80,21 @@ export class CheckInService {
     return (await this.views([(await this.repo.place(row.id))!]))[0]!;
   }
 
+  /** Demo places, once: the demo city should have somewhere to check in. */
+  async seedPlaces(places: { name: string; address: string; regionCode: string; kind: string }[]): Promise<void> {
+    if (await this.repo.anyPlace()) return;
+    for (const p of places)
+      await this.repo.insertPlace({
+        id: uuidv7(),
+        code: placeCode(),
+        name: p.name,
+        address: p.address,
+        kind: p.kind,
+        region_code: p.regionCode,
+        owner_id: 'demo',
+      });
+  }
+
   /** The places a resident registered themselves. */
   async ownPlaces(actor: Actor): Promise<{ items: Place[] }> {
     if (actor.kind !== 'resident') throw forbidden();
