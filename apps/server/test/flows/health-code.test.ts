@@ -613,6 +613,18 @@ describe('申诉 appeals and manual colours', () => {
     expect(report.json().items).toContainEqual(
       expect.objectContaining({ requestedBy: 'cdc', approvedBy: 'admin', colour: 'green', status: 'active', count: 1 }),
     );
+    // Past its end date an override no longer sets the colour and is listed as ended.
+    await sql`update health_overrides set ends_at = now() - interval '1 second' where id = ${asked.json().id}`.execute(
+      t.zt.platform.database.db,
+    );
+    await sql`update health_subjects set override_until = now() - interval '1 second' where resident_id = ${residentId}`.execute(
+      t.zt.platform.database.db,
+    );
+    expect((await as(t.app, resident, { method: 'GET', url: '/api/v1/health-code/status' })).json().colour).toBe(
+      before.colour,
+    );
+    const listed = await as(t.app, cdc, { method: 'GET', url: '/api/v1/health-code/overrides' });
+    expect(listed.json().items.find((o: { id: string }) => o.id === asked.json().id).status).toBe('ended');
     const ended = await as(t.app, cdc, { method: 'POST', url: `/api/v1/health-code/overrides/${asked.json().id}/end` });
     expect(ended.json().status).toBe('ended');
     expect((await as(t.app, resident, { method: 'GET', url: '/api/v1/health-code/status' })).json().colour).toBe(

@@ -27,12 +27,15 @@ export class CredentialsRepository {
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  /** Keys a verifier must know: not expired (revoked ones stay, so they answer revoked_key). */
+  /**
+   * Keys a verifier must know: those not past their end, the one signing now even if its rotation is
+   * overdue, and revoked ones, so their codes answer revoked_key.
+   */
   listedKeys(now: Date) {
     return this.db
       .selectFrom('signing_keys')
       .selectAll()
-      .where((eb) => eb.or([eb('not_after', '>', now), eb('status', '=', 'revoked')]))
+      .where((eb) => eb.or([eb('not_after', '>', now), eb('status', 'in', ['revoked', 'active'])]))
       .orderBy('created_at', 'desc')
       .execute();
   }

@@ -4,6 +4,7 @@ import { generateKey, kidOf, sign, toBase64 } from '@zhengtong/credentials';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hc1, signer } from '../../../../../packages/credentials/test/sign-hcert.ts';
 import { as, buildTestApp, signInStaff, type Signed, type TestApp } from '../../../test/build-test-app.ts';
+import { CredentialsRepository } from './credentials.repository.ts';
 
 let t: TestApp;
 let admin: Signed;
@@ -27,6 +28,13 @@ describe('trust list and verification', () => {
     expect(active).toHaveLength(1);
     expect(active[0]).toMatchObject({ alg: 'EdDSA', region: '4201' });
     expect(Object.keys(active[0]).sort()).toEqual(['alg', 'kid', 'notAfter', 'notBefore', 'region', 'spki', 'status']);
+  });
+
+  it('keeps listing the signing key when its rotation is overdue, so its codes never fail', async () => {
+    const repo = new CredentialsRepository(t.zt.platform.database.db);
+    const aYearAndMoreLater = new Date(Date.now() + 400 * 86_400_000);
+    const listed = await repo.listedKeys(aYearAndMoreLater);
+    expect(listed.filter((k) => k.origin === 'own' && k.status === 'active')).toHaveLength(1);
   });
 
   it('answers each named failure and never a 500', async () => {

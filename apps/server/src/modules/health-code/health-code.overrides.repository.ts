@@ -2,6 +2,8 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { HealthAppealsTable, HealthCodeTables, HealthOverridesTable } from './health-code.tables.ts';
 
+type OverrideStatus = HealthOverridesTable['status'];
+
 type Trx = Kysely<HealthCodeTables>;
 
 /** SQL of appeals (申诉) and manual overrides. */
@@ -106,13 +108,13 @@ export class OverridesRepository {
         'requested_by_label',
         'approved_by_label',
         'colour',
-        'status',
+        sql<OverrideStatus>`case when status = 'active' and ends_at <= now() then 'ended' else status end`.as('status'),
         sql<number>`count(*)::int`.as('n'),
       ])
       .where('region_code', 'like', `${regionPrefix}%`)
       .where('requested_at', '>=', from)
       .where('requested_at', '<', to)
-      .groupBy(['district', 'requested_by_label', 'approved_by_label', 'colour', 'status'])
+      .groupBy(sql`1, 2, 3, 4, 5`)
       .orderBy('n', 'desc')
       .execute();
   }

@@ -262,7 +262,8 @@ export class OverridesService {
       reason: r.reason,
       appealId: r.appeal_id,
       endsAt: r.ends_at.toISOString(),
-      status: r.status,
+      // An override past its end date has ended, whether or not anyone ended it by hand.
+      status: r.status === 'active' && r.ends_at <= new Date() ? 'ended' : r.status,
       requestedBy: r.requested_by_label,
       requestedAt: r.requested_at.toISOString(),
       approvedBy: r.approved_by_label,
