@@ -1,7 +1,16 @@
 import { generateKey, kidOf, sign, toBase64, type SigningKey } from '@zhengtong/credentials';
 import { describe, expect, it } from 'vitest';
 import { hc1, NOW as DCC_NOW, signer } from '../../../../../../packages/credentials/test/sign-hcert.ts';
-import { checkAny, checkOffline, readQueue, syncQueue, writeQueue, type CachedTrust, type QueuedScan } from './data.ts';
+import {
+  checkAny,
+  checkOffline,
+  readQueue,
+  refusedForGood,
+  syncQueue,
+  writeQueue,
+  type CachedTrust,
+  type QueuedScan,
+} from './data.ts';
 
 const now = Date.UTC(2026, 10, 22, 4);
 const key: SigningKey = generateKey('EdDSA');
@@ -90,6 +99,11 @@ describe('the offline queue', () => {
     });
     expect(sent).toEqual(['a']);
     expect(rest.map((r) => r.text)).toEqual(['b', 'c']);
+  });
+
+  it('keeps scans when the staff member is signed out or the server is busy, drops ones it refuses', () => {
+    expect([400, 404, 409, 422].every(refusedForGood)).toBe(true);
+    expect([401, 403, 429, 500, 503].some(refusedForGood)).toBe(false);
   });
 
   it('drops scans the server refuses, so one bad scan does not block the rest', async () => {

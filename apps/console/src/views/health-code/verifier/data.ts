@@ -121,6 +121,14 @@ export function writeQueue(storage: Pick<Storage, 'setItem'>, queue: QueuedScan[
 }
 
 /**
+ * Whether the server's answer means the scan will never be accepted (bad or too old): such a scan is
+ * dropped from the queue. Signed out, rate-limited or server trouble keep it for the next try.
+ */
+export function refusedForGood(status: number): boolean {
+  return status === 400 || status === 404 || status === 409 || status === 422;
+}
+
+/**
  * Sends queued scans one by one; stops at the first network failure and keeps the rest. A scan the
  * server refuses outright (too old, invalid) is dropped: retrying would not change the answer.
  */
