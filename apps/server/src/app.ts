@@ -20,6 +20,7 @@ import { loggerOptions } from './platform/logger.ts';
 import { devSmsSender, webhookSmsSender, type SmsSender } from './platform/sms/index.ts';
 import { Vault } from './platform/vault/index.ts';
 import { RetentionLog, retentionRoutes } from './platform/retention/index.ts';
+import { createCaseReportModule } from './modules/case-report/index.ts';
 import { createCheckInModule } from './modules/check-in/index.ts';
 import { createCredentialsModule } from './modules/credentials/index.ts';
 import { createDataRightsModule } from './modules/data-rights/index.ts';
@@ -61,6 +62,7 @@ export interface Zhengtong {
     credentials: ReturnType<typeof createCredentialsModule>['service'];
     healthCode: ReturnType<typeof createHealthCodeModule>['service'];
     checkIn: ReturnType<typeof createCheckInModule>['service'];
+    caseReport: ReturnType<typeof createCaseReportModule>['service'];
   };
   close(): Promise<void>;
 }
@@ -193,6 +195,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     options: { retentionDays: config.healthCode.checkInRetentionDays },
   });
   beforeClose.push(checkIn.close);
+  const caseReport = createCaseReportModule({
+    db: database.db,
+    identity: identity.service,
+    healthCode: healthCode.service,
+    regions: regions.service,
+    vault,
+    audit,
+    options: { deadlineMs: config.caseReportDeadlineHours * 3_600_000 },
+  });
   const dataRights = createDataRightsModule({
     identity: identity.service,
     healthCode: healthCode.service,
@@ -222,6 +233,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     overrides: healthCode.overrides,
   });
   await app.register(checkIn.routes, { prefix: checkIn.prefix, service: checkIn.service });
+  await app.register(caseReport.routes, { prefix: caseReport.prefix, service: caseReport.service });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
 
@@ -248,6 +260,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       credentials: credentials.service,
       healthCode: healthCode.service,
       checkIn: checkIn.service,
+      caseReport: caseReport.service,
     },
     close: () => app.close(),
   };

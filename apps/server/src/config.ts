@@ -24,6 +24,8 @@ export interface Config {
   trustProxy: boolean;
   /** SMS gateway for one-time codes; without it the development inbox adapter is used (never in production). */
   sms: { webhookUrl: string | null; token: string | null };
+  /** 网络直报: reports later than this many hours after diagnosis are overdue. */
+  caseReportDeadlineHours: number;
   /** GB/T 2260 code of the region this instance serves: the issuer of its credentials (`iss`). */
   region: string;
   healthCode: {
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: bool(env.ZT_TRUST_PROXY, false),
     sms: { webhookUrl: env.ZT_SMS_WEBHOOK_URL || null, token: env.ZT_SMS_WEBHOOK_TOKEN || null },
     region: regionCode(env.ZT_REGION),
+    caseReportDeadlineHours: int('ZT_REPORT_DEADLINE_HOURS', env.ZT_REPORT_DEADLINE_HOURS, 2, 1),
     healthCode: {
       lifetimeSeconds: int('ZT_HEALTH_CODE_LIFETIME', env.ZT_HEALTH_CODE_LIFETIME, 300, 30),
       refreshSeconds: int('ZT_HEALTH_CODE_REFRESH', env.ZT_HEALTH_CODE_REFRESH, 60, 10),

@@ -139,6 +139,16 @@ export const errorMessages = {
     en: 'Before publishing, give every rule its reason and advice in both languages',
   },
   'rules.not_draft': { 'zh-CN': '只能修改或发布草稿', en: 'Only a draft can be edited or published' },
+  'case.onset_after_diagnosis': {
+    'zh-CN': '发病日期不能晚于诊断日期',
+    en: 'The onset date cannot be after the diagnosis',
+  },
+  'case.in_future': { 'zh-CN': '时间不能晚于现在', en: 'The time cannot be in the future' },
+  'case.person_required': {
+    'zh-CN': '未找到该身份证号对应的居民，请填写姓名',
+    en: 'No resident holds this ID number: enter the name',
+  },
+  'case.closed': { 'zh-CN': '该病例已结案', en: 'This case is closed' },
   'place.limit': { 'zh-CN': '每人最多登记 5 个场所', en: 'One person may register at most 5 places' },
   'place.not_found': { 'zh-CN': '场所码无效或场所已停用', en: 'Unknown place code or the place is closed' },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },

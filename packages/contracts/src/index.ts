@@ -3,3 +3,4 @@ export * from './permissions.ts';
 export * from './schemas.ts';
 export * from './health-code.ts';
 export * from './health-rules.ts';
+export * from './cases.ts';

@@ -28,6 +28,8 @@ export const permissions = [
   'health.override',
   'health.proxy',
   'places.manage',
+  'cases.report',
+  'cases.read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -35,8 +37,17 @@ export type Permission = (typeof permissions)[number];
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   resident: [],
   venue_staff: ['regions.read', 'places.manage', 'health.verify'],
-  medical_staff: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify'],
-  cdc: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify', 'health.rules', 'health.override'],
+  medical_staff: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify', 'cases.report', 'cases.read'],
+  cdc: [
+    'regions.read',
+    'residents.read',
+    'residents.reveal',
+    'health.verify',
+    'health.rules',
+    'health.override',
+    'cases.report',
+    'cases.read',
+  ],
   grid_worker: [
     'regions.read',
     'residents.read',

@@ -66,6 +66,8 @@ const TABLES = [
   'dcc_signer_keys',
   'health_appeals',
   'health_overrides',
+  'cases',
+  'case_classifications',
 ];
 const PATH_SAMPLES: Record<string, string> = { id: '01900000-0000-7000-8000-000000000000', code: JIANGAN };
 const urlOf = (path: string, values: Record<string, string> = PATH_SAMPLES) =>

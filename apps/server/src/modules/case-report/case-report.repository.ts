@@ -1,0 +1,55 @@
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+import type { CaseClassificationsTable, CaseReportTables, CasesTable } from './case-report.tables.ts';
+
+type Trx = Kysely<CaseReportTables>;
+
+export class CaseReportRepository {
+  readonly db: Trx;
+  constructor(db: Db) {
+    this.db = db as Trx;
+  }
+
+  async insertCase(row: Insertable<CasesTable>, trx: Trx): Promise<void> {
+    await trx.insertInto('cases').values(row).execute();
+  }
+  async insertClassification(row: Insertable<CaseClassificationsTable>, trx: Trx): Promise<void> {
+    await trx.insertInto('case_classifications').values(row).execute();
+  }
+  caseById(id: string, trx: Trx = this.db) {
+    return trx.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  history(caseId: string) {
+    return this.db
+      .selectFrom('case_classifications')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+  }
+  /** Cases in a region, newest report first; `overdueAfterMs` keeps only late reports. */
+  casesWithin(q: { regionPrefix: string; limit: number; before?: string; overdueAfterMs?: number }) {
+    let query = this.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('region_code', 'like', `${q.regionPrefix}%`)
+      .orderBy('id', 'desc')
+      .limit(q.limit);
+    if (q.before) query = query.where('id', '<', q.before);
+    if (q.overdueAfterMs !== undefined)
+      query = query.where(sql<boolean>`reported_at - diagnosed_at > ${`${q.overdueAfterMs / 1000} seconds`}::interval`);
+    return query.execute();
+  }
+  async updateCase(
+    id: string,
+    patch: Partial<Pick<CasesTable, 'classification' | 'outcome' | 'outcome_at'>>,
+    trx: Trx,
+  ): Promise<void> {
+    await trx
+      .updateTable('cases')
+      .set({ ...patch, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+}

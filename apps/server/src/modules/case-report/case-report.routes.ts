@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  CaseDetail,
+  CaseReportInput,
+  CaseSummary,
+  caseClassifications,
+  caseOutcomes,
+  literalUnion,
+  Page,
+  PageQuery,
+} from '@zhengtong/contracts';
+import { actorOf } from '../../platform/auth/request.ts';
+import type { CaseReportService } from './case-report.service.ts';
+
+const strict = { additionalProperties: false } as const;
+const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const tags = ['case-report'];
+
+export const caseReportRoutes: FastifyPluginAsyncTypebox<{ service: CaseReportService }> = async (app, opts) => {
+  const { service } = opts;
+
+  app.post(
+    '/cases',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: '网络直报: report a case (report first, classify later)',
+        body: CaseReportInput,
+        response: { 201: CaseDetail },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await service.report(actorOf(req), req.body)),
+  );
+
+  app.get(
+    '/cases',
+    {
+      schema: {
+        tags,
+        summary: 'Cases within the jurisdiction; `view=overdue` lists reports that missed the deadline',
+        querystring: Type.Object(
+          { view: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('overdue')])), ...PageQuery },
+          strict,
+        ),
+        response: { 200: Page(CaseSummary) },
+      },
+    },
+    async (req) =>
+      service.list(actorOf(req), {
+        view: req.query.view ?? 'all',
+        limit: req.query.limit ?? 50,
+        cursor: req.query.cursor,
+      }),
+  );
+
+  app.get(
+    '/cases/:id',
+    {
+      schema: { tags, summary: 'One case with its classification history', params: Id, response: { 200: CaseDetail } },
+    },
+    async (req) => service.get(actorOf(req), req.params.id),
+  );
+
+  app.post(
+    '/cases/:id/classification',
+    {
+      schema: {
+        tags,
+        summary: 'Change the classification (lab result, expert decision); kept in the history',
+        params: Id,
+        body: Type.Object(
+          { classification: literalUnion(caseClassifications), reason: Type.String({ minLength: 2, maxLength: 500 }) },
+          strict,
+        ),
+        response: { 200: CaseDetail },
+      },
+    },
+    async (req) => service.classify(actorOf(req), req.params.id, req.body.classification, req.body.reason),
+  );
+
+  app.post(
+    '/cases/:id/outcome',
+    {
+      schema: {
+        tags,
+        summary: 'Close a case: recovered, deceased or excluded',
+        params: Id,
+        body: Type.Object({ outcome: literalUnion(caseOutcomes) }, strict),
+        response: { 200: CaseDetail },
+      },
+    },
+    async (req) => service.close(actorOf(req), req.params.id, req.body.outcome),
+  );
+};

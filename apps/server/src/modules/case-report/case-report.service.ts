@@ -1,0 +1,269 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { CaseDetail, CaseReportInput, CaseSummary, HealthFacts, RegionRef } from '@zhengtong/contracts';
+import { can, type Actor } from '../../platform/auth/actor.ts';
+import type { AuditLog } from '../../platform/audit/index.ts';
+import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
+import { maskIdNumber, maskName, parseIdNumber, type Vault } from '../../platform/vault/index.ts';
+import type { HealthCodeService } from '../health-code/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { RegionsService } from '../regions/index.ts';
+import type { CaseReportRepository } from './case-report.repository.ts';
+import type { CaseClassification, CaseOutcome, CaseRow } from './case-report.tables.ts';
+
+export interface CaseReportOptions {
+  /** Reports later than this after diagnosis are listed as overdue (default 2 hours). */
+  deadlineMs: number;
+}
+
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** What a classification and outcome mean for the person's health code. */
+export function caseStatusOf(
+  classification: CaseClassification,
+  outcome: CaseOutcome | null,
+): HealthFacts['caseStatus'] {
+  if (outcome === 'excluded') return 'none';
+  if (outcome === 'recovered') return 'recovered';
+  if (classification === 'confirmed' || classification === 'clinical') return 'confirmed';
+  if (classification === 'asymptomatic') return 'asymptomatic';
+  return 'suspected';
+}
+
+/**
+ * 网络直报: a case is reported in one short form — report first, classify later. Every change of
+ * classification is kept with who made it and why, and the person's health code follows at once.
+ */
+export class CaseReportService {
+  constructor(
+    private readonly repo: CaseReportRepository,
+    private readonly identity: IdentityService,
+    private readonly healthCode: HealthCodeService,
+    private readonly regions: RegionsService,
+    private readonly vault: Vault,
+    private readonly audit: AuditLog,
+    private readonly options: CaseReportOptions,
+  ) {}
+
+  /** Reports a case; the person is found by ID number, or entered by name when not registered. */
+  async report(actor: Actor, input: CaseReportInput): Promise<CaseDetail> {
+    if (!actor.permissions.includes('cases.report') || !actor.jurisdiction) throw forbidden();
+    const now = Date.now();
+    const problems: FieldProblem[] = [];
+    const diagnosed = Date.parse(input.diagnosedAt);
+    if (diagnosed > now + CLOCK_SKEW_MS) problems.push({ path: 'diagnosedAt', code: 'case.in_future' });
+    if (input.onsetDate > shanghaiDate(new Date(now))) problems.push({ path: 'onsetDate', code: 'case.in_future' });
+    else if (input.onsetDate > shanghaiDate(new Date(diagnosed)))
+      problems.push({ path: 'onsetDate', code: 'case.onset_after_diagnosis' });
+    let idNumber: string | null = null;
+    if (input.idNumber) {
+      const parsed = parseIdNumber(input.idNumber);
+      if (parsed.ok) idNumber = parsed.value.normalized;
+      else problems.push({ path: 'idNumber', code: parsed.code });
+    }
+    const resident = idNumber ? await this.identity.residentRefByIdNumber(idNumber) : null;
+    const name = input.name?.trim() ?? '';
+    if (!resident && !name) problems.push({ path: 'name', code: 'case.person_required' });
+    if (problems.length) throw invalid('request.invalid', problems);
+
+    const id = uuidv7();
+    const regionCode = resident?.regionCode ?? actor.jurisdiction;
+    const reportedAt = new Date(now);
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.insertCase(
+        {
+          id,
+          region_code: regionCode,
+          resident_id: resident?.id ?? null,
+          name_enc: name ? this.vault.encrypt('name', name) : null,
+          name_masked: name ? maskName(name) : resident!.maskedName,
+          id_number_enc: idNumber ? this.vault.encrypt('idNumber', idNumber) : null,
+          id_number_bidx: idNumber ? this.vault.blindIndex('idNumber', idNumber) : null,
+          id_number_masked: idNumber ? maskIdNumber(idNumber) : null,
+          clinical_enc: this.vault.encrypt(
+            'clinical',
+            JSON.stringify({ symptoms: input.symptoms, note: input.note ?? '' }),
+          ),
+          onset_date: input.onsetDate,
+          diagnosed_at: new Date(diagnosed),
+          reported_at: reportedAt,
+          classification: input.classification,
+          outcome: null,
+          outcome_at: null,
+          reporter_id: actor.id,
+          reporter_label: actor.label,
+          reporting_unit: actor.jurisdiction!,
+        },
+        trx,
+      );
+      await this.repo.insertClassification(
+        {
+          id: uuidv7(),
+          case_id: id,
+          classification: input.classification,
+          reason: 'report',
+          by_label: actor.label,
+          at: reportedAt,
+        },
+        trx,
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'create',
+          subjectType: 'case',
+          subjectId: resident?.id ?? id,
+          purpose: 'direct-report',
+          fields: ['name', 'idNumber', 'health'],
+          regionCode,
+        },
+        trx as never,
+      );
+    });
+    await this.followHealthCode(actor, resident?.id ?? null, input.classification, null, new Date(diagnosed));
+    return this.get(actor, id);
+  }
+
+  /** A new classification (a lab result came back, experts decided), kept in the history. */
+  async classify(actor: Actor, id: string, classification: CaseClassification, reason: string): Promise<CaseDetail> {
+    const row = await this.readable(actor, id, 'cases.report');
+    if (row.outcome) throw new AppError('conflict', 'case.closed');
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.updateCase(id, { classification }, trx);
+      await this.repo.insertClassification(
+        { id: uuidv7(), case_id: id, classification, reason: reason.trim(), by_label: actor.label, at: new Date() },
+        trx,
+      );
+    });
+    await this.audit.record(actor, {
+      action: 'classify',
+      subjectType: 'case',
+      subjectId: row.resident_id ?? id,
+      purpose: 'case-management',
+      fields: ['health'],
+      regionCode: row.region_code,
+    });
+    await this.followHealthCode(actor, row.resident_id, classification, null, row.diagnosed_at);
+    return this.get(actor, id);
+  }
+
+  /** Closes a case: recovered, deceased, or excluded (not a case after all). */
+  async close(actor: Actor, id: string, outcome: CaseOutcome): Promise<CaseDetail> {
+    const row = await this.readable(actor, id, 'cases.report');
+    if (row.outcome) throw new AppError('conflict', 'case.closed');
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.updateCase(id, { outcome, outcome_at: new Date() }, trx);
+    });
+    await this.audit.record(actor, {
+      action: 'close',
+      subjectType: 'case',
+      subjectId: row.resident_id ?? id,
+      purpose: `case-outcome: ${outcome}`,
+      fields: ['health'],
+      regionCode: row.region_code,
+    });
+    if (outcome !== 'deceased')
+      await this.followHealthCode(actor, row.resident_id, row.classification, outcome, new Date());
+    return this.get(actor, id);
+  }
+
+  /** Cases in the actor's jurisdiction (all, or only reports that missed the deadline); each view audited. */
+  async list(actor: Actor, q: { view: 'all' | 'overdue'; limit: number; cursor?: string }) {
+    if (!actor.permissions.includes('cases.read') || !actor.jurisdiction) throw forbidden();
+    const rows = await this.repo.casesWithin({
+      regionPrefix: actor.jurisdiction,
+      limit: q.limit + 1,
+      before: q.cursor,
+      ...(q.view === 'overdue' ? { overdueAfterMs: this.options.deadlineMs } : {}),
+    });
+    const page = rows.slice(0, q.limit);
+    await this.audit.recordMany(
+      actor,
+      page.map((r) => ({
+        action: 'view',
+        subjectType: 'case',
+        subjectId: r.resident_id ?? r.id,
+        purpose: 'list',
+        fields: ['name', 'idNumber', 'health'],
+        regionCode: r.region_code,
+      })),
+    );
+    const refs = await this.regions.refs(page.map((r) => r.region_code));
+    return {
+      items: page.map((r) => this.summary(r, refs.get(r.region_code)!)),
+      nextCursor: rows.length > q.limit ? page.at(-1)!.id : null,
+    };
+  }
+
+  /** One case with its clinical details and classification history (audited). */
+  async get(actor: Actor, id: string): Promise<CaseDetail> {
+    const row = await this.readable(actor, id, 'cases.read');
+    const clinical = JSON.parse(this.vault.process('clinical', row.clinical_enc)) as {
+      symptoms: string[];
+      note: string;
+    };
+    await this.audit.record(actor, {
+      action: 'view',
+      subjectType: 'case',
+      subjectId: row.resident_id ?? id,
+      purpose: 'view',
+      fields: ['name', 'idNumber', 'health'],
+      regionCode: row.region_code,
+    });
+    const history = await this.repo.history(id);
+    return {
+      ...this.summary(row, await this.regions.requireRef(row.region_code)),
+      symptoms: clinical.symptoms,
+      note: clinical.note,
+      history: history.map((h) => ({
+        classification: h.classification,
+        reason: h.reason,
+        by: h.by_label,
+        at: h.at.toISOString(),
+      })),
+    };
+  }
+
+  private async followHealthCode(
+    actor: Actor,
+    residentId: string | null,
+    classification: CaseClassification,
+    outcome: CaseOutcome | null,
+    since: Date,
+  ) {
+    if (!residentId) return;
+    await this.healthCode.setFacts(
+      residentId,
+      { caseStatus: caseStatusOf(classification, outcome), caseSince: since.toISOString() },
+      actor,
+    );
+  }
+
+  /** The case, if the actor may see it: within their jurisdiction, or reported by them. */
+  private async readable(actor: Actor, id: string, permission: 'cases.read' | 'cases.report'): Promise<CaseRow> {
+    if (!actor.permissions.includes(permission)) throw forbidden();
+    const row = await this.repo.caseById(id);
+    if (!row || (!can(actor, permission, row.region_code) && row.reporter_id !== actor.id)) throw notFound();
+    return row;
+  }
+
+  private summary(r: CaseRow, region: RegionRef): CaseSummary {
+    return {
+      id: r.id,
+      name: r.name_masked,
+      idNumber: r.id_number_masked,
+      region,
+      residentKnown: r.resident_id !== null,
+      classification: r.classification,
+      outcome: r.outcome,
+      onsetDate: r.onset_date,
+      diagnosedAt: r.diagnosed_at.toISOString(),
+      reportedAt: r.reported_at.toISOString(),
+      overdue: r.reported_at.getTime() - r.diagnosed_at.getTime() > this.options.deadlineMs,
+      reporter: r.reporter_label,
+    };
+  }
+}
+
+function shanghaiDate(d: Date): string {
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,46 @@
+import type { Generated, Selectable } from 'kysely';
+import type { caseClassifications, caseOutcomes } from '@zhengtong/contracts';
+
+export type CaseClassification = (typeof caseClassifications)[number];
+export type CaseOutcome = (typeof caseOutcomes)[number];
+
+export interface CasesTable {
+  id: string;
+  /** The person's region when they are a registered resident, else the reporting unit's. */
+  region_code: string;
+  resident_id: string | null;
+  /** The name as the clinician typed it; null when the person is a registered resident (identity holds it). */
+  name_enc: string | null;
+  name_masked: string;
+  id_number_enc: string | null;
+  id_number_bidx: string | null;
+  id_number_masked: string | null;
+  /** Symptoms and the clinician's note, as JSON, encrypted by the vault. */
+  clinical_enc: string;
+  /** 'YYYY-MM-DD' in Asia/Shanghai. */
+  onset_date: string;
+  diagnosed_at: Date;
+  reported_at: Date;
+  classification: CaseClassification;
+  outcome: CaseOutcome | null;
+  outcome_at: Date | null;
+  reporter_id: string;
+  reporter_label: string;
+  reporting_unit: string;
+  updated_at: Generated<Date>;
+}
+export type CaseRow = Selectable<CasesTable>;
+
+export interface CaseClassificationsTable {
+  id: string;
+  case_id: string;
+  classification: CaseClassification;
+  reason: string;
+  by_label: string;
+  at: Date;
+}
+
+export interface CaseReportTables {
+  cases: CasesTable;
+  case_classifications: CaseClassificationsTable;
+}

@@ -1,0 +1,71 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { IdNumber, literalUnion, PersonName, RegionRef } from './schemas.ts';
+
+const DateTime = Type.String({ format: 'date-time' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/** 疑似, 临床诊断, 确诊, 无症状感染者, 不明原因肺炎 (accepted without laboratory confirmation). */
+export const caseClassifications = [
+  'suspected',
+  'clinical',
+  'confirmed',
+  'asymptomatic',
+  'unexplained_pneumonia',
+] as const;
+export const caseOutcomes = ['recovered', 'deceased', 'excluded'] as const;
+export const caseSymptoms = [
+  'fever',
+  'cough',
+  'fatigue',
+  'dyspnea',
+  'sore_throat',
+  'diarrhea',
+  'loss_of_smell',
+] as const;
+
+export const CaseReportInput = Type.Object(
+  {
+    idNumber: Type.Optional(IdNumber),
+    name: Type.Optional(PersonName),
+    onsetDate: Type.String({ format: 'date' }),
+    diagnosedAt: DateTime,
+    classification: literalUnion(caseClassifications),
+    symptoms: Type.Array(literalUnion(caseSymptoms), { maxItems: caseSymptoms.length, uniqueItems: true }),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type CaseReportInput = Static<typeof CaseReportInput>;
+
+export const CaseClassificationChange = Type.Object({
+  classification: literalUnion(caseClassifications),
+  reason: Type.String(),
+  by: Type.String(),
+  at: DateTime,
+});
+
+export const CaseSummary = Type.Object({
+  id: Type.String(),
+  name: Type.String({ description: 'masked' }),
+  idNumber: Nullable(Type.String({ description: 'masked' })),
+  region: RegionRef,
+  residentKnown: Type.Boolean(),
+  classification: literalUnion(caseClassifications),
+  outcome: Nullable(literalUnion(caseOutcomes)),
+  onsetDate: Type.String(),
+  diagnosedAt: DateTime,
+  reportedAt: DateTime,
+  overdue: Type.Boolean({ description: 'reported later than the deadline after diagnosis' }),
+  reporter: Type.String(),
+});
+export type CaseSummary = Static<typeof CaseSummary>;
+
+export const CaseDetail = Type.Intersect([
+  CaseSummary,
+  Type.Object({
+    symptoms: Type.Array(Type.String()),
+    note: Type.String(),
+    history: Type.Array(CaseClassificationChange),
+  }),
+]);
+export type CaseDetail = Static<typeof CaseDetail>;
