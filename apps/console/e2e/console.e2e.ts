@@ -333,5 +333,28 @@ export default defineSuite({
       await t.screenshot('code-card');
       await t.checkAccessibility('code card');
     });
+
+    await t.step('a doctor reports pneumonia of unknown cause in one short form, then classifies it', async () => {
+      await page.context().clearCookies();
+      await signIn('medical');
+      await page.getByTestId('menu-cases').click();
+      await page.getByTestId('case-report').click();
+      await page.locator('#case-name').fill('Unknown Patient');
+      await page.getByTestId('class-unexplained_pneumonia').click();
+      await t.screenshot('case-report-form');
+      await t.checkAccessibility('case report form');
+      await page.getByTestId('case-submit').click();
+      const detail = page.getByTestId('case-detail');
+      await detail.waitFor();
+      assert((await detail.innerText()).includes('Pneumonia of unknown cause'), await detail.innerText());
+      await page.getByPlaceholder('For example: PCR positive').fill('PCR positive');
+      await page.locator('.el-drawer').getByRole('button', { name: 'Change classification' }).click();
+      await page.locator('.el-drawer').getByText('PCR positive').waitFor();
+      await t.screenshot('case-detail');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('cases-table').getByText('Confirmed').waitFor();
+      await t.screenshot('cases');
+      await t.checkAccessibility('cases');
+    });
   },
 });

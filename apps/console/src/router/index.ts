@@ -63,6 +63,12 @@ export const router = createAppRouter({
           meta: { title: 'menu.tokens', requires: { permissions: ['tokens.manage'] } },
         },
         {
+          path: 'cases',
+          name: 'cases',
+          component: () => import('../views/case-report/cases/index.vue'),
+          meta: { title: 'menu.cases', requires: { permissions: ['cases.read'] } },
+        },
+        {
           path: 'places',
           name: 'places',
           component: () => import('../views/check-in/places/index.vue'),

@@ -12,7 +12,16 @@ describe('console menu', () => {
 
   it('follows each role’s permissions', () => {
     expect(keysFor('data_steward')).toEqual(['home', 'residents', 'regions', 'purges', 'audit', 'security']);
-    expect(keysFor('cdc')).toEqual(['home', 'residents', 'regions', 'verifier', 'rules', 'overrides', 'security']);
+    expect(keysFor('cdc')).toEqual([
+      'home',
+      'residents',
+      'regions',
+      'cases',
+      'verifier',
+      'rules',
+      'overrides',
+      'security',
+    ]);
     expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'places', 'verifier', 'security']);
   });
 

@@ -14,7 +14,8 @@ export type MenuIcon =
   | 'Operation'
   | 'Stamp'
   | 'Connection'
-  | 'Delete';
+  | 'Delete'
+  | 'FirstAidKit';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -52,6 +53,7 @@ export const menu: MenuItem[] = [
     icon: 'Key',
     requires: { permissions: ['tokens.manage'] },
   },
+  { key: 'cases', route: 'cases', label: 'menu.cases', icon: 'FirstAidKit', requires: { permissions: ['cases.read'] } },
   { key: 'places', route: 'places', label: 'menu.places', icon: 'Shop', requires: { permissions: ['places.manage'] } },
   {
     key: 'verifier',

@@ -41,3 +41,5 @@ export type TrustList = ResponseOf<'/api/v1/trust-list', 'get'>;
 export type SigningKeyItem = ResponseOf<'/api/v1/credentials/keys', 'get'>['items'][number];
 export type PurgeRun = ResponseOf<'/api/v1/retention/purge-runs', 'get'>['items'][number];
 export type DataSummary = ResponseOf<'/api/v1/data-rights/summary', 'get'>;
+export type CaseSummary = ResponseOf<'/api/v1/case-report/cases', 'get'>['items'][number];
+export type CaseDetail = ResponseOf<'/api/v1/case-report/cases/{id}', 'get'>;

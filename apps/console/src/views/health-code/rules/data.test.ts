@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionFor, newRule, opsFor, timedFact, valuesFor } from './data.ts';
+import { conditionFor, newRule, opsFor, previewChanged, timedFact, valuesFor } from './data.ts';
 
 describe('rule editor choices', () => {
   it('offers only operators and values that fit each fact', () => {
@@ -19,5 +19,35 @@ describe('rule editor choices', () => {
   it('gives a new rule an id no other rule has', () => {
     const first = newRule([]);
     expect(newRule([first, { ...first, id: 'rule-2' }]).id).toBe('rule-3');
+  });
+});
+
+describe('preview', () => {
+  const explanation = (colour: 'green' | 'yellow' | 'red', ruleId: string | null) => ({
+    colour,
+    ruleId,
+    reason: { 'zh-CN': '', en: '' },
+    advice: { 'zh-CN': '', en: '' },
+    greenAt: null,
+    matched: [],
+  });
+  const row = (a: ReturnType<typeof explanation>, b: ReturnType<typeof explanation>) => ({
+    label: { 'zh-CN': '', en: '' },
+    facts: {
+      caseStatus: 'none',
+      contact: 'none',
+      quarantine: 'none',
+      symptoms: false,
+      visitedRisk: 'none',
+      testResult: 'none',
+    } as const,
+    current: a,
+    draft: b,
+  });
+
+  it('marks a sample person whose colour, or the rule that sets it, changes', () => {
+    expect(previewChanged(row(explanation('green', null), explanation('green', null)))).toBe(false);
+    expect(previewChanged(row(explanation('yellow', 'symptoms'), explanation('red', 'symptoms')))).toBe(true);
+    expect(previewChanged(row(explanation('red', 'case'), explanation('red', 'rule-1')))).toBe(true);
   });
 });

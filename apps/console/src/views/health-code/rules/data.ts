@@ -1,5 +1,5 @@
 import { ruleFacts, type RuleFact } from '@zhengtong/contracts';
-import type { HealthRule, HealthRuleSetBody } from '@zhengtong/web-core';
+import type { HealthRule, HealthRuleSetBody, RulePreview } from '@zhengtong/web-core';
 
 export type Condition = HealthRule['when'][number];
 export const factNames = Object.keys(ruleFacts) as RuleFact[];
@@ -43,3 +43,12 @@ export function newRule(existing: HealthRule[]): HealthRule {
 /** A deep copy, so editing a draft never touches the list it came from. */
 export const cloneBody = (b: HealthRuleSetBody): HealthRuleSetBody =>
   JSON.parse(JSON.stringify(b)) as HealthRuleSetBody;
+
+type PreviewRow = RulePreview['items'][number];
+
+/** Whether the draft gives a sample person another colour, or the same colour for another rule. */
+export const previewChanged = (row: PreviewRow): boolean =>
+  row.current.colour !== row.draft.colour || row.current.ruleId !== row.draft.ruleId;
+
+/** The draft as the server stores it, for the read-only JSON view. */
+export const bodyJson = (b: HealthRuleSetBody): string => JSON.stringify(b, null, 2);

@@ -7,6 +7,8 @@ import {
   readQueue,
   refusedForGood,
   syncQueue,
+  trustAge,
+  withServerAnswer,
   writeQueue,
   type CachedTrust,
   type QueuedScan,
@@ -109,5 +111,37 @@ describe('the offline queue', () => {
   it('drops scans the server refuses, so one bad scan does not block the rest', async () => {
     const rest = await syncQueue(scans, async (scan) => (scan.text === 'a' ? 'refused' : 'sent'));
     expect(rest).toEqual([]);
+  });
+});
+
+describe('the server’s answer, when online', () => {
+  const local = checkOffline(code, trust, now);
+
+  it('shows the colour the person has now, not the one printed on a week-long card', () => {
+    const merged = withServerAnswer(local, { result: 'valid', colour: 'red', maskedName: '张*', checkedIn: true });
+    expect(merged).toMatchObject({ ok: true, colour: 'red', serverNote: 'verifier.serverColour' });
+    expect(withServerAnswer(local, { result: 'valid', colour: 'yellow', checkedIn: true }).serverNote).toBeUndefined();
+  });
+
+  it('wins when the server refuses what this device accepted (a key revoked since the list was cached)', () => {
+    expect(withServerAnswer(local, { result: 'revoked_key', checkedIn: false })).toMatchObject({
+      ok: false,
+      colour: null,
+      label: 'verifier.result.revoked_key',
+      serverNote: 'verifier.serverRejected',
+    });
+    expect(withServerAnswer(local, { result: 'malformed', stage: 'zlib', checkedIn: false }).label).toBe(
+      'verifier.result.malformed_zlib',
+    );
+  });
+});
+
+describe('trust list age', () => {
+  it('says how long ago the list was fetched, and flags it after a day', () => {
+    const at = new Date(now).toISOString();
+    expect(trustAge(at, now + 20_000)).toEqual({ key: 'justNow', n: 0, stale: false });
+    expect(trustAge(at, now + 5 * 60_000)).toEqual({ key: 'minutes', n: 5, stale: false });
+    expect(trustAge(at, now + 3 * 3600_000)).toEqual({ key: 'hours', n: 3, stale: false });
+    expect(trustAge(at, now + 50 * 3600_000)).toEqual({ key: 'days', n: 2, stale: true });
   });
 });

@@ -1,3 +1,4 @@
+import type { ScanAnswer } from '@zhengtong/web-core';
 import {
   isHcert,
   verify,
@@ -32,6 +33,8 @@ export interface Outcome {
   label: string;
   issuer: string | null;
   isHealthCode: boolean;
+  /** i18n key of a line saying the server's answer replaced the one made on this device. */
+  serverNote?: 'verifier.serverColour' | 'verifier.serverRejected';
   /** For an EU DCC: whose it is and what it proves (a verifier checks it against the passport). */
   traveller?: { name: string; dob: string; kind: 'vaccination' | 'test' | 'recovery'; detail: Record<string, unknown> };
 }
@@ -82,7 +85,7 @@ export function checkOffline(text: string, trust: CachedTrust | null, nowMs = Da
       ok: false,
       colour: null,
       maskedName: null,
-      label: v.result === 'malformed' ? `verifier.result.malformed_${v.stage}` : `verifier.result.${v.result}`,
+      label: v.result === 'malformed' ? labelOf(v.result, v.stage) : labelOf(v.result),
       issuer: null,
       isHealthCode: false,
     };
@@ -143,4 +146,51 @@ export async function syncQueue(
     rest.shift();
   }
   return rest;
+}
+
+/** The i18n key that names a verification answer, including which stage a malformed code failed at. */
+function labelOf(result: string, stage?: string): string {
+  return result === 'malformed' ? `verifier.result.malformed_${stage ?? 'cose'}` : `verifier.result.${result}`;
+}
+
+/**
+ * The server's answer to a scan wins over the one made on this device: its trust list may be newer
+ * (a key revoked since the cache was filled), and for a week-long printed card it gives the
+ * person's colour now, not the one printed.
+ */
+export function withServerAnswer(local: Outcome, answer: ScanAnswer): Outcome {
+  if (answer.result !== 'valid')
+    return {
+      ok: false,
+      colour: null,
+      maskedName: null,
+      label: labelOf(answer.result, answer.stage),
+      issuer: null,
+      isHealthCode: false,
+      ...(local.ok ? { serverNote: 'verifier.serverRejected' as const } : {}),
+    };
+  const colour = answer.colour ?? local.colour;
+  return {
+    ...local,
+    ok: true,
+    colour,
+    maskedName: answer.maskedName ?? local.maskedName,
+    issuer: answer.issuer ?? local.issuer,
+    isHealthCode: local.isHealthCode || answer.colour !== undefined,
+    label: local.ok ? local.label : 'verifier.result.valid',
+    ...(local.ok && colour !== local.colour ? { serverNote: 'verifier.serverColour' as const } : {}),
+  };
+}
+
+/** How old the cached trust list is, for the status line; stale after a day without refreshing. */
+export function trustAge(
+  fetchedAt: string,
+  nowMs = Date.now(),
+): { key: 'justNow' | 'minutes' | 'hours' | 'days'; n: number; stale: boolean } {
+  const minutes = Math.max(0, Math.floor((nowMs - Date.parse(fetchedAt)) / 60_000));
+  const stale = minutes >= 24 * 60;
+  if (minutes < 1) return { key: 'justNow', n: 0, stale };
+  if (minutes < 60) return { key: 'minutes', n: minutes, stale };
+  if (minutes < 24 * 60) return { key: 'hours', n: Math.floor(minutes / 60), stale };
+  return { key: 'days', n: Math.floor(minutes / (24 * 60)), stale };
 }
