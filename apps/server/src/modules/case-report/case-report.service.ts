@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CaseDetail, CaseReportInput, CaseSummary, HealthFacts, RegionRef } from '@zhengtong/contracts';
 import { can, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
+import { shanghaiDate } from '../../platform/time.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import { maskIdNumber, maskName, parseIdNumber, type Vault } from '../../platform/vault/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
@@ -262,8 +263,4 @@ export class CaseReportService {
       reporter: r.reporter_label,
     };
   }
-}
-
-function shanghaiDate(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }

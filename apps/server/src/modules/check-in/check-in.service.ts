@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CheckIn, Place, ScanAnswer } from '@zhengtong/contracts';
 import { can, type Actor } from '../../platform/auth/actor.ts';
 import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { startOfShanghaiDay } from '../../platform/time.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { RegionsService } from '../regions/index.ts';
@@ -290,10 +291,4 @@ function checkInView(r: {
 
 function placeCode(): string {
   return [...randomBytes(10)].map((b) => CODE_ALPHABET[b & 31]).join('');
-}
-
-function startOfShanghaiDay(d: Date): Date {
-  const shifted = new Date(d.getTime() + 8 * 3600_000);
-  shifted.setUTCHours(0, 0, 0, 0);
-  return new Date(shifted.getTime() - 8 * 3600_000);
 }

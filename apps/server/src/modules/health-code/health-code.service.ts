@@ -12,6 +12,7 @@ import type {
 } from '@zhengtong/contracts';
 import { can, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
+import { shanghaiDate } from '../../platform/time.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
@@ -900,9 +901,4 @@ function hasAuthorityFacts(facts: HealthFacts): boolean {
 /** 张*三 → 张*: enough for a face check at a door, too little to identify anyone. */
 function faceCheckName(masked: string): string {
   return `${[...masked][0] ?? ''}*`;
-}
-
-/** Calendar date in Asia/Shanghai (UTC+8, no daylight saving). */
-function shanghaiDate(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
