@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { assert, defineSuite } from '../../../packages/web-core/e2e/harness.ts';
 
 const PASSWORD = 'Demo-2026-zt';
@@ -116,14 +117,33 @@ export default defineSuite({
       await page.getByTestId('new-draft').click();
       await page.getByTestId('version-draft').waitFor();
       await page.getByTestId('add-rule').click();
-      // The new rule (declared symptoms within 7 days) is made red.
+      // The new rule is made red: any symptom declared within the last 3 days.
       await page.getByTestId('rule-colour-0').click();
       await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '红码' }).click();
+      const days = page.getByTestId('rule-days-0-0').locator('input');
+      await days.fill('3');
+      await days.press('Tab');
+      await page.locator('.el-select-dropdown').first().waitFor({ state: 'hidden' });
+      await t.screenshot('rules-editor');
       await page.getByTestId('preview').click();
       const row = page.getByTestId('preview-table').locator('tr').filter({ hasText: '2 天前申报咳嗽' });
       await row.waitFor();
       const text = await row.innerText();
       assert(/黄码[\s\S]*红码/.test(text), `the cough sample should go from yellow to red: ${text}`);
+      assert(text.includes('有变化') && text.includes('rule-'), `the changed row should be marked: ${text}`);
+      // Someone healthy is untouched by the new rule; the summary counts the people who change.
+      const healthy = await page
+        .getByTestId('preview-table')
+        .locator('tr')
+        .filter({ hasText: '健康，今日已申报' })
+        .innerText();
+      assert(
+        !healthy.includes('有变化') && healthy.includes('绿码'),
+        `the healthy sample should stay green: ${healthy}`,
+      );
+      const summary = await page.getByTestId('preview-summary').innerText();
+      assert(/位样例人员中，[1-9]\d* 位/.test(summary), `preview summary: ${summary}`);
+      await row.scrollIntoViewIfNeeded();
       await t.screenshot('rules-preview');
       await t.checkAccessibility('rules');
       // Publishing needs the reason and advice people will read, in both languages.
@@ -131,14 +151,16 @@ export default defineSuite({
       await page.locator('.el-message-box__btns .el-button--primary').click();
       await page.getByText('发布前请为每条规则填写中英文的原因和建议').waitFor();
       const rule = page.locator('[data-testid^="rule-rule-"]').first();
-      await rule.getByLabel('原因（中文，展示给居民）').fill('近 7 天申报有症状');
-      await rule.getByLabel('原因（英文）').fill('Symptoms declared in the last 7 days');
-      await rule.getByLabel('建议（中文，怎么做、何时转绿）').fill('请到发热门诊就诊，7 天内无新症状后自动转绿');
-      await rule.getByLabel('建议（英文）').fill('See a fever clinic; green after 7 days without new symptoms');
+      await rule.getByLabel('原因（中文，展示给居民）').fill('近 3 天申报有症状');
+      await rule.getByLabel('原因（英文）').fill('Symptoms declared in the last 3 days');
+      await rule.getByLabel('建议（中文，怎么做、何时转绿）').fill('请到发热门诊就诊，3 天内无新症状后自动转绿');
+      await rule.getByLabel('建议（英文）').fill('See a fever clinic; green after 3 days without new symptoms');
       await page.getByTestId('publish').click();
       await page.locator('.el-message-box__btns .el-button--primary').click();
       await page.getByTestId('version-published').waitFor();
       await page.getByTestId('version-draft').waitFor({ state: 'detached' });
+      await page.getByTestId('version-superseded').or(page.getByTestId('version-built-in')).first().waitFor();
+      await t.screenshot('rules-published');
     });
 
     await t.step('places: registers a place and shows its printable poster', async () => {
@@ -154,62 +176,64 @@ export default defineSuite({
       await page.getByTestId('poster').locator('svg').waitFor();
       const poster = await page.getByTestId('poster').innerText();
       assert(poster.includes('武昌站候车厅') && /[0-9A-Z]{10}/.test(poster), `poster text: ${poster}`);
+      // The QR is announced with the place's name.
+      await page.getByTestId('poster').getByRole('img', { name: '武昌站候车厅的场所码' }).waitFor();
+      // The QR holds the resident H5's check-in URL for this code: the same modules as drawn here for it.
+      const placeCode = /：([0-9A-Z]{10})/.exec(poster)?.[1];
+      assert(placeCode, `the code should be printed for typing: ${poster}`);
+      const expected = await QRCode.toString(`${new URL(t.baseUrl).origin}/m/p/${placeCode}`, {
+        type: 'svg',
+        errorCorrectionLevel: 'Q',
+        margin: 1,
+      });
+      const drawn = await page.getByTestId('poster').locator('svg path').last().getAttribute('d');
+      assert(drawn && expected.includes(`d="${drawn}"`), 'the poster QR should encode the place URL');
       await t.screenshot('place-poster');
       await t.checkAccessibility('place poster');
+      await page.goto('/console/places');
+      await page.getByTestId('places-table').getByText('武昌站候车厅').waitFor();
+      await t.screenshot('places');
+      await t.checkAccessibility('places');
     });
 
     await t.step('verifier: a resident’s code verifies with its colour, a tampered copy is rejected', async () => {
-      // A demo resident's phone, revealed for a stated purpose (audited), signs them in through the dev inbox.
-      const me = (await (await page.request.get(new URL('/api/v1/identity/me', t.baseUrl).href)).json()) as {
-        csrfToken: string;
-      };
-      const list = (await (
-        await page.request.get(new URL('/api/v1/identity/residents?limit=5', t.baseUrl).href)
-      ).json()) as {
+      // A demo resident other than the one the resident suite signs in (SMS codes have a 60 s resend
+      // interval per phone): the admin reveals their phone and ID number for a stated, audited purpose.
+      const me = (await (await page.request.get('/api/v1/identity/me')).json()) as { csrfToken: string };
+      const list = (await (await page.request.get('/api/v1/identity/residents?limit=5')).json()) as {
         items: { id: string }[];
       };
-      const revealed = await page.request.post(
-        new URL(`/api/v1/identity/residents/${list.items[3]!.id}/reveal`, t.baseUrl).href,
-        {
-          headers: { 'x-csrf-token': me.csrfToken },
-          data: { purpose: '端到端测试：核验码流程' },
-        },
-      );
-      const person = (await revealed.json()) as { phone: string; idNumber: string };
-      const api = (path: string, init: RequestInit = {}) => fetch(new URL(path, t.baseUrl), init);
-      await api('/api/v1/identity/sms-codes', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ phone: person.phone }),
+      const revealed = await page.request.post(`/api/v1/identity/residents/${list.items[3]!.id}/reveal`, {
+        headers: { 'x-csrf-token': me.csrfToken },
+        data: { purpose: '端到端测试：核验码与人证核验' },
       });
-      const inbox = (await (await api('/api/v1/identity/dev/sms-inbox')).json()) as {
+      assert(revealed.ok(), `reveal answered ${revealed.status()}`);
+      const person = (await revealed.json()) as { phone: string; idNumber: string };
+      // They sign in through the API in a browser context of their own, so cookies never mix with the staff session.
+      const residentContext = await t.browser.newContext({ baseURL: t.baseUrl });
+      const r = residentContext.request;
+      const asked = await r.post('/api/v1/identity/sms-codes', { data: { phone: person.phone } });
+      assert(asked.ok(), `sms code answered ${asked.status()}`);
+      const inbox = (await (await r.get('/api/v1/identity/dev/sms-inbox')).json()) as {
         items: { phone: string; code: string }[];
       };
-      const sms = inbox.items.find((i) => i.phone === `${person.phone.slice(0, 3)}****${person.phone.slice(-4)}`)!;
-      const session = await api('/api/v1/identity/resident-sessions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ phone: person.phone, code: sms.code }),
+      const sms = inbox.items.find((i) => i.phone === `${person.phone.slice(0, 3)}****${person.phone.slice(-4)}`);
+      assert(sms, `no code in the dev inbox: ${JSON.stringify(inbox.items.slice(0, 3))}`);
+      const session = await r.post('/api/v1/identity/resident-sessions', {
+        data: { phone: person.phone, code: sms.code },
       });
-      const cookie = session.headers
-        .getSetCookie()
-        .map((c) => c.split(';')[0])
-        .join('; ');
+      assert(session.ok(), `resident sign-in answered ${session.status()}`);
       const { csrfToken } = (await session.json()) as { csrfToken: string };
-      const auth = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
-      const declared = await api('/api/v1/health-code/declarations', {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({
-          symptoms: [],
-          visited: [],
-          riskAreaVisit: 'none',
-          contactWithCase: false,
-          consent: true,
-        }),
+      const declared = await r.post('/api/v1/health-code/declarations', {
+        headers: { 'x-csrf-token': csrfToken },
+        data: { symptoms: [], visited: [], riskAreaVisit: 'none', contactWithCase: false, consent: true },
       });
-      assert(declared.ok, `declaration answered ${declared.status}`);
-      const { text } = (await (await api('/api/v1/health-code/code', { headers: auth })).json()) as { text: string };
+      assert(declared.ok(), `declaration answered ${declared.status()}`);
+      const code = await r.get('/api/v1/health-code/code');
+      assert(code.ok(), `code answered ${code.status()}`);
+      const { text } = (await code.json()) as { text: string };
+      assert(text.startsWith('ZT1:'), `a ZT1 code expected: ${text.slice(0, 20)}`);
+      await residentContext.close();
 
       await page.goto('/console/verifier');
       await page.getByTestId('verifier-status').waitFor();
@@ -219,7 +243,11 @@ export default defineSuite({
       await verdict.waitFor();
       assert((await verdict.getAttribute('data-ok')) === 'true', `valid code expected: ${await verdict.innerText()}`);
       assert((await verdict.getAttribute('data-colour')) === 'green', 'green expected');
-      await page.getByTestId('recorded').waitFor();
+      const shown = await verdict.innerText();
+      assert(shown.includes('绿码') && shown.includes('*'), `colour and masked name expected: ${shown}`);
+      await page.getByTestId('recorded').filter({ hasText: '已登记行程' }).waitFor();
+      const age = await page.getByTestId('trust-age').innerText();
+      assert(age.includes('刚刚'), `the trust list age should show: ${age}`);
       await t.screenshot('verifier-valid');
       await t.checkAccessibility('verifier');
 
@@ -232,17 +260,23 @@ export default defineSuite({
       await page.context().setOffline(false);
       await page.getByTestId('queue-count').waitFor({ state: 'detached' });
 
-      const mid = Math.floor(text.length / 2);
-      const tampered = text.slice(0, mid) + (text[mid] === 'A' ? 'B' : 'A') + text.slice(mid + 1);
+      // One character changed near the end, inside the signature (the last few characters are the zlib
+      // checksum, which the decoder does not check: changing only those leaves the signed bytes intact).
+      const at = text.length - 16;
+      const tampered = text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
       await page.locator('#verifier-text').fill(tampered);
       await page.getByTestId('verify').click();
       await page.locator('[data-testid="verdict"][data-ok="false"]').waitFor();
+      const refused = await verdict.innerText();
+      assert(/签名无效|格式错误/.test(refused), `a named failure expected: ${refused}`);
+      assert((await page.getByTestId('recorded').count()) === 0, 'a refused code must not be recorded');
       await t.screenshot('verifier-tampered');
 
       await page.getByTestId('id-card-mode').click();
       await page.locator('#id-number').fill(person.idNumber);
       await page.locator('#id-purpose').fill('地铁站入口核验');
       await page.getByTestId('id-lookup').click();
+      await page.getByTestId('id-verdict').waitFor();
       const idVerdict = await page.getByTestId('id-verdict').innerText();
       assert(idVerdict.includes('绿码'), `ID-card lookup should show green: ${idVerdict}`);
       await t.screenshot('verifier-id-card');
@@ -253,6 +287,13 @@ export default defineSuite({
     await t.step('keys, appeals and purge pages show their records', async () => {
       await page.getByTestId('menu-keys').click();
       await page.getByTestId('keys-table').getByText('签发中').waitFor();
+      const href = await page.locator('a[href="/api/v1/trust-list"]').getAttribute('href');
+      assert(href === '/api/v1/trust-list', `trust-list link: ${href}`);
+      // Rotating asks first; afterwards the old key is listed as retired beside the new signing key.
+      await page.getByTestId('rotate').click();
+      await page.locator('.el-message-box__btns .el-button--primary').click();
+      await page.getByTestId('keys-table').getByText('已退役').waitFor();
+      await page.locator('.el-message-box').waitFor({ state: 'hidden' });
       await t.screenshot('keys');
       await t.checkAccessibility('keys');
       await page.getByTestId('menu-overrides').click();
@@ -289,6 +330,16 @@ export default defineSuite({
       await page.goto('/console/accounts');
       await page.getByTestId('welcome').waitFor();
       await t.screenshot('home-cdc-en');
+      // CDC edits the colour rules and checks codes: both pages in English.
+      await page.getByTestId('menu-rules').click();
+      await page.getByTestId('version-published').waitFor();
+      await page.getByTestId('green-texts').getByText('When no rule above holds: green').waitFor();
+      await t.screenshot('rules-cdc-en');
+      await page.getByTestId('menu-verifier').click();
+      // The list is fetched past the browser's HTTP cache: the key rotated a moment ago is already in it.
+      await page.getByTestId('trust-age').filter({ hasText: '2 keys' }).waitFor();
+      assert((await page.locator('#verifier-place').count()) === 0, 'no place picker without places.manage');
+      await t.screenshot('verifier-cdc-en');
     });
 
     await t.step('CDC unmasks a resident for a stated purpose, and the read is audited', async () => {
