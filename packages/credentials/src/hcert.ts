@@ -9,7 +9,7 @@ import { p256 } from '@noble/curves/p256';
 import { sha256 } from '@noble/hashes/sha256';
 import { Decoder, Encoder, Tag } from 'cbor-x';
 import { unzlibSync } from 'fflate';
-import { fromBase64, toBase64 } from './bytes.ts';
+import { fromBase64, inflateChecked, toBase64 } from './bytes.ts';
 
 export const HCERT_PREFIX = 'HC1:';
 const COSE_SIGN1_TAG = 18;
@@ -73,7 +73,7 @@ async function verifyUnsafe(text: string, keys: readonly DccSignerKey[], now: nu
   if (!bytes.length) return { result: 'malformed', stage: 'base45' };
   if (bytes[0] === 0x78) {
     try {
-      bytes = unzlibSync(bytes);
+      bytes = inflateChecked(bytes, unzlibSync);
     } catch {
       return { result: 'malformed', stage: 'zlib' };
     }

@@ -11,7 +11,7 @@ import { p256 } from '@noble/curves/p256';
 import { sha256 } from '@noble/hashes/sha256';
 import { Decoder, Encoder, Tag } from 'cbor-x';
 import { unzlibSync, zlibSync } from 'fflate';
-import { fromBase64, toBase64 } from './bytes.ts';
+import { fromBase64, inflateChecked, toBase64 } from './bytes.ts';
 
 export { fromBase64, toBase64 } from './bytes.ts';
 
@@ -201,7 +201,7 @@ function parse(text: string, trust: Pick<TrustList, 'keys'>): Verification | Par
   // A zlib stream starts with 0x78; anything else may be an uncompressed COSE body, which decoders accept.
   if (compressed[0] === 0x78) {
     try {
-      body = unzlibSync(compressed);
+      body = inflateChecked(compressed, unzlibSync);
     } catch {
       return { result: 'malformed', stage: 'zlib' };
     }

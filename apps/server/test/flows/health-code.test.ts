@@ -412,7 +412,7 @@ describe('places and check-ins', () => {
     const c = await code();
     const before = await countRows(t, 'check_ins');
     const chars = [...c.text];
-    // Mid-text, inside the compressed COSE body (fflate does not check zlib's trailing checksum).
+    // Mid-text, inside the compressed COSE body.
     const i = Math.floor(chars.length / 2);
     chars[i] = chars[i] === 'A' ? 'B' : 'A';
     const res = await as(t.app, venue, {
