@@ -110,31 +110,33 @@ export class CredentialsService {
   /** New active key; the old one is retired and stays listed until the last code it signed expired. */
   async rotate(actor: Actor): Promise<SigningKeyItem[]> {
     this.require(actor);
-    await this.repo.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('signing_keys')
-        .select('kid')
-        .where('origin', '=', 'own')
-        .where('status', '=', 'active')
-        .forUpdate()
-        .executeTakeFirst();
-      if (current) {
-        await this.repo.setStatus(current.kid, 'retired', this.lastUseEnds(), trx);
-        await this.audit.record(
-          actor,
-          { action: 'retire', subjectType: 'signing-key', subjectId: current.kid, purpose: 'key-rotation' },
-          trx,
-        );
-      }
-      const kid = await this.insertNewKey(trx);
-      await this.audit.record(
-        actor,
-        { action: 'create', subjectType: 'signing-key', subjectId: kid, purpose: 'key-rotation' },
-        trx,
-      );
-    });
+    await this.repo.db.transaction().execute((trx) => this.rotateWithin(actor, trx));
     this.forget();
     return this.listKeys(actor);
+  }
+
+  private async rotateWithin(actor: Actor, trx: CredentialsRepository['db']) {
+    const current = await trx
+      .selectFrom('signing_keys')
+      .select('kid')
+      .where('origin', '=', 'own')
+      .where('status', '=', 'active')
+      .forUpdate()
+      .executeTakeFirst();
+    if (current) {
+      await this.repo.setStatus(current.kid, 'retired', this.lastUseEnds(), trx);
+      await this.audit.record(
+        actor,
+        { action: 'retire', subjectType: 'signing-key', subjectId: current.kid, purpose: 'key-rotation' },
+        trx,
+      );
+    }
+    const kid = await this.insertNewKey(trx);
+    await this.audit.record(
+      actor,
+      { action: 'create', subjectType: 'signing-key', subjectId: kid, purpose: 'key-rotation' },
+      trx,
+    );
   }
 
   /** Retires or revokes a key; a revoked key makes every code it signed fail at once. */
@@ -144,11 +146,9 @@ export class CredentialsService {
     if (!row) throw new AppError('not_found', 'credentials.key_not_found');
     if (row.status === 'revoked' || (row.status === 'retired' && status === 'retired'))
       throw new AppError('conflict', 'credentials.key_status');
-    if (row.origin === 'own' && row.status === 'active') {
-      // The instance must always have a key to sign with: rotate first, then act on the old key.
-      await this.rotate(actor);
-    }
     await this.repo.db.transaction().execute(async (trx) => {
+      // The instance must always have a key to sign with: a new one takes over in the same transaction.
+      if (row.origin === 'own' && row.status === 'active') await this.rotateWithin(actor, trx);
       await this.repo.setStatus(kid, status, status === 'retired' ? this.lastUseEnds() : null, trx);
       await this.audit.record(
         actor,

@@ -103,6 +103,25 @@ describe('signing keys', () => {
     expect(twice.statusCode).toBe(409);
   });
 
+  it('revoking the key that signs today puts a new one in its place in the same step', async () => {
+    const before = await t.zt.services.credentials.sign({ t: 'cert', k: 'test-result', v: 'negative' }, 's', 60);
+    const active = (await as(t.app, admin, { method: 'GET', url: '/api/v1/credentials/keys' }))
+      .json()
+      .items.find((k: { origin: string; status: string }) => k.origin === 'own' && k.status === 'active');
+    const res = await as(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/credentials/keys/status',
+      payload: { kid: active.kid, status: 'revoked' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const own = res.json().items.filter((k: { origin: string }) => k.origin === 'own');
+    expect(own.find((k: { kid: string }) => k.kid === active.kid).status).toBe('revoked');
+    expect(own.filter((k: { status: string }) => k.status === 'active')).toHaveLength(1);
+    expect((await verify(before.text)).result).toBe('revoked_key');
+    const after = await t.zt.services.credentials.sign({ t: 'cert', k: 'test-result', v: 'negative' }, 's', 60);
+    expect((await verify(after.text)).result).toBe('valid');
+  });
+
   it("imports another region's trust list (互认): its codes verify until its key is revoked here", async () => {
     const beijing = generateKey('ES256');
     const kid = toBase64(kidOf(beijing.spki));
