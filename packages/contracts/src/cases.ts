@@ -23,6 +23,27 @@ export const caseSymptoms = [
   'loss_of_smell',
 ] as const;
 
+export const sampleKinds = ['throat_swab', 'nasal_swab', 'sputum', 'blood', 'bronchoalveolar_lavage'] as const;
+
+export const CaseSample = Type.Object({
+  id: Type.String(),
+  kind: literalUnion(sampleKinds),
+  collectedAt: DateTime,
+  lab: Type.String(),
+  result: literalUnion(['pending', 'positive', 'negative'] as const),
+  resultAt: Nullable(DateTime),
+  by: Type.String(),
+});
+
+export const SampleInput = Type.Object(
+  {
+    kind: literalUnion(sampleKinds),
+    collectedAt: DateTime,
+    lab: Type.String({ minLength: 2, maxLength: 100 }),
+  },
+  { additionalProperties: false },
+);
+
 export const CaseReportInput = Type.Object(
   {
     idNumber: Type.Optional(IdNumber),
@@ -66,6 +87,7 @@ export const CaseDetail = Type.Intersect([
     symptoms: Type.Array(Type.String()),
     note: Type.String(),
     history: Type.Array(CaseClassificationChange),
+    samples: Type.Array(CaseSample),
   }),
 ]);
 export type CaseDetail = Static<typeof CaseDetail>;

@@ -148,6 +148,7 @@ export const errorMessages = {
     'zh-CN': '未找到该身份证号对应的居民，请填写姓名',
     en: 'No resident holds this ID number: enter the name',
   },
+  'case.sample_has_result': { 'zh-CN': '该样本已有检测结果', en: 'This sample already has a result' },
   'case.closed': { 'zh-CN': '该病例已结案', en: 'This case is closed' },
   'place.limit': { 'zh-CN': '每人最多登记 5 个场所', en: 'One person may register at most 5 places' },
   'place.not_found': { 'zh-CN': '场所码无效或场所已停用', en: 'Unknown place code or the place is closed' },

@@ -68,8 +68,13 @@ const TABLES = [
   'health_overrides',
   'cases',
   'case_classifications',
+  'case_samples',
 ];
-const PATH_SAMPLES: Record<string, string> = { id: '01900000-0000-7000-8000-000000000000', code: JIANGAN };
+const PATH_SAMPLES: Record<string, string> = {
+  id: '01900000-0000-7000-8000-000000000000',
+  sampleId: '01900000-0000-7000-8000-000000000001',
+  code: JIANGAN,
+};
 const urlOf = (path: string, values: Record<string, string> = PATH_SAMPLES) =>
   path.replace(/\{(\w+)\}/g, (_, k: string) => values[k]!);
 

@@ -5426,6 +5426,16 @@ export interface paths {
                                 /** Format: date-time */
                                 at: string;
                             }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
+                            }[];
                         };
                     };
                 };
@@ -5510,6 +5520,16 @@ export interface paths {
                                 by: string;
                                 /** Format: date-time */
                                 at: string;
+                            }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
                             }[];
                         };
                     };
@@ -5607,6 +5627,16 @@ export interface paths {
                                 /** Format: date-time */
                                 at: string;
                             }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
+                            }[];
                         };
                     };
                 };
@@ -5699,6 +5729,226 @@ export interface paths {
                                 by: string;
                                 /** Format: date-time */
                                 at: string;
+                            }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-report/cases/{id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a sample taken from the case */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                        /** Format: date-time */
+                        collectedAt: string;
+                        lab: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description masked */
+                            name: string;
+                            idNumber: string | null;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            residentKnown: boolean;
+                            classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                            outcome: ("recovered" | "deceased" | "excluded") | null;
+                            onsetDate: string;
+                            /** Format: date-time */
+                            diagnosedAt: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                            /** @description reported later than the deadline after diagnosis */
+                            overdue: boolean;
+                            reporter: string;
+                        } & {
+                            symptoms: string[];
+                            note: string;
+                            history: {
+                                classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                reason: string;
+                                by: string;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-report/cases/{id}/samples/{sampleId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a laboratory result; a positive one confirms an open suspected case */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    sampleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        result: "positive" | "negative";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description masked */
+                            name: string;
+                            idNumber: string | null;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            residentKnown: boolean;
+                            classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                            outcome: ("recovered" | "deceased" | "excluded") | null;
+                            onsetDate: string;
+                            /** Format: date-time */
+                            diagnosedAt: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                            /** @description reported later than the deadline after diagnosis */
+                            overdue: boolean;
+                            reporter: string;
+                        } & {
+                            symptoms: string[];
+                            note: string;
+                            history: {
+                                classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                reason: string;
+                                by: string;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
                             }[];
                         };
                     };

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
-import type { CaseClassificationsTable, CaseReportTables, CasesTable } from './case-report.tables.ts';
+import type { CaseClassificationsTable, CaseReportTables, CaseSamplesTable, CasesTable } from './case-report.tables.ts';
 
 type Trx = Kysely<CaseReportTables>;
 
@@ -28,6 +28,32 @@ export class CaseReportRepository {
       .orderBy('id')
       .execute();
   }
+  async insertSample(row: Insertable<CaseSamplesTable>): Promise<void> {
+    await this.db.insertInto('case_samples').values(row).execute();
+  }
+  samples(caseId: string) {
+    return this.db
+      .selectFrom('case_samples')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('collected_at')
+      .orderBy('id')
+      .execute();
+  }
+  sample(id: string) {
+    return this.db.selectFrom('case_samples').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  /** Records a result once; answers whether this call recorded it. */
+  async recordResult(id: string, result: 'positive' | 'negative', trx: Trx): Promise<boolean> {
+    const r = await trx
+      .updateTable('case_samples')
+      .set({ result, result_at: sql`now()` })
+      .where('id', '=', id)
+      .where('result', '=', 'pending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   /** Cases in a region, newest report first; `overdueAfterMs` keeps only late reports. */
   casesWithin(q: { regionPrefix: string; limit: number; before?: string; overdueAfterMs?: number }) {
     let query = this.db

@@ -9,6 +9,7 @@ import {
   literalUnion,
   Page,
   PageQuery,
+  SampleInput,
 } from '@zhengtong/contracts';
 import { actorOf } from '../../platform/auth/request.ts';
 import type { CaseReportService } from './case-report.service.ts';
@@ -92,5 +93,34 @@ export const caseReportRoutes: FastifyPluginAsyncTypebox<{ service: CaseReportSe
       },
     },
     async (req) => service.close(actorOf(req), req.params.id, req.body.outcome),
+  );
+
+  app.post(
+    '/cases/:id/samples',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Record a sample taken from the case',
+        params: Id,
+        body: SampleInput,
+        response: { 201: CaseDetail },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await service.addSample(actorOf(req), req.params.id, req.body)),
+  );
+
+  app.post(
+    '/cases/:id/samples/:sampleId/result',
+    {
+      schema: {
+        tags,
+        summary: 'Record a laboratory result; a positive one confirms an open suspected case',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }), sampleId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object({ result: Type.Union([Type.Literal('positive'), Type.Literal('negative')]) }, strict),
+        response: { 200: CaseDetail },
+      },
+    },
+    async (req) => service.recordResult(actorOf(req), req.params.id, req.params.sampleId, req.body.result),
   );
 };

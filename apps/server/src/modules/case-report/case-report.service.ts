@@ -9,7 +9,9 @@ import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { CaseReportRepository } from './case-report.repository.ts';
-import type { CaseClassification, CaseOutcome, CaseRow } from './case-report.tables.ts';
+import type { CaseClassification, CaseOutcome, CaseRow, CaseSamplesTable } from './case-report.tables.ts';
+
+type SampleKind = CaseSamplesTable['kind'];
 
 export interface CaseReportOptions {
   /** Reports later than this after diagnosis are listed as overdue (default 2 hours). */
@@ -17,6 +19,8 @@ export interface CaseReportOptions {
 }
 
 const CLOCK_SKEW_MS = 5 * 60_000;
+/** Classifications a positive laboratory result turns into a confirmed case. */
+const CONFIRMABLE = new Set<CaseClassification>(['suspected', 'clinical', 'unexplained_pneumonia']);
 
 /** What a classification and outcome mean for the person's health code. */
 export function caseStatusOf(
@@ -147,6 +151,87 @@ export class CaseReportService {
     return this.get(actor, id);
   }
 
+  /** Records a sample taken from a case, awaiting its laboratory result. */
+  async addSample(
+    actor: Actor,
+    id: string,
+    input: { kind: SampleKind; collectedAt: string; lab: string },
+  ): Promise<CaseDetail> {
+    const row = await this.readable(actor, id, 'cases.report');
+    if (Date.parse(input.collectedAt) > Date.now() + CLOCK_SKEW_MS)
+      throw invalid('request.invalid', [{ path: 'collectedAt', code: 'case.in_future' }]);
+    await this.repo.insertSample({
+      id: uuidv7(),
+      case_id: id,
+      kind: input.kind,
+      collected_at: new Date(input.collectedAt),
+      lab: input.lab.trim(),
+      result: 'pending',
+      result_at: null,
+      by_label: actor.label,
+    });
+    await this.audit.record(actor, {
+      action: 'create',
+      subjectType: 'case-sample',
+      subjectId: row.resident_id ?? id,
+      purpose: 'case-management',
+      fields: ['health'],
+      regionCode: row.region_code,
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * A laboratory result. A positive one confirms a case still open as suspected, clinical or unexplained
+   * pneumonia (with the result in the history); the person's health code gets the test result either way.
+   */
+  async recordResult(actor: Actor, id: string, sampleId: string, result: 'positive' | 'negative'): Promise<CaseDetail> {
+    const row = await this.readable(actor, id, 'cases.report');
+    const sample = await this.repo.sample(sampleId);
+    if (!sample || sample.case_id !== id) throw notFound();
+    const confirms = result === 'positive' && !row.outcome && CONFIRMABLE.has(row.classification);
+    await this.repo.db.transaction().execute(async (trx) => {
+      if (!(await this.repo.recordResult(sampleId, result, trx)))
+        throw new AppError('conflict', 'case.sample_has_result');
+      if (confirms) {
+        await this.repo.updateCase(id, { classification: 'confirmed' }, trx);
+        await this.repo.insertClassification(
+          {
+            id: uuidv7(),
+            case_id: id,
+            classification: 'confirmed',
+            reason: `lab: ${sample.kind} positive (${sample.lab})`,
+            by_label: actor.label,
+            at: new Date(),
+          },
+          trx,
+        );
+      }
+    });
+    await this.audit.record(actor, {
+      action: 'lab-result',
+      subjectType: 'case-sample',
+      subjectId: row.resident_id ?? id,
+      purpose: 'case-management',
+      fields: ['health'],
+      regionCode: row.region_code,
+    });
+    if (row.resident_id) {
+      await this.healthCode.setFacts(
+        row.resident_id,
+        {
+          testResult: result,
+          testAt: sample.collected_at.toISOString(),
+          ...(confirms
+            ? { caseStatus: caseStatusOf('confirmed', null), caseSince: row.diagnosed_at.toISOString() }
+            : {}),
+        },
+        actor,
+      );
+    }
+    return this.get(actor, id);
+  }
+
   /** Closes a case: recovered, deceased, or excluded (not a case after all). */
   async close(actor: Actor, id: string, outcome: CaseOutcome): Promise<CaseDetail> {
     const row = await this.readable(actor, id, 'cases.report');
@@ -210,7 +295,7 @@ export class CaseReportService {
       fields: ['name', 'idNumber', 'health'],
       regionCode: row.region_code,
     });
-    const history = await this.repo.history(id);
+    const [history, samples] = await Promise.all([this.repo.history(id), this.repo.samples(id)]);
     return {
       ...this.summary(row, await this.regions.requireRef(row.region_code)),
       symptoms: clinical.symptoms,
@@ -220,6 +305,15 @@ export class CaseReportService {
         reason: h.reason,
         by: h.by_label,
         at: h.at.toISOString(),
+      })),
+      samples: samples.map((x) => ({
+        id: x.id,
+        kind: x.kind,
+        collectedAt: x.collected_at.toISOString(),
+        lab: x.lab,
+        result: x.result,
+        resultAt: x.result_at?.toISOString() ?? null,
+        by: x.by_label,
       })),
     };
   }

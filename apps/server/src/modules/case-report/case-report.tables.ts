@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { caseClassifications, caseOutcomes } from '@zhengtong/contracts';
+import type { caseClassifications, caseOutcomes, sampleKinds } from '@zhengtong/contracts';
 
 export type CaseClassification = (typeof caseClassifications)[number];
 export type CaseOutcome = (typeof caseOutcomes)[number];
@@ -40,7 +40,19 @@ export interface CaseClassificationsTable {
   at: Date;
 }
 
+export interface CaseSamplesTable {
+  id: string;
+  case_id: string;
+  kind: (typeof sampleKinds)[number];
+  collected_at: Date;
+  lab: string;
+  result: 'pending' | 'positive' | 'negative';
+  result_at: Date | null;
+  by_label: string;
+}
+
 export interface CaseReportTables {
+  case_samples: CaseSamplesTable;
   cases: CasesTable;
   case_classifications: CaseClassificationsTable;
 }

@@ -99,6 +99,55 @@ describe('网络直报 direct reporting', () => {
     ]);
   });
 
+  it('records samples; a positive result confirms a suspected case, with the lab in the history and on the code', async () => {
+    const person = {
+      name: '蔡文静',
+      idNumber: makeIdNumber(WUCHANG, '19900909', 223),
+      phone: uniquePhone(),
+      regionCode: WUCHANG,
+    };
+    const admin = await signInStaff(t.app, 'admin');
+    const reg = await as(t.app, admin, { method: 'POST', url: '/api/v1/identity/residents', payload: person });
+    const reported = await report(medical, {
+      idNumber: person.idNumber,
+      onsetDate: today(),
+      diagnosedAt: new Date().toISOString(),
+      classification: 'suspected',
+      symptoms: ['fever'],
+    });
+    const id = reported.json().id;
+    const sampled = await as(t.app, medical, {
+      method: 'POST',
+      url: `/api/v1/case-report/cases/${id}/samples`,
+      payload: { kind: 'throat_swab', collectedAt: new Date().toISOString(), lab: '武汉市疾控实验室' },
+    });
+    expect(sampled.statusCode, sampled.body).toBe(201);
+    const sample = sampled.json().samples[0];
+    expect(sample).toMatchObject({ kind: 'throat_swab', result: 'pending' });
+    const result = await as(t.app, cdc, {
+      method: 'POST',
+      url: `/api/v1/case-report/cases/${id}/samples/${sample.id}/result`,
+      payload: { result: 'positive' },
+    });
+    expect(result.statusCode, result.body).toBe(200);
+    expect(result.json()).toMatchObject({ classification: 'confirmed', samples: [{ result: 'positive' }] });
+    expect(result.json().history.at(-1).reason).toBe('lab: throat_swab positive (武汉市疾控实验室)');
+    const colour = await sql<{
+      colour: string;
+      rule_id: string;
+    }>`select colour, rule_id from health_subjects where resident_id = ${reg.json().id}`.execute(
+      t.zt.platform.database.db,
+    );
+    expect(colour.rows[0]).toEqual({ colour: 'red', rule_id: 'confirmed' });
+    const twice = await as(t.app, cdc, {
+      method: 'POST',
+      url: `/api/v1/case-report/cases/${id}/samples/${sample.id}/result`,
+      payload: { result: 'negative' },
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('case.sample_has_result');
+  });
+
   it('refuses impossible dates and a person it cannot identify, naming each field, writing nothing', async () => {
     const before = await countRows(t, 'cases');
     const tomorrow = new Date(Date.now() + 2 * 86_400_000);
