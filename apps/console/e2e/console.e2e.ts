@@ -78,6 +78,8 @@ export default defineSuite({
       await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
       await page.locator('.el-select:has(#audit-action) .el-select__wrapper').click();
       await page.locator('.el-select-dropdown__item', { hasText: '新建' }).click();
+      // The option list fades out; the accessibility check below must not catch it half-transparent.
+      await page.locator('.el-select-dropdown__item', { hasText: '新建' }).waitFor({ state: 'hidden' });
       await page.getByTestId('audit-search').click();
       // The account created above is in the filtered list, its action and purpose in Chinese.
       await page.getByTestId('audit-table').locator('tbody tr').filter({ hasText: '账号管理' }).first().waitFor();
@@ -398,6 +400,11 @@ export default defineSuite({
       const detail = page.getByTestId('case-detail');
       await detail.waitFor();
       assert((await detail.innerText()).includes('Pneumonia of unknown cause'), await detail.innerText());
+      // A sample and its positive result confirm the case, with the lab named in the history.
+      await page.getByPlaceholder('Laboratory, e.g. city CDC lab').fill('City CDC lab');
+      await page.getByTestId('add-sample').click();
+      await page.getByTestId('samples').getByRole('button', { name: 'Positive' }).click();
+      await page.locator('.el-drawer').getByText('lab: throat_swab positive (City CDC lab)').waitFor();
       await page.getByPlaceholder('For example: PCR positive').fill('PCR positive');
       await page.locator('.el-drawer').getByRole('button', { name: 'Change classification' }).click();
       await page.locator('.el-drawer').getByText('PCR positive').waitFor();
