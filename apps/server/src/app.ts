@@ -22,6 +22,8 @@ import { Vault } from './platform/vault/index.ts';
 import { RetentionLog, retentionRoutes } from './platform/retention/index.ts';
 import { createCaseReportModule } from './modules/case-report/index.ts';
 import { createCheckInModule } from './modules/check-in/index.ts';
+import { createCommunityModule } from './modules/community/index.ts';
+import { createContactTracingModule } from './modules/contact-tracing/index.ts';
 import { createCredentialsModule } from './modules/credentials/index.ts';
 import { createDataRightsModule } from './modules/data-rights/index.ts';
 import { createHealthCodeModule } from './modules/health-code/index.ts';
@@ -63,6 +65,8 @@ export interface Zhengtong {
     healthCode: ReturnType<typeof createHealthCodeModule>['service'];
     checkIn: ReturnType<typeof createCheckInModule>['service'];
     caseReport: ReturnType<typeof createCaseReportModule>['service'];
+    contactTracing: ReturnType<typeof createContactTracingModule>['service'];
+    community: ReturnType<typeof createCommunityModule>['service'];
   };
   close(): Promise<void>;
 }
@@ -202,7 +206,30 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     regions: regions.service,
     vault,
     audit,
+    events,
     options: { deadlineMs: config.caseReportDeadlineHours * 3_600_000 },
+  });
+  const contactTracing = createContactTracingModule({
+    db: database.db,
+    caseReport: caseReport.service,
+    checkIn: checkIn.service,
+    healthCode: healthCode.service,
+    identity: identity.service,
+    regions: regions.service,
+    vault,
+    audit,
+    events,
+    jobs,
+    options: config.tracing,
+  });
+  const community = createCommunityModule({
+    db: database.db,
+    identity: identity.service,
+    regions: regions.service,
+    vault,
+    audit,
+    events,
+    options: { observationDays: config.observationDays, dueHours: 24, missedCheckHour: 20 },
   });
   const dataRights = createDataRightsModule({
     identity: identity.service,
@@ -234,6 +261,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(checkIn.routes, { prefix: checkIn.prefix, service: checkIn.service });
   await app.register(caseReport.routes, { prefix: caseReport.prefix, service: caseReport.service });
+  await app.register(contactTracing.routes, { prefix: contactTracing.prefix, service: contactTracing.service });
+  await app.register(community.routes, { prefix: community.prefix, service: community.service });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
 
@@ -245,7 +274,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: db, cache: c });
   });
 
-  for (const job of [...identity.jobs, ...healthCode.jobs, ...checkIn.jobs]) jobs.define(job);
+  for (const job of [...identity.jobs, ...healthCode.jobs, ...checkIn.jobs, ...community.jobs]) jobs.define(job);
   options.beforeStart?.({ database, cache, audit, vault, jobs, events, retention });
   await jobs.start();
 
@@ -261,6 +290,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       healthCode: healthCode.service,
       checkIn: checkIn.service,
       caseReport: caseReport.service,
+      contactTracing: contactTracing.service,
+      community: community.service,
     },
     close: () => app.close(),
   };

@@ -37,6 +37,16 @@ export interface Config {
     checkInRetentionDays: number;
     declarationRetentionDays: number;
   };
+  tracing: {
+    /** A check-in counts as presence for this long (nobody checks out). */
+    stayMinutes: number;
+    /** Flight passengers this many rows in front or behind are close contacts. */
+    flightRows: number;
+    /** A case's movements count from this many days before onset. */
+    lookbackDays: number;
+  };
+  /** Days of daily checks after the last exposure, for close and for secondary contacts. */
+  observationDays: { close: number; secondary: number };
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +99,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       checkInRetentionDays: int('ZT_CHECK_IN_RETENTION_DAYS', env.ZT_CHECK_IN_RETENTION_DAYS, 28, 1),
       declarationRetentionDays: int('ZT_DECLARATION_RETENTION_DAYS', env.ZT_DECLARATION_RETENTION_DAYS, 28, 1),
     },
+    tracing: {
+      stayMinutes: int('ZT_TRACING_STAY_MINUTES', env.ZT_TRACING_STAY_MINUTES, 60, 1),
+      flightRows: int('ZT_TRACING_FLIGHT_ROWS', env.ZT_TRACING_FLIGHT_ROWS, 3, 0),
+      lookbackDays: int('ZT_TRACING_LOOKBACK_DAYS', env.ZT_TRACING_LOOKBACK_DAYS, 4, 0),
+    },
+    observationDays: {
+      close: int('ZT_OBSERVATION_DAYS', env.ZT_OBSERVATION_DAYS, 14, 1),
+      secondary: int('ZT_SECONDARY_OBSERVATION_DAYS', env.ZT_SECONDARY_OBSERVATION_DAYS, 7, 1),
+    },
     ...overrides,
   };
   if (config.healthCode.refreshSeconds >= config.healthCode.lifetimeSeconds)
@@ -139,5 +158,7 @@ export function summariseConfig(config: Config): Record<string, unknown> {
     demo: config.demo,
     region: config.region,
     healthCode: config.healthCode,
+    tracing: config.tracing,
+    observationDays: config.observationDays,
   };
 }

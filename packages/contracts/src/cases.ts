@@ -13,6 +13,8 @@ export const caseClassifications = [
   'unexplained_pneumonia',
 ] as const;
 export const caseOutcomes = ['recovered', 'deceased', 'excluded'] as const;
+/** Where the infection came from, as the investigation found: 本地, 输入, 不明. */
+export const caseSources = ['local', 'imported', 'unknown'] as const;
 export const caseSymptoms = [
   'fever',
   'cough',
@@ -78,6 +80,8 @@ export const CaseSummary = Type.Object({
   reportedAt: DateTime,
   overdue: Type.Boolean({ description: 'reported later than the deadline after diagnosis' }),
   reporter: Type.String(),
+  source: literalUnion(caseSources),
+  sourceNote: Nullable(Type.String()),
 });
 export type CaseSummary = Static<typeof CaseSummary>;
 

@@ -150,6 +150,47 @@ export const errorMessages = {
   },
   'case.sample_has_result': { 'zh-CN': '该样本已有检测结果', en: 'This sample already has a result' },
   'case.closed': { 'zh-CN': '该病例已结案', en: 'This case is closed' },
+  'case.source_note': { 'zh-CN': '请说明输入来源地', en: 'Say where an imported case came from' },
+  'tracing.place_required': {
+    'zh-CN': '请选择场所码，或填写场所名称',
+    en: 'Choose a place code or enter the name of the place',
+  },
+  'tracing.window': {
+    'zh-CN': '离开时间应晚于到达时间，停留不超过 24 小时，且不晚于现在',
+    en: 'The end must follow the start, within 24 hours, and not be in the future',
+  },
+  'tracing.same_case': { 'zh-CN': '不能关联病例自身', en: 'A case cannot be linked to itself' },
+  'tracing.link_exists': { 'zh-CN': '这两个病例已经关联', en: 'These two cases are already linked' },
+  'trip.train_number': {
+    'zh-CN': '车次格式不正确，例如 G1234、K81、1461',
+    en: 'Not a train number: for example G1234, K81 or 1461',
+  },
+  'trip.flight_number': {
+    'zh-CN': '航班号格式不正确，例如 CZ3456、MU5101',
+    en: 'Not a flight number: for example CZ3456 or MU5101',
+  },
+  'trip.bus_number': {
+    'zh-CN': '班次或车牌格式不正确，例如 301、鄂A12345',
+    en: 'Not a bus route or licence plate: for example route 301 or a plate number',
+  },
+  'trip.seat_format': {
+    'zh-CN': '座位号格式不正确，例如 12F（航班、高铁）或 045（硬座）',
+    en: 'Not a seat: for example 12F (flight, high-speed train) or 045 (hard seat)',
+  },
+  'trip.carriage_flight': { 'zh-CN': '航班没有车厢号', en: 'A flight has no carriage' },
+  'trip.date_range': {
+    'zh-CN': '出行日期应在最近 60 天内且不晚于今天',
+    en: 'The travel date must be within the last 60 days and not in the future',
+  },
+  'community.task_closed': { 'zh-CN': '该任务已结束', en: 'This task has ended' },
+  'community.outside_period': {
+    'zh-CN': '不在医学观察期内',
+    en: 'Not within the observation period',
+  },
+  'community.no_observation': {
+    'zh-CN': '您当前没有需要打卡的医学观察',
+    en: 'You have no medical observation to report on',
+  },
   'place.limit': { 'zh-CN': '每人最多登记 5 个场所', en: 'One person may register at most 5 places' },
   'place.not_found': { 'zh-CN': '场所码无效或场所已停用', en: 'Unknown place code or the place is closed' },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },

@@ -4,3 +4,5 @@ export * from './schemas.ts';
 export * from './health-code.ts';
 export * from './health-rules.ts';
 export * from './cases.ts';
+export * from './tracing.ts';
+export * from './community.ts';

@@ -30,6 +30,9 @@ export const permissions = [
   'places.manage',
   'cases.report',
   'cases.read',
+  'tracing.investigate',
+  'tracing.import',
+  'community.tasks',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -47,6 +50,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'health.override',
     'cases.report',
     'cases.read',
+    'tracing.investigate',
+    'tracing.import',
+    'community.tasks',
   ],
   grid_worker: [
     'regions.read',
@@ -56,9 +62,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'health.verify',
     'health.proxy',
     'places.manage',
+    'community.tasks',
   ],
   enterprise: ['regions.read'],
-  department_officer: ['regions.read', 'residents.read'],
+  department_officer: ['regions.read', 'residents.read', 'tracing.import'],
   leader: ['regions.read'],
   data_steward: ['regions.read', 'residents.read', 'audit.read'],
   admin: [...permissions],

@@ -69,10 +69,20 @@ const TABLES = [
   'cases',
   'case_classifications',
   'case_samples',
+  'tracing_visits',
+  'tracing_trips',
+  'tracing_household',
+  'tracing_case_links',
+  'tracing_manifest_rows',
+  'tracing_contacts',
+  'community_tasks',
+  'community_daily_checks',
+  'community_alerts',
 ];
 const PATH_SAMPLES: Record<string, string> = {
   id: '01900000-0000-7000-8000-000000000000',
   sampleId: '01900000-0000-7000-8000-000000000001',
+  caseId: '01900000-0000-7000-8000-000000000002',
   code: JIANGAN,
 };
 const urlOf = (path: string, values: Record<string, string> = PATH_SAMPLES) =>

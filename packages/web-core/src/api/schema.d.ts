@@ -358,7 +358,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -436,7 +436,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -504,7 +504,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -940,7 +940,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -987,7 +987,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read")[];
+                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                         jurisdictionCode: string;
                     };
                 };
@@ -1004,7 +1004,7 @@ export interface paths {
                             item: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -5338,6 +5338,8 @@ export interface paths {
                                 /** @description reported later than the deadline after diagnosis */
                                 overdue: boolean;
                                 reporter: string;
+                                source: "local" | "imported" | "unknown";
+                                sourceNote: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -5416,6 +5418,8 @@ export interface paths {
                             /** @description reported later than the deadline after diagnosis */
                             overdue: boolean;
                             reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5511,6 +5515,8 @@ export interface paths {
                             /** @description reported later than the deadline after diagnosis */
                             overdue: boolean;
                             reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5617,6 +5623,8 @@ export interface paths {
                             /** @description reported later than the deadline after diagnosis */
                             overdue: boolean;
                             reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5720,6 +5728,8 @@ export interface paths {
                             /** @description reported later than the deadline after diagnosis */
                             overdue: boolean;
                             reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5763,6 +5773,112 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-report/cases/{id}/source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Where the infection came from (本地, 输入, 不明), as the investigation found it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source: "local" | "imported" | "unknown";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description masked */
+                            name: string;
+                            idNumber: string | null;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            residentKnown: boolean;
+                            classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                            outcome: ("recovered" | "deceased" | "excluded") | null;
+                            onsetDate: string;
+                            /** Format: date-time */
+                            diagnosedAt: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                            /** @description reported later than the deadline after diagnosis */
+                            overdue: boolean;
+                            reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
+                        } & {
+                            symptoms: string[];
+                            note: string;
+                            history: {
+                                classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                reason: string;
+                                by: string;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5826,6 +5942,8 @@ export interface paths {
                             /** @description reported later than the deadline after diagnosis */
                             overdue: boolean;
                             reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5930,6 +6048,8 @@ export interface paths {
                             /** @description reported later than the deadline after diagnosis */
                             overdue: boolean;
                             reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5949,6 +6069,2263 @@ export interface paths {
                                 result: "pending" | "positive" | "negative";
                                 resultAt: string | null;
                                 by: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/investigation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 流调: the places, trips, household and links of a case, with its contact counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a place the case visited; contacts are discovered again at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a registered place (场所码): check-ins there are matched */
+                        placeCode?: string;
+                        /** @description a place without a place code: kept, not matched */
+                        placeName?: string;
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/visits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a place visit */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/trips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a trip (train, flight, bus); fellow passengers on imported manifests become contacts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mode: "train" | "flight" | "bus";
+                        /** @description G1234 (train), CZ3456 (flight), 鄂A12345 or 301 (bus) */
+                        number: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD, Asia/Shanghai
+                         */
+                        date: string;
+                        /** @description train carriage */
+                        carriage?: number;
+                        /** @description 12F, 045, 33C */
+                        seat?: string;
+                        fromStation?: string;
+                        toStation?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/trips/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a trip */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/trips/{id}/published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** List or unlist a trip in the public co-traveller query (同程查询) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        published: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/household": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a household member: a close contact of the highest rank */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description GB 11643 citizen ID number */
+                        idNumber?: string;
+                        name: string;
+                        relation: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/household/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a household member */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link this case to another: who infected whom */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        otherCaseId: string;
+                        direction: "source" | "infected";
+                        kind: "contact" | "household" | "cluster" | "manual";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a link between cases */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            notifies: boolean;
+                            visits: {
+                                id: string;
+                                place: {
+                                    code: string | null;
+                                    name: string;
+                                    address: string;
+                                };
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                source: "entered" | "check-in";
+                                note: string;
+                            }[];
+                            trips: {
+                                id: string;
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                seat: string | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** @description listed in the public co-traveller query (同程查询) */
+                                published: boolean;
+                            }[];
+                            household: {
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                relation: string;
+                                residentKnown: boolean;
+                            }[];
+                            links: {
+                                id: string;
+                                direction: "source" | "infected";
+                                kind: "contact" | "household" | "cluster" | "manual";
+                                note: string;
+                                otherCase: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                };
+                            }[];
+                            contacts: {
+                                close: number;
+                                secondary: number;
+                            };
+                            lastDiscoveryAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/cases/{caseId}/discovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discover the contacts of a case now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            close: number;
+                            secondary: number;
+                            added: number;
+                            cleared: number;
+                            /** @description people whose code and follow-up changed in this run */
+                            notified: number;
+                            tookMs: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts of a case, or of the people living in the jurisdiction, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    caseId?: string;
+                    level?: "close" | "secondary";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                caseId: string;
+                                level: "close" | "secondary";
+                                status: "pending" | "active" | "cleared" | "became_case";
+                                /** @description masked */
+                                name: string;
+                                idNumber: string | null;
+                                residentKnown: boolean;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                } | null;
+                                rank: "high" | "medium" | "low";
+                                score: number;
+                                /** Format: date-time */
+                                firstExposureAt: string;
+                                /** Format: date-time */
+                                lastExposureAt: string;
+                                exposures: {
+                                    kind: "place" | "train" | "flight" | "bus" | "household" | "secondary";
+                                    label: string;
+                                    via: string | null;
+                                    /** Format: date-time */
+                                    from: string;
+                                    /** Format: date-time */
+                                    to: string;
+                                    minutes: number | null;
+                                    seatDistance: number | null;
+                                }[];
+                                becameCaseId: string | null;
+                                /** Format: date-time */
+                                identifiedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One contact with the reason for each exposure */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            caseId: string;
+                            level: "close" | "secondary";
+                            status: "pending" | "active" | "cleared" | "became_case";
+                            /** @description masked */
+                            name: string;
+                            idNumber: string | null;
+                            residentKnown: boolean;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            } | null;
+                            rank: "high" | "medium" | "low";
+                            score: number;
+                            /** Format: date-time */
+                            firstExposureAt: string;
+                            /** Format: date-time */
+                            lastExposureAt: string;
+                            exposures: {
+                                kind: "place" | "train" | "flight" | "bus" | "household" | "secondary";
+                                label: string;
+                                via: string | null;
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                minutes: number | null;
+                                seatDistance: number | null;
+                            }[];
+                            becameCaseId: string | null;
+                            /** Format: date-time */
+                            identifiedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/manifest-rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add passenger rows from a carrier (all or none); cases on these trips are traced again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rows: {
+                            mode: "train" | "flight" | "bus";
+                            number: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD, Asia/Shanghai
+                             */
+                            date: string;
+                            carriage?: number;
+                            seat?: string;
+                            name: string;
+                            /** @description GB 11643 citizen ID number */
+                            idNumber: string;
+                            phone?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            retraced: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/co-travel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 同程查询 (public): did a published case travel on this train or flight? No personal data */
+        get: {
+            parameters: {
+                query: {
+                    /** @description YYYY-MM-DD, Asia/Shanghai */
+                    date: string;
+                    number: string;
+                    carriage?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            found: boolean;
+                            trips: {
+                                mode: "train" | "flight" | "bus";
+                                number: string;
+                                date: string;
+                                carriage: number | null;
+                                fromStation: string;
+                                toStation: string;
+                                /** Format: date-time */
+                                publishedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/community/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow-up tasks of the worker's grid: open ones, or ended ones with `open=false` */
+        get: {
+            parameters: {
+                query?: {
+                    open?: boolean;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "contact-follow-up";
+                                status: "open" | "in_progress" | "done" | "cancelled";
+                                ending: ("completed" | "cleared" | "became_case") | null;
+                                /** @description masked */
+                                name: string;
+                                /** @description masked */
+                                idNumber: string;
+                                /** @description masked */
+                                phone: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                                level: "close" | "secondary";
+                                exposure: {
+                                    kind: "place" | "train" | "flight" | "bus" | "household" | "secondary";
+                                    label: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                };
+                                startsOn: string;
+                                /** @description last day of daily checks */
+                                endsOn: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                /** @description not yet started after its due time */
+                                overdue: boolean;
+                                checkedToday: boolean;
+                                missedDays: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/community/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One follow-up task with its daily checks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "contact-follow-up";
+                            status: "open" | "in_progress" | "done" | "cancelled";
+                            ending: ("completed" | "cleared" | "became_case") | null;
+                            /** @description masked */
+                            name: string;
+                            /** @description masked */
+                            idNumber: string;
+                            /** @description masked */
+                            phone: string;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            level: "close" | "secondary";
+                            exposure: {
+                                kind: "place" | "train" | "flight" | "bus" | "household" | "secondary";
+                                label: string;
+                                /** Format: date-time */
+                                at: string;
+                            };
+                            startsOn: string;
+                            /** @description last day of daily checks */
+                            endsOn: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** @description not yet started after its due time */
+                            overdue: boolean;
+                            checkedToday: boolean;
+                            missedDays: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            checks: {
+                                /** @description YYYY-MM-DD, Asia/Shanghai */
+                                day: string;
+                                temperature: number;
+                                symptoms: string[];
+                                note: string;
+                                abnormal: boolean;
+                                by: "self" | "grid_worker";
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            note: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/community/tasks/{id}/contacted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The worker reached the person; the task is in progress */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "contact-follow-up";
+                            status: "open" | "in_progress" | "done" | "cancelled";
+                            ending: ("completed" | "cleared" | "became_case") | null;
+                            /** @description masked */
+                            name: string;
+                            /** @description masked */
+                            idNumber: string;
+                            /** @description masked */
+                            phone: string;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            level: "close" | "secondary";
+                            exposure: {
+                                kind: "place" | "train" | "flight" | "bus" | "household" | "secondary";
+                                label: string;
+                                /** Format: date-time */
+                                at: string;
+                            };
+                            startsOn: string;
+                            /** @description last day of daily checks */
+                            endsOn: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** @description not yet started after its due time */
+                            overdue: boolean;
+                            checkedToday: boolean;
+                            missedDays: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            checks: {
+                                /** @description YYYY-MM-DD, Asia/Shanghai */
+                                day: string;
+                                temperature: number;
+                                symptoms: string[];
+                                note: string;
+                                abnormal: boolean;
+                                by: "self" | "grid_worker";
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            note: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/community/tasks/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record today's check for the person (one a day; a second one replaces it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description °C */
+                        temperature: number;
+                        symptoms: ("fever" | "cough" | "fatigue" | "dyspnea" | "sore_throat" | "diarrhea" | "loss_of_smell")[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "contact-follow-up";
+                            status: "open" | "in_progress" | "done" | "cancelled";
+                            ending: ("completed" | "cleared" | "became_case") | null;
+                            /** @description masked */
+                            name: string;
+                            /** @description masked */
+                            idNumber: string;
+                            /** @description masked */
+                            phone: string;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            level: "close" | "secondary";
+                            exposure: {
+                                kind: "place" | "train" | "flight" | "bus" | "household" | "secondary";
+                                label: string;
+                                /** Format: date-time */
+                                at: string;
+                            };
+                            startsOn: string;
+                            /** @description last day of daily checks */
+                            endsOn: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** @description not yet started after its due time */
+                            overdue: boolean;
+                            checkedToday: boolean;
+                            missedDays: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        } & {
+                            checks: {
+                                /** @description YYYY-MM-DD, Asia/Shanghai */
+                                day: string;
+                                temperature: number;
+                                symptoms: string[];
+                                note: string;
+                                abnormal: boolean;
+                                by: "self" | "grid_worker";
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            note: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/community/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Missed or abnormal daily checks not yet acknowledged */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "missed_check" | "abnormal_check";
+                                taskId: string;
+                                /** @description masked */
+                                name: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                                day: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                acknowledgedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/community/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an alert */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/community/my-observation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resident's own medical observation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            taskId: string | null;
+                            startsOn: string | null;
+                            endsOn: string | null;
+                            checkedToday: boolean;
+                            checks: {
+                                /** @description YYYY-MM-DD, Asia/Shanghai */
+                                day: string;
+                                temperature: number;
+                                symptoms: string[];
+                                note: string;
+                                abnormal: boolean;
+                                by: "self" | "grid_worker";
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/community/my-observation/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The resident reports today's temperature and symptoms */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description °C */
+                        temperature: number;
+                        symptoms: ("fever" | "cough" | "fatigue" | "dyspnea" | "sore_throat" | "diarrhea" | "loss_of_smell")[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            taskId: string | null;
+                            startsOn: string | null;
+                            endsOn: string | null;
+                            checkedToday: boolean;
+                            checks: {
+                                /** @description YYYY-MM-DD, Asia/Shanghai */
+                                day: string;
+                                temperature: number;
+                                symptoms: string[];
+                                note: string;
+                                abnormal: boolean;
+                                by: "self" | "grid_worker";
+                                /** Format: date-time */
+                                at: string;
                             }[];
                         };
                     };

@@ -1,6 +1,12 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
-import type { CaseClassificationsTable, CaseReportTables, CaseSamplesTable, CasesTable } from './case-report.tables.ts';
+import type {
+  CaseClassificationsTable,
+  CaseReportTables,
+  CaseSamplesTable,
+  CaseSource,
+  CasesTable,
+} from './case-report.tables.ts';
 
 type Trx = Kysely<CaseReportTables>;
 
@@ -54,6 +60,15 @@ export class CaseReportRepository {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  casesByIds(ids: string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('cases').selectAll().where('id', 'in', ids).execute();
+  }
+  /** Open cases of residents (a contact reported as a case later). */
+  casesOfResident(residentId: string) {
+    return this.db.selectFrom('cases').selectAll().where('resident_id', '=', residentId).orderBy('id').execute();
+  }
+
   /** Cases in a region, newest report first; `overdueAfterMs` keeps only late reports. */
   casesWithin(q: { regionPrefix: string; limit: number; before?: string; overdueAfterMs?: number }) {
     let query = this.db
@@ -69,7 +84,9 @@ export class CaseReportRepository {
   }
   async updateCase(
     id: string,
-    patch: Partial<Pick<CasesTable, 'classification' | 'outcome' | 'outcome_at'>>,
+    patch: Partial<Pick<CasesTable, 'classification' | 'outcome' | 'outcome_at' | 'source_note'>> & {
+      source?: CaseSource;
+    },
     trx: Trx,
   ): Promise<void> {
     await trx

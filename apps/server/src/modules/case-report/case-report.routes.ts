@@ -6,6 +6,7 @@ import {
   CaseSummary,
   caseClassifications,
   caseOutcomes,
+  caseSources,
   literalUnion,
   Page,
   PageQuery,
@@ -93,6 +94,23 @@ export const caseReportRoutes: FastifyPluginAsyncTypebox<{ service: CaseReportSe
       },
     },
     async (req) => service.close(actorOf(req), req.params.id, req.body.outcome),
+  );
+
+  app.put(
+    '/cases/:id/source',
+    {
+      schema: {
+        tags,
+        summary: 'Where the infection came from (本地, 输入, 不明), as the investigation found it',
+        params: Id,
+        body: Type.Object(
+          { source: literalUnion(caseSources), note: Type.Optional(Type.String({ maxLength: 100 })) },
+          strict,
+        ),
+        response: { 200: CaseDetail },
+      },
+    },
+    async (req) => service.setSource(actorOf(req), req.params.id, req.body.source, req.body.note),
   );
 
   app.post(

@@ -2,6 +2,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CaseDetail, CaseReportInput, CaseSummary, HealthFacts, RegionRef } from '@zhengtong/contracts';
 import { can, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import { shanghaiDate } from '../../platform/time.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import { maskIdNumber, maskName, parseIdNumber, type Vault } from '../../platform/vault/index.ts';
@@ -9,7 +11,7 @@ import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { CaseReportRepository } from './case-report.repository.ts';
-import type { CaseClassification, CaseOutcome, CaseRow, CaseSamplesTable } from './case-report.tables.ts';
+import type { CaseClassification, CaseOutcome, CaseRow, CaseSamplesTable, CaseSource } from './case-report.tables.ts';
 
 type SampleKind = CaseSamplesTable['kind'];
 
@@ -21,6 +23,56 @@ export interface CaseReportOptions {
 const CLOCK_SKEW_MS = 5 * 60_000;
 /** Classifications a positive laboratory result turns into a confirmed case. */
 const CONFIRMABLE = new Set<CaseClassification>(['suspected', 'clinical', 'unexplained_pneumonia']);
+
+/** Classifications whose contacts are notified (code and follow-up): an infection is established. */
+export const INFECTIOUS = new Set<CaseClassification>(['confirmed', 'clinical', 'asymptomatic']);
+
+/** Facts published on the event bus; payloads carry ids only, never personal data. */
+export const CASE_REPORTED = 'case-report.reported';
+export const CASE_CONFIRMED = 'case-report.confirmed';
+export const CASE_CLOSED = 'case-report.closed';
+export interface CaseReported {
+  caseId: string;
+  residentId: string | null;
+  /** The ID number's blind index, so an unregistered contact found on a manifest can be matched. */
+  idNumberIndex: string | null;
+  regionCode: string;
+  classification: CaseClassification;
+}
+export interface CaseConfirmed {
+  caseId: string;
+}
+export interface CaseClosed {
+  caseId: string;
+  outcome: CaseOutcome;
+}
+
+/** What other modules may know of a case without reading personal data. */
+export interface CaseRef {
+  id: string;
+  residentId: string | null;
+  idNumberIndex: string | null;
+  regionCode: string;
+  maskedName: string;
+  classification: CaseClassification;
+  outcome: CaseOutcome | null;
+  onsetDate: string;
+  diagnosedAt: Date;
+  reportedAt: Date;
+}
+
+const refOf = (r: CaseRow): CaseRef => ({
+  id: r.id,
+  residentId: r.resident_id,
+  idNumberIndex: r.id_number_bidx,
+  regionCode: r.region_code,
+  maskedName: r.name_masked,
+  classification: r.classification,
+  outcome: r.outcome,
+  onsetDate: r.onset_date,
+  diagnosedAt: r.diagnosed_at,
+  reportedAt: r.reported_at,
+});
 
 /** What a classification and outcome mean for the person's health code. */
 export function caseStatusOf(
@@ -46,6 +98,7 @@ export class CaseReportService {
     private readonly regions: RegionsService,
     private readonly vault: Vault,
     private readonly audit: AuditLog,
+    private readonly events: EventBus,
     private readonly options: CaseReportOptions,
   ) {}
 
@@ -97,6 +150,7 @@ export class CaseReportService {
           reporter_id: actor.id,
           reporter_label: actor.label,
           reporting_unit: actor.jurisdiction!,
+          source_note: null,
         },
         trx,
       );
@@ -123,6 +177,14 @@ export class CaseReportService {
         },
         trx as never,
       );
+      await this.events.publish<CaseReported>(trx as unknown as Db, CASE_REPORTED, {
+        caseId: id,
+        residentId: resident?.id ?? null,
+        idNumberIndex: idNumber ? this.vault.blindIndex('idNumber', idNumber) : null,
+        regionCode,
+        classification: input.classification,
+      });
+      if (INFECTIOUS.has(input.classification)) await this.publishConfirmed(trx, id);
     });
     await this.followHealthCode(actor, resident?.id ?? null, input.classification, null, new Date(diagnosed));
     return this.get(actor, id);
@@ -138,6 +200,7 @@ export class CaseReportService {
         { id: uuidv7(), case_id: id, classification, reason: reason.trim(), by_label: actor.label, at: new Date() },
         trx,
       );
+      if (INFECTIOUS.has(classification) && !INFECTIOUS.has(row.classification)) await this.publishConfirmed(trx, id);
     });
     await this.audit.record(actor, {
       action: 'classify',
@@ -206,6 +269,7 @@ export class CaseReportService {
           },
           trx,
         );
+        if (!INFECTIOUS.has(row.classification)) await this.publishConfirmed(trx, id);
       }
     });
     await this.audit.record(actor, {
@@ -238,6 +302,7 @@ export class CaseReportService {
     if (row.outcome) throw new AppError('conflict', 'case.closed');
     await this.repo.db.transaction().execute(async (trx) => {
       await this.repo.updateCase(id, { outcome, outcome_at: new Date() }, trx);
+      await this.events.publish<CaseClosed>(trx as unknown as Db, CASE_CLOSED, { caseId: id, outcome });
     });
     await this.audit.record(actor, {
       action: 'close',
@@ -250,6 +315,38 @@ export class CaseReportService {
     if (outcome !== 'deceased')
       await this.followHealthCode(actor, row.resident_id, row.classification, outcome, new Date());
     return this.get(actor, id);
+  }
+
+  /** Where the infection came from, as the investigation found it. */
+  async setSource(actor: Actor, id: string, source: CaseSource, note?: string): Promise<CaseDetail> {
+    const row = await this.readable(actor, id, 'cases.read');
+    if (!can(actor, 'tracing.investigate', row.region_code)) throw forbidden();
+    const sourceNote = note?.trim() || null;
+    if (source === 'imported' && !sourceNote)
+      throw invalid('request.invalid', [{ path: 'note', code: 'case.source_note' }]);
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.updateCase(id, { source, source_note: source === 'imported' ? sourceNote : null }, trx);
+    });
+    return this.get(actor, id);
+  }
+
+  /** For other modules: a case the actor may read (404 otherwise), without its personal fields. */
+  async caseRef(actor: Actor, id: string): Promise<CaseRef> {
+    return refOf(await this.readable(actor, id, 'cases.read'));
+  }
+
+  /** For other modules: cases by id, without personal fields and without a reader (links, chains). */
+  async caseRefs(ids: string[]): Promise<Map<string, CaseRef>> {
+    return new Map((await this.repo.casesByIds([...new Set(ids)])).map((r) => [r.id, refOf(r)]));
+  }
+
+  /** For other modules: the cases reported for a resident. */
+  async casesOfResident(residentId: string): Promise<CaseRef[]> {
+    return (await this.repo.casesOfResident(residentId)).map(refOf);
+  }
+
+  private async publishConfirmed(trx: unknown, caseId: string) {
+    await this.events.publish<CaseConfirmed>(trx as Db, CASE_CONFIRMED, { caseId });
   }
 
   /** Cases in the actor's jurisdiction (all, or only reports that missed the deadline); each view audited. */
@@ -355,6 +452,8 @@ export class CaseReportService {
       reportedAt: r.reported_at.toISOString(),
       overdue: r.reported_at.getTime() - r.diagnosed_at.getTime() > this.options.deadlineMs,
       reporter: r.reporter_label,
+      source: r.source,
+      sourceNote: r.source_note,
     };
   }
 }

@@ -1,8 +1,9 @@
 import type { Generated, Selectable } from 'kysely';
-import type { caseClassifications, caseOutcomes, sampleKinds } from '@zhengtong/contracts';
+import type { caseClassifications, caseOutcomes, caseSources, sampleKinds } from '@zhengtong/contracts';
 
 export type CaseClassification = (typeof caseClassifications)[number];
 export type CaseOutcome = (typeof caseOutcomes)[number];
+export type CaseSource = (typeof caseSources)[number];
 
 export interface CasesTable {
   id: string;
@@ -27,6 +28,9 @@ export interface CasesTable {
   reporter_id: string;
   reporter_label: string;
   reporting_unit: string;
+  source: Generated<CaseSource>;
+  /** Where an imported case came from (a region or country name, not an address). */
+  source_note: string | null;
   updated_at: Generated<Date>;
 }
 export type CaseRow = Selectable<CasesTable>;

@@ -71,6 +71,34 @@ export class CheckInRepository {
     if (before) q = q.where('check_ins.id', '<', before);
     return q.execute();
   }
+  /** Check-ins at each place within its time range, by one query over all the windows. */
+  async presentAt(windows: { key: number; placeId: string; from: Date; to: Date }[]) {
+    if (!windows.length) return [];
+    const values = sql.join(
+      windows.map((w) => sql`(${w.key}::int, ${w.placeId}::uuid, ${w.from}::timestamptz, ${w.to}::timestamptz)`),
+    );
+    const r = await sql<{ key: number; id: string; subject: string; at: Date }>`
+      select w.key, c.id, c.subject, c.at
+      from (values ${values}) as w(key, place_id, lo, hi)
+      join check_ins c on c.place_id = w.place_id and c.at between w.lo and w.hi`.execute(this.db);
+    return r.rows;
+  }
+  /** A subject's check-ins at registered places in a period, oldest first. */
+  visitsOf(subject: string, from: Date, to: Date) {
+    return this.db
+      .selectFrom('check_ins')
+      .innerJoin('places', 'places.id', 'check_ins.place_id')
+      .select(['check_ins.id', 'check_ins.at', 'places.id as place_id'])
+      .where('check_ins.subject', '=', subject)
+      .where('check_ins.at', '>=', from)
+      .where('check_ins.at', '<=', to)
+      .orderBy('check_ins.at')
+      .execute();
+  }
+  placesByIds(ids: string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('places').selectAll().where('id', 'in', ids).execute();
+  }
   async deleteCheckInsOf(subject: string): Promise<number> {
     const r = await this.db.deleteFrom('check_ins').where('subject', '=', subject).executeTakeFirst();
     return Number(r.numDeletedRows);

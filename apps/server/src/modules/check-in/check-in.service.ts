@@ -240,6 +240,32 @@ export class CheckInService {
     return { cutoff, rows: await this.repo.purgeCheckIns(cutoff) };
   }
 
+  // ---------- for contact tracing ----------
+
+  /**
+   * Who checked in at these places within these times (contact tracing): by pseudonym, with the
+   * check-in's id and time. Queued checkpoint scans are written first, so none is missed.
+   */
+  async presentAt(windows: { key: number; placeId: string; from: Date; to: Date }[]) {
+    await this.writer.flush();
+    return this.repo.presentAt(windows);
+  }
+
+  /** Where a pseudonym checked in during a period (a case's own movements), oldest first. */
+  async visitsOf(subject: string, from: Date, to: Date) {
+    await this.writer.flush();
+    return this.repo.visitsOf(subject, from, to);
+  }
+
+  /** Registered places by code (an investigator names a place by its code) or by id. */
+  async placeRefByCode(code: string): Promise<PlaceRef | null> {
+    const row = await this.repo.placeByCode(code.trim().toUpperCase());
+    return row ? placeRef(row) : null;
+  }
+  async placeRefs(ids: string[]): Promise<Map<string, PlaceRef>> {
+    return new Map((await this.repo.placesByIds([...new Set(ids)])).map((r) => [r.id, placeRef(r)]));
+  }
+
   /** Writes queued checkpoint check-ins now (tests, shutdown). */
   flush() {
     return this.writer.flush();
@@ -288,6 +314,23 @@ function checkInView(r: {
     place: { code: r.place_code ?? '', name: r.place_name ?? '', address: r.place_address ?? '' },
   };
 }
+
+/** A place as other modules see it: public facts of a venue, no owner. */
+export interface PlaceRef {
+  id: string;
+  code: string;
+  name: string;
+  address: string;
+  regionCode: string;
+}
+
+const placeRef = (r: PlaceRow): PlaceRef => ({
+  id: r.id,
+  code: r.code,
+  name: r.name,
+  address: r.address,
+  regionCode: r.region_code,
+});
 
 function placeCode(): string {
   return [...randomBytes(10)].map((b) => CODE_ALPHABET[b & 31]).join('');

@@ -10,7 +10,7 @@ import { checkInRoutes } from './check-in.routes.ts';
 import { CheckInService, type CheckInOptions } from './check-in.service.ts';
 import { CheckInWriter } from './check-in.writer.ts';
 
-export type { CheckInService } from './check-in.service.ts';
+export type { CheckInService, PlaceRef } from './check-in.service.ts';
 
 export function createCheckInModule(deps: {
   db: Db;

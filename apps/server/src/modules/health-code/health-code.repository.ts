@@ -159,6 +159,22 @@ export class HealthCodeRepository {
       .where('id', '=', id)
       .execute();
   }
+  pseudonymsOf(residentIds: string[]) {
+    if (!residentIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('health_subjects')
+      .select(['pseudonym', 'resident_id'])
+      .where('resident_id', 'in', residentIds)
+      .execute();
+  }
+  residentsOfPseudonyms(pseudonyms: string[]) {
+    if (!pseudonyms.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('health_subjects')
+      .select(['pseudonym', 'resident_id'])
+      .where('pseudonym', 'in', pseudonyms)
+      .execute();
+  }
   subjectByPseudonym(pseudonym: string) {
     return this.db.selectFrom('health_subjects').selectAll().where('pseudonym', '=', pseudonym).executeTakeFirst();
   }

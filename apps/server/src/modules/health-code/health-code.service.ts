@@ -489,6 +489,18 @@ export class HealthCodeService {
     return (await this.repo.subject(residentId))?.pseudonym ?? null;
   }
 
+  /** The pseudonyms of residents who have a code (contact tracing): resident id → pseudonym. */
+  async pseudonymsOf(residentIds: string[]): Promise<Map<string, string>> {
+    const rows = await this.repo.pseudonymsOf([...new Set(residentIds)]);
+    return new Map(rows.map((r) => [r.resident_id, r.pseudonym]));
+  }
+
+  /** Who is behind check-in pseudonyms (contact tracing): pseudonym → resident id. */
+  async residentsOfPseudonyms(pseudonyms: string[]): Promise<Map<string, string>> {
+    const rows = await this.repo.residentsOfPseudonyms([...new Set(pseudonyms)]);
+    return new Map(rows.map((r) => [r.pseudonym, r.resident_id]));
+  }
+
   // ---------- checkpoint staff ----------
 
   /** 人证码: the colour of the person holding an ID number, nothing else; every lookup is audited. */

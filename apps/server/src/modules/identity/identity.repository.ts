@@ -25,6 +25,14 @@ export class IdentityRepository {
   residentById(id: string) {
     return this.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirst();
   }
+  residentsByIds(ids: string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('residents').selectAll().where('id', 'in', ids).execute();
+  }
+  residentsByIdNumberIndexes(bidxs: string[]) {
+    if (!bidxs.length) return Promise.resolve([]);
+    return this.db.selectFrom('residents').selectAll().where('id_number_bidx', 'in', bidxs).execute();
+  }
   residentByIdNumberIndex(bidx: string) {
     return this.db.selectFrom('residents').selectAll().where('id_number_bidx', '=', bidx).executeTakeFirst();
   }

@@ -59,6 +59,12 @@ export interface ResidentRef {
   maskedName: string;
 }
 
+/** A resident as a worker's list shows them: masked name, ID number and phone. */
+export interface ResidentCard extends ResidentRef {
+  maskedIdNumber: string;
+  maskedPhone: string;
+}
+
 export interface IdentityOptions {
   sessionTtlSeconds: number;
   lockout: { maxFailures: number; lockSeconds: number };
@@ -719,6 +725,20 @@ export class IdentityService {
   async residentRef(id: string): Promise<ResidentRef | null> {
     const row = await this.repo.residentById(id);
     return row ? residentRef(row) : null;
+  }
+
+  /** For other modules: residents by id with their masked fields; the caller audits what it shows. */
+  async residentCards(ids: string[]): Promise<Map<string, ResidentCard>> {
+    const rows = await this.repo.residentsByIds([...new Set(ids)]);
+    return new Map(
+      rows.map((r) => [r.id, { ...residentRef(r), maskedIdNumber: r.id_number_masked, maskedPhone: r.phone_masked }]),
+    );
+  }
+
+  /** For other modules: the residents holding ID numbers given by their blind index (imported records). */
+  async residentRefsByIdNumberIndex(bidxs: string[]): Promise<Map<string, ResidentRef>> {
+    const rows = await this.repo.residentsByIdNumberIndexes([...new Set(bidxs)]);
+    return new Map(rows.map((r) => [r.id_number_bidx, residentRef(r)]));
   }
 
   /** For other modules: the resident holding an ID number (checked first), found by its blind index. */

@@ -12,7 +12,7 @@ import { IdentityRepository } from './identity.repository.ts';
 import { identityRoutes, SESSION_COOKIE } from './identity.routes.ts';
 import { IdentityService, safeEqual, type IdentityOptions } from './identity.service.ts';
 
-export type { IdentityService, ResidentRef, ResidentRegistered } from './identity.service.ts';
+export type { IdentityService, ResidentCard, ResidentRef, ResidentRegistered } from './identity.service.ts';
 export { RESIDENT_REGISTERED } from './identity.service.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

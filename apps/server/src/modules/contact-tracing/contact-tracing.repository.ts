@@ -1,0 +1,270 @@
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+import type {
+  ContactRow,
+  ContactTracingTables,
+  TracingCaseLinksTable,
+  TracingContactsTable,
+  TracingHouseholdTable,
+  TracingManifestRowsTable,
+  TracingTripsTable,
+  TracingVisitsTable,
+} from './contact-tracing.tables.ts';
+
+export type Trx = Kysely<ContactTracingTables>;
+
+export class ContactTracingRepository {
+  readonly db: Trx;
+  constructor(db: Db) {
+    this.db = db as Trx;
+  }
+
+  // ---------- investigation ----------
+
+  visits(caseId: string) {
+    return this.db
+      .selectFrom('tracing_visits')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('from_at')
+      .orderBy('id')
+      .execute();
+  }
+  /** Inserts visits; a check-in already taken over for the case is skipped. */
+  async insertVisits(rows: Insertable<TracingVisitsTable>[], trx: Trx = this.db): Promise<void> {
+    if (!rows.length) return;
+    await trx
+      .insertInto('tracing_visits')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['case_id', 'check_in_id']).doNothing())
+      .execute();
+  }
+  async deleteVisit(caseId: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('tracing_visits')
+      .where('case_id', '=', caseId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  trips(caseId: string) {
+    return this.db
+      .selectFrom('tracing_trips')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('travel_date')
+      .orderBy('id')
+      .execute();
+  }
+  trip(caseId: string, id: string) {
+    return this.db
+      .selectFrom('tracing_trips')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+  async insertTrip(row: Insertable<TracingTripsTable>): Promise<void> {
+    await this.db.insertInto('tracing_trips').values(row).execute();
+  }
+  async setTripPublished(id: string, at: Date | null): Promise<void> {
+    await this.db.updateTable('tracing_trips').set({ published_at: at }).where('id', '=', id).execute();
+  }
+  async deleteTrip(caseId: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('tracing_trips')
+      .where('case_id', '=', caseId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+  /** Trips the CDC published, by number and date (the public co-traveller query). */
+  publishedTrips(number: string, date: string) {
+    return this.db
+      .selectFrom('tracing_trips')
+      .select(['mode', 'number', 'travel_date', 'carriage', 'from_station', 'to_station', 'published_at'])
+      .where('number', '=', number)
+      .where('travel_date', '=', date)
+      .where('published_at', 'is not', null)
+      .orderBy('carriage')
+      .execute();
+  }
+
+  household(caseId: string) {
+    return this.db
+      .selectFrom('tracing_household')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+  async insertHousehold(row: Insertable<TracingHouseholdTable>): Promise<void> {
+    await this.db.insertInto('tracing_household').values(row).execute();
+  }
+  async deleteHousehold(caseId: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('tracing_household')
+      .where('case_id', '=', caseId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  linksOf(caseId: string) {
+    return this.db
+      .selectFrom('tracing_case_links')
+      .selectAll()
+      .where((eb) => eb.or([eb('source_case_id', '=', caseId), eb('target_case_id', '=', caseId)]))
+      .orderBy('created_at')
+      .execute();
+  }
+  /** Inserts a link unless the pair is linked already (either way round); answers whether it did. */
+  async insertLink(row: Insertable<TracingCaseLinksTable>, trx: Trx = this.db): Promise<boolean> {
+    const existing = await trx
+      .selectFrom('tracing_case_links')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('source_case_id', '=', row.source_case_id), eb('target_case_id', '=', row.target_case_id)]),
+          eb.and([eb('source_case_id', '=', row.target_case_id), eb('target_case_id', '=', row.source_case_id)]),
+        ]),
+      )
+      .executeTakeFirst();
+    if (existing) return false;
+    await trx.insertInto('tracing_case_links').values(row).execute();
+    return true;
+  }
+  async deleteLink(caseId: string, id: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('tracing_case_links')
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('source_case_id', '=', caseId), eb('target_case_id', '=', caseId)]))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  investigation(caseId: string) {
+    return this.db.selectFrom('tracing_investigations').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+  }
+  async saveInvestigation(caseId: string, at: Date, ms: number, trx: Trx): Promise<void> {
+    await trx
+      .insertInto('tracing_investigations')
+      .values({ case_id: caseId, last_discovery_at: at, discovery_ms: ms })
+      .onConflict((oc) => oc.column('case_id').doUpdateSet({ last_discovery_at: at, discovery_ms: ms }))
+      .execute();
+  }
+
+  // ---------- manifests ----------
+
+  async insertManifestRows(rows: Insertable<TracingManifestRowsTable>[], trx: Trx = this.db): Promise<void> {
+    if (rows.length) await trx.insertInto('tracing_manifest_rows').values(rows).execute();
+  }
+  /** Passengers of trips, one query for all of a case's trips. */
+  async passengers(trips: { key: number; mode: string; number: string; date: string; carriage: number | null }[]) {
+    if (!trips.length) return [];
+    const values = sql.join(
+      trips.map((t) => sql`(${t.key}::int, ${t.mode}::text, ${t.number}::text, ${t.date}::date, ${t.carriage}::int)`),
+    );
+    const r = await sql<{
+      key: number;
+      id: number;
+      carriage: number | null;
+      seat_row: number | null;
+      name_masked: string;
+      id_number_bidx: string;
+      id_number_masked: string;
+    }>`
+      select t.key, m.id, m.carriage, m.seat_row, m.name_masked, m.id_number_bidx, m.id_number_masked
+      from (values ${values}) as t(key, mode, number, travel_date, carriage)
+      join tracing_manifest_rows m
+        on m.number = t.number and m.travel_date = t.travel_date and m.mode = t.mode
+       and (t.carriage is null or m.carriage = t.carriage)`.execute(this.db);
+    return r.rows;
+  }
+
+  /** Cases that took any of these trips. */
+  async casesOnTrips(trips: { number: string; date: string }[]): Promise<string[]> {
+    if (!trips.length) return [];
+    const values = sql.join(trips.map((t) => sql`(${t.number}::text, ${t.date}::date)`));
+    const r = await sql<{ case_id: string }>`
+      select distinct t.case_id from tracing_trips t
+      join (values ${values}) as q(number, travel_date) on q.number = t.number and q.travel_date = t.travel_date`.execute(
+      this.db,
+    );
+    return r.rows.map((x) => x.case_id);
+  }
+
+  // ---------- contacts ----------
+
+  contactsOfCase(caseId: string, trx: Trx = this.db) {
+    return trx.selectFrom('tracing_contacts').selectAll().where('case_id', '=', caseId).execute();
+  }
+  async insertContacts(rows: Insertable<TracingContactsTable>[], trx: Trx): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500)
+      await trx
+        .insertInto('tracing_contacts')
+        .values(rows.slice(i, i + 500))
+        .execute();
+  }
+  async updateContact(
+    id: string,
+    patch: Partial<Omit<Insertable<TracingContactsTable>, 'id' | 'case_id' | 'person_key'>>,
+    trx: Trx,
+  ): Promise<void> {
+    await trx
+      .updateTable('tracing_contacts')
+      .set({ ...patch, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+  contact(id: string) {
+    return this.db.selectFrom('tracing_contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  /** Contacts of a case, strongest first. */
+  contactsPage(q: { caseId?: string; regionPrefix?: string; level?: string; limit: number; after?: string }) {
+    let query = this.db
+      .selectFrom('tracing_contacts')
+      .selectAll()
+      .where('status', '<>', 'cleared')
+      .orderBy('id', 'desc')
+      .limit(q.limit);
+    if (q.caseId) query = query.where('case_id', '=', q.caseId);
+    if (q.regionPrefix) query = query.where('region_code', 'like', `${q.regionPrefix}%`);
+    if (q.level) query = query.where('level', '=', q.level as ContactRow['level']);
+    if (q.after) query = query.where('id', '<', q.after);
+    return query.execute();
+  }
+  async countContacts(caseId: string): Promise<{ close: number; secondary: number }> {
+    const rows = await this.db
+      .selectFrom('tracing_contacts')
+      .select(['level', sql<number>`count(*)::int`.as('n')])
+      .where('case_id', '=', caseId)
+      .where('status', '<>', 'cleared')
+      .groupBy('level')
+      .execute();
+    const by = new Map(rows.map((r) => [r.level, r.n]));
+    return { close: by.get('close') ?? 0, secondary: by.get('secondary') ?? 0 };
+  }
+  /** Every contact record of these residents that is still in force (across cases). */
+  activeContactsOf(residentIds: string[], trx: Trx = this.db) {
+    if (!residentIds.length) return Promise.resolve([]);
+    return trx
+      .selectFrom('tracing_contacts')
+      .selectAll()
+      .where('resident_id', 'in', residentIds)
+      .where('status', '=', 'active')
+      .execute();
+  }
+  /** Contacts, not yet cases, that match a newly reported person. */
+  openContactsOfPerson(keys: string[], trx: Trx = this.db) {
+    if (!keys.length) return Promise.resolve([]);
+    return trx
+      .selectFrom('tracing_contacts')
+      .selectAll()
+      .where('person_key', 'in', keys)
+      .where('status', 'in', ['pending', 'active'])
+      .execute();
+  }
+}

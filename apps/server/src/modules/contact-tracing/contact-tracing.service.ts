@@ -1,0 +1,963 @@
+import type { Insertable } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type {
+  CaseLinkInput,
+  CoTravelAnswer,
+  Contact,
+  DiscoveryResult,
+  Exposure,
+  HouseholdInput,
+  Investigation,
+  ManifestRowInput,
+  TripInput,
+  VisitInput,
+} from '@zhengtong/contracts';
+import { can, systemActor, type Actor } from '../../platform/auth/actor.ts';
+import type { AuditLog } from '../../platform/audit/index.ts';
+import type { Db } from '../../platform/db/index.ts';
+import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
+import type { Jobs } from '../../platform/jobs/index.ts';
+import { shanghaiDate } from '../../platform/time.ts';
+import { maskIdNumber, maskName, parseIdNumber, parsePhone, type Vault } from '../../platform/vault/index.ts';
+import { INFECTIOUS, type CaseRef, type CaseReportService } from '../case-report/index.ts';
+import type { CheckInService } from '../check-in/index.ts';
+import type { HealthCodeService } from '../health-code/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { RegionsService } from '../regions/index.ts';
+import type { ContactTracingRepository, Trx } from './contact-tracing.repository.ts';
+import {
+  combinedScore,
+  HOUSEHOLD_SCORE,
+  normaliseTrip,
+  overlapMinutes,
+  placeScore,
+  rankOf,
+  SECONDARY_SCORE,
+  tripScore,
+  type TracingOptions,
+} from './contact-tracing.rules.ts';
+import type {
+  ContactLevel,
+  ContactRow,
+  TracingContactsTable,
+  TracingManifestRowsTable,
+  TripRow,
+} from './contact-tracing.tables.ts';
+
+const DAY_MS = 86_400_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_VISIT_MS = DAY_MS;
+
+/** Published when tracing makes a resident a contact, or changes how or until when. */
+export const CONTACT_IDENTIFIED = 'contact-tracing.contact-identified';
+export interface ContactIdentified {
+  residentId: string;
+  level: ContactLevel;
+  lastExposureAt: string;
+  /** The strongest exposure, in words a worker can use; no other person's data. */
+  exposure: { kind: Exposure['kind']; label: string; at: string };
+}
+/** Published when a resident is no longer anybody's contact: cleared, or reported as a case. */
+export const CONTACT_RELEASED = 'contact-tracing.contact-released';
+export interface ContactReleased {
+  residentId: string;
+  why: 'cleared' | 'became_case';
+}
+
+export const DISCOVER_JOB = 'contact-tracing.discover';
+
+interface Found {
+  level: ContactLevel;
+  residentId: string | null;
+  manifestRowId: number | null;
+  householdId: string | null;
+  /** For a secondary contact: the person key of the close contact they met. */
+  viaKey: string | null;
+  nameMasked: string;
+  idNumberMasked: string | null;
+  exposures: (Exposure & { score: number })[];
+}
+
+/**
+ * 流调 and contact discovery. The investigation (places, trips, household, links) is kept per case;
+ * discovery matches it against check-ins, passenger manifests and households, ranks every contact,
+ * and — for an established infection — changes their health code and asks their grid for follow-up.
+ */
+export class ContactTracingService {
+  constructor(
+    private readonly repo: ContactTracingRepository,
+    private readonly caseReport: CaseReportService,
+    private readonly checkIn: CheckInService,
+    private readonly healthCode: HealthCodeService,
+    private readonly identity: IdentityService,
+    private readonly regions: RegionsService,
+    private readonly vault: Vault,
+    private readonly audit: AuditLog,
+    private readonly events: EventBus,
+    private readonly jobs: Jobs,
+    private readonly options: TracingOptions,
+  ) {}
+
+  // ---------- the investigation ----------
+
+  /** A case's investigation: places, trips, household, links and how many contacts it has found. */
+  async investigation(actor: Actor, caseId: string): Promise<Investigation> {
+    const ref = await this.caseFor(actor, caseId);
+    const [visits, trips, household, links, counts, inv] = await Promise.all([
+      this.repo.visits(caseId),
+      this.repo.trips(caseId),
+      this.repo.household(caseId),
+      this.repo.linksOf(caseId),
+      this.repo.countContacts(caseId),
+      this.repo.investigation(caseId),
+    ]);
+    const places = await this.checkIn.placeRefs(visits.flatMap((v) => (v.place_id ? [v.place_id] : [])));
+    const others = await this.caseReport.caseRefs(
+      links.map((l) => (l.source_case_id === caseId ? l.target_case_id : l.source_case_id)),
+    );
+    await this.audit.record(actor, {
+      action: 'view',
+      subjectType: 'investigation',
+      subjectId: ref.residentId ?? caseId,
+      purpose: 'investigation',
+      fields: ['location', 'name', 'idNumber'],
+      regionCode: ref.regionCode,
+    });
+    return {
+      caseId,
+      notifies: notifies(ref),
+      visits: visits.map((v) => ({
+        id: v.id,
+        place: {
+          code: v.place_id ? (places.get(v.place_id)?.code ?? null) : null,
+          name: v.place_name,
+          address: v.place_address,
+        },
+        from: v.from_at.toISOString(),
+        to: v.to_at.toISOString(),
+        source: v.source,
+        note: v.note_enc ? this.vault.process('note', v.note_enc) : '',
+      })),
+      trips: trips.map(tripView),
+      household: household.map((h) => ({
+        id: h.id,
+        name: h.name_masked,
+        idNumber: h.id_number_masked,
+        relation: h.relation,
+        residentKnown: h.resident_id !== null,
+      })),
+      links: links.flatMap((l) => {
+        const outgoing = l.source_case_id === caseId;
+        const other = others.get(outgoing ? l.target_case_id : l.source_case_id);
+        if (!other) return [];
+        return [
+          {
+            id: l.id,
+            direction: outgoing ? ('infected' as const) : ('source' as const),
+            kind: l.kind,
+            note: l.note,
+            otherCase: { id: other.id, name: other.maskedName, classification: other.classification },
+          },
+        ];
+      }),
+      contacts: counts,
+      lastDiscoveryAt: inv?.last_discovery_at.toISOString() ?? null,
+    };
+  }
+
+  /** A place the case was at, with a time window; a registered place is matched against check-ins at once. */
+  async addVisit(actor: Actor, caseId: string, input: VisitInput): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    const from = Date.parse(input.from);
+    const to = Date.parse(input.to);
+    if (to < from || to - from > MAX_VISIT_MS || to > Date.now() + CLOCK_SKEW_MS)
+      throw invalid('request.invalid', [{ path: 'to', code: 'tracing.window' }]);
+    let place: { id: string | null; name: string; address: string };
+    if (input.placeCode) {
+      const ref = await this.checkIn.placeRefByCode(input.placeCode);
+      if (!ref) throw invalid('request.invalid', [{ path: 'placeCode', code: 'place.not_found' }]);
+      place = ref;
+    } else if (input.placeName?.trim()) place = { id: null, name: input.placeName.trim(), address: '' };
+    else throw invalid('request.invalid', [{ path: 'placeCode', code: 'tracing.place_required' }]);
+    await this.repo.insertVisits([
+      {
+        id: uuidv7(),
+        case_id: caseId,
+        place_id: place.id,
+        place_name: place.name,
+        place_address: place.address,
+        from_at: new Date(from),
+        to_at: new Date(to),
+        source: 'entered',
+        check_in_id: null,
+        note_enc: input.note?.trim() ? this.vault.encrypt('note', input.note.trim()) : null,
+        created_by: actor.label,
+      },
+    ]);
+    return this.afterChange(actor, caseId);
+  }
+
+  async removeVisit(actor: Actor, caseId: string, visitId: string): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    if (!(await this.repo.deleteVisit(caseId, visitId))) throw notFound();
+    return this.afterChange(actor, caseId);
+  }
+
+  /** A train, flight or bus the case took; passengers near them on imported manifests become contacts. */
+  async addTrip(actor: Actor, caseId: string, input: TripInput): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    const trip = normaliseTrip(input, shanghaiDate(new Date()));
+    if (!trip.ok) throw invalid('request.invalid', trip.problems);
+    await this.repo.insertTrip({
+      id: uuidv7(),
+      case_id: caseId,
+      mode: trip.value.mode,
+      number: trip.value.number,
+      travel_date: trip.value.date,
+      carriage: trip.value.carriage,
+      seat: trip.value.seat,
+      seat_row: trip.value.seatRow,
+      from_station: input.fromStation?.trim() ?? '',
+      to_station: input.toStation?.trim() ?? '',
+      published_at: null,
+      created_by: actor.label,
+    });
+    return this.afterChange(actor, caseId);
+  }
+
+  async removeTrip(actor: Actor, caseId: string, tripId: string): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    if (!(await this.repo.deleteTrip(caseId, tripId))) throw notFound();
+    return this.afterChange(actor, caseId);
+  }
+
+  /** Lists a trip in the public co-traveller query (同程查询), or takes it off; no personal data goes out. */
+  async publishTrip(actor: Actor, caseId: string, tripId: string, published: boolean): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    const trip = await this.repo.trip(caseId, tripId);
+    if (!trip) throw notFound();
+    await this.repo.setTripPublished(tripId, published ? (trip.published_at ?? new Date()) : null);
+    await this.audit.record(actor, {
+      action: published ? 'publish' : 'unpublish',
+      subjectType: 'trip',
+      subjectId: tripId,
+      purpose: 'co-traveller-query',
+      regionCode: null,
+    });
+    return this.investigation(actor, caseId);
+  }
+
+  /** Someone who lives with the case: a close contact of the highest rank. */
+  async addHouseholdMember(actor: Actor, caseId: string, input: HouseholdInput): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    let idNumber: string | null = null;
+    if (input.idNumber) {
+      const parsed = parseIdNumber(input.idNumber);
+      if (!parsed.ok) throw invalid('request.invalid', [{ path: 'idNumber', code: parsed.code }]);
+      idNumber = parsed.value.normalized;
+    }
+    const resident = idNumber ? await this.identity.residentRefByIdNumber(idNumber) : null;
+    const name = input.name.trim();
+    await this.repo.insertHousehold({
+      id: uuidv7(),
+      case_id: caseId,
+      resident_id: resident?.id ?? null,
+      name_enc: this.vault.encrypt('name', name),
+      name_masked: maskName(name),
+      id_number_enc: idNumber ? this.vault.encrypt('idNumber', idNumber) : null,
+      id_number_bidx: idNumber ? this.vault.blindIndex('idNumber', idNumber) : null,
+      id_number_masked: idNumber ? maskIdNumber(idNumber) : null,
+      relation: input.relation.trim(),
+      created_by: actor.label,
+    });
+    return this.afterChange(actor, caseId);
+  }
+
+  async removeHouseholdMember(actor: Actor, caseId: string, memberId: string): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    if (!(await this.repo.deleteHousehold(caseId, memberId))) throw notFound();
+    return this.afterChange(actor, caseId);
+  }
+
+  /** Links two cases: who infected whom, as the investigation found. */
+  async link(actor: Actor, caseId: string, input: CaseLinkInput): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    if (input.otherCaseId === caseId)
+      throw invalid('request.invalid', [{ path: 'otherCaseId', code: 'tracing.same_case' }]);
+    // The other case must be one the investigator can see, or it answers as unknown.
+    await this.caseFor(actor, input.otherCaseId);
+    const [source, target] = input.direction === 'source' ? [input.otherCaseId, caseId] : [caseId, input.otherCaseId];
+    const inserted = await this.repo.insertLink({
+      id: uuidv7(),
+      source_case_id: source,
+      target_case_id: target,
+      kind: input.kind,
+      note: input.note?.trim() ?? '',
+      created_by: actor.label,
+    });
+    if (!inserted) throw new AppError('conflict', 'tracing.link_exists');
+    return this.investigation(actor, caseId);
+  }
+
+  async unlink(actor: Actor, caseId: string, linkId: string): Promise<Investigation> {
+    await this.caseFor(actor, caseId, true);
+    if (!(await this.repo.deleteLink(caseId, linkId))) throw notFound();
+    return this.investigation(actor, caseId);
+  }
+
+  /** Runs contact discovery for a case now (the investigator's button). */
+  async discoverNow(actor: Actor, caseId: string): Promise<DiscoveryResult> {
+    await this.caseFor(actor, caseId, true);
+    return this.discover(caseId, actor);
+  }
+
+  // ---------- contacts ----------
+
+  /** Contacts of one case, or of everyone living in the actor's jurisdiction; each view is audited. */
+  async contacts(
+    actor: Actor,
+    q: { caseId?: string; level?: ContactLevel; limit: number; cursor?: string },
+  ): Promise<{ items: Contact[]; nextCursor: string | null }> {
+    if (!actor.permissions.includes('tracing.investigate') || !actor.jurisdiction) throw forbidden();
+    if (q.caseId) await this.caseFor(actor, q.caseId);
+    const rows = await this.repo.contactsPage({
+      caseId: q.caseId,
+      // Without a case: the people who live here, whichever district's case they were found from.
+      regionPrefix: q.caseId ? undefined : actor.jurisdiction,
+      level: q.level,
+      limit: q.limit + 1,
+      after: q.cursor,
+    });
+    const page = rows.slice(0, q.limit);
+    await this.audit.recordMany(
+      actor,
+      page.map((r) => ({
+        action: 'view',
+        subjectType: 'contact',
+        subjectId: r.resident_id ?? r.id,
+        purpose: 'list',
+        fields: ['name', 'idNumber', 'location'],
+        regionCode: r.region_code,
+      })),
+    );
+    return { items: await this.views(page), nextCursor: rows.length > q.limit ? page.at(-1)!.id : null };
+  }
+
+  /** One contact with every exposure. */
+  async contact(actor: Actor, id: string): Promise<Contact> {
+    if (!actor.permissions.includes('tracing.investigate')) throw forbidden();
+    const row = await this.repo.contact(id);
+    if (!row) throw notFound();
+    // Readable through its case, or because the person lives in the actor's jurisdiction.
+    if (!(row.region_code && can(actor, 'tracing.investigate', row.region_code)))
+      await this.caseFor(actor, row.case_id);
+    await this.audit.record(actor, {
+      action: 'view',
+      subjectType: 'contact',
+      subjectId: row.resident_id ?? row.id,
+      purpose: 'view',
+      fields: ['name', 'idNumber', 'location'],
+      regionCode: row.region_code,
+    });
+    return (await this.views([row]))[0]!;
+  }
+
+  // ---------- passenger manifests and the co-traveller query ----------
+
+  /**
+   * Passenger rows from a carrier or another department; all are checked first and a batch with any
+   * bad row is refused whole. Cases that travelled on these trips are traced again.
+   */
+  async importManifestRows(actor: Actor, rows: ManifestRowInput[]): Promise<{ imported: number; retraced: number }> {
+    if (!actor.permissions.includes('tracing.import')) throw forbidden();
+    const today = shanghaiDate(new Date());
+    const problems: FieldProblem[] = [];
+    const values: Insertable<TracingManifestRowsTable>[] = [];
+    rows.forEach((row, i) => {
+      const encoded = this.manifestRow(row, today, null);
+      if ('problems' in encoded) problems.push(...encoded.problems.map((p) => ({ ...p, path: `rows/${i}/${p.path}` })));
+      else values.push(encoded.row);
+    });
+    if (problems.length) throw invalid('request.invalid', problems.slice(0, 100));
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.insertManifestRows(values, trx);
+      await this.audit.record(
+        actor,
+        {
+          action: 'import',
+          subjectType: 'manifest',
+          subjectId: null,
+          purpose: 'contact-tracing',
+          fields: ['name', 'idNumber', 'phone'],
+        },
+        trx as unknown as Db,
+      );
+    });
+    const retraced = await this.retraceTrips(values.map((v) => ({ number: v.number, date: v.travel_date })));
+    return { imported: values.length, retraced };
+  }
+
+  /** Validates and encrypts one manifest row (the file importer uses the same check). */
+  manifestRow(
+    row: ManifestRowInput,
+    today: string,
+    importId: string | null,
+  ): { row: Insertable<TracingManifestRowsTable> } | { problems: FieldProblem[] } {
+    const problems: FieldProblem[] = [];
+    const trip = normaliseTrip(row, today);
+    if (!trip.ok) problems.push(...trip.problems);
+    const id = parseIdNumber(row.idNumber);
+    if (!id.ok) problems.push({ path: 'idNumber', code: id.code });
+    const phone = row.phone?.trim() ? parsePhone(row.phone) : null;
+    if (row.phone?.trim() && !phone) problems.push({ path: 'phone', code: 'phone.format' });
+    const name = row.name.trim();
+    if (!name) problems.push({ path: 'name', code: 'field.required' });
+    if (problems.length || !trip.ok || !id.ok) return { problems };
+    const idNumber = id.value.normalized;
+    return {
+      row: {
+        import_id: importId,
+        mode: trip.value.mode,
+        number: trip.value.number,
+        travel_date: trip.value.date,
+        carriage: trip.value.carriage,
+        seat: trip.value.seat,
+        seat_row: trip.value.seatRow,
+        person_enc: this.vault.encrypt('person', JSON.stringify({ name, idNumber, phone })),
+        name_masked: maskName(name),
+        id_number_bidx: this.vault.blindIndex('idNumber', idNumber),
+        id_number_masked: maskIdNumber(idNumber),
+      },
+    };
+  }
+
+  /** Queues discovery again for the cases that took these trips (a manifest arrived after the case). */
+  async retraceTrips(trips: { number: string; date: string }[]): Promise<number> {
+    const unique = [...new Map(trips.map((t) => [`${t.number}|${t.date}`, t])).values()];
+    const caseIds = await this.repo.casesOnTrips(unique);
+    for (const caseId of caseIds) await this.jobs.send(DISCOVER_JOB, { caseId });
+    return caseIds.length;
+  }
+
+  /** 同程查询: did a published case travel on this train or flight that day? No personal data in the answer. */
+  async coTravel(q: { date: string; number: string; carriage?: number }): Promise<CoTravelAnswer> {
+    const number = q.number.replace(/\s+/g, '').toUpperCase();
+    const rows = (await this.repo.publishedTrips(number, q.date)).filter(
+      (r) => q.carriage === undefined || r.carriage === null || r.carriage === q.carriage,
+    );
+    return {
+      found: rows.length > 0,
+      trips: rows.map((r) => ({
+        mode: r.mode,
+        number: r.number,
+        date: r.travel_date,
+        carriage: r.carriage,
+        fromStation: r.from_station,
+        toStation: r.to_station,
+        publishedAt: r.published_at!.toISOString(),
+      })),
+    };
+  }
+
+  // ---------- listeners ----------
+
+  /** Traces a case without a person at the keyboard: the case was confirmed or a manifest arrived (a durable job, retried). */
+  async traceAutomatically(caseId: string): Promise<void> {
+    await this.discover(caseId, systemActor('contact-tracing'));
+  }
+
+  /** An excluded case had no infection: its contacts are cleared. */
+  async onCaseClosed(caseId: string, outcome: string): Promise<void> {
+    if (outcome === 'excluded') await this.discover(caseId, systemActor('contact-tracing'));
+  }
+
+  /** A newly reported case who was someone's contact is linked to that source case. */
+  async onCaseReported(e: { caseId: string; residentId: string | null; idNumberIndex: string | null }): Promise<void> {
+    const keys = [...(e.residentId ? [`r:${e.residentId}`] : []), ...(e.idNumberIndex ? [`i:${e.idNumberIndex}`] : [])];
+    const actor = systemActor('contact-tracing');
+    const residents = await this.repo.db.transaction().execute(async (trx) => {
+      const open = (await this.repo.openContactsOfPerson(keys, trx)).filter((c) => c.case_id !== e.caseId);
+      for (const c of open) {
+        await this.repo.updateContact(c.id, { status: 'became_case', became_case_id: e.caseId }, trx);
+        const household = c.exposures.some((x) => x.kind === 'household');
+        await this.repo.insertLink(
+          {
+            id: uuidv7(),
+            source_case_id: c.case_id,
+            target_case_id: e.caseId,
+            kind: household ? 'household' : 'contact',
+            note: '',
+            created_by: actor.label,
+          },
+          trx,
+        );
+      }
+      const affected = [...new Set(open.flatMap((c) => (c.resident_id ? [c.resident_id] : [])))];
+      return this.publishPeople(affected, trx, 'became_case');
+    });
+    await this.syncHealthCodes(residents, actor);
+  }
+
+  // ---------- discovery ----------
+
+  /**
+   * Finds the contacts of a case from its investigation and its own check-ins, and brings the stored
+   * contacts in line: new ones added, vanished ones cleared, codes and follow-ups changed for an
+   * established infection. Safe to run again at any time.
+   */
+  async discover(caseId: string, actor: Actor): Promise<DiscoveryResult> {
+    const started = performance.now();
+    const ref = (await this.caseReport.caseRefs([caseId])).get(caseId);
+    if (!ref) throw notFound();
+    const excluded = ref.outcome === 'excluded';
+    const found = excluded ? new Map<string, Found>() : await this.find(ref);
+    const now = new Date();
+    const tell = notifies(ref);
+
+    const residents = await this.identity.residentCards(
+      [...found.values()].flatMap((f) => (f.residentId ? [f.residentId] : [])),
+    );
+    const { changed, added, cleared, notified } = await this.repo.db.transaction().execute(async (trx) => {
+      const existing = new Map((await this.repo.contactsOfCase(caseId, trx)).map((c) => [c.person_key, c]));
+      const ids = new Map<string, string>();
+      for (const [key, c] of existing) ids.set(key, c.id);
+      for (const key of found.keys()) if (!ids.has(key)) ids.set(key, uuidv7());
+      const inserts: Insertable<TracingContactsTable>[] = [];
+      const changedResidents = new Set<string>();
+      let addedCount = 0;
+      let notifiedCount = 0;
+      for (const [key, f] of found) {
+        const score = combinedScore(f.exposures.map((x) => x.score));
+        const first = new Date(Math.min(...f.exposures.map((x) => Date.parse(x.from))));
+        const last = new Date(Math.max(...f.exposures.map((x) => Date.parse(x.to))));
+        const card = f.residentId ? residents.get(f.residentId) : undefined;
+        const fields = {
+          level: f.level,
+          resident_id: f.residentId,
+          manifest_row_id: f.manifestRowId,
+          household_id: f.householdId,
+          via_contact_id: f.viaKey ? (ids.get(f.viaKey) ?? null) : null,
+          name_masked: card?.maskedName ?? f.nameMasked,
+          id_number_masked: card?.maskedIdNumber ?? f.idNumberMasked,
+          region_code: card?.regionCode ?? null,
+          score,
+          rank: rankOf(score),
+          first_exposure_at: first,
+          last_exposure_at: last,
+          exposures: JSON.stringify(f.exposures.map(({ score: _, ...x }) => x)),
+        };
+        const old = existing.get(key);
+        if (!old) {
+          addedCount++;
+          inserts.push({
+            id: ids.get(key)!,
+            case_id: caseId,
+            person_key: key,
+            status: tell ? 'active' : 'pending',
+            became_case_id: null,
+            identified_at: now,
+            notified_at: tell ? now : null,
+            ...fields,
+          });
+          if (tell) notifiedCount++;
+          if (tell && f.residentId) changedResidents.add(f.residentId);
+          continue;
+        }
+        if (old.status === 'became_case') continue;
+        const status = tell ? 'active' : old.status === 'active' ? 'active' : 'pending';
+        const newlyNotified = status === 'active' && old.status !== 'active';
+        if (newlyNotified) notifiedCount++;
+        if (
+          f.residentId &&
+          status === 'active' &&
+          (newlyNotified || old.level !== f.level || old.last_exposure_at.getTime() !== last.getTime())
+        )
+          changedResidents.add(f.residentId);
+        await this.repo.updateContact(
+          old.id,
+          { ...fields, status, ...(newlyNotified ? { notified_at: now } : {}) },
+          trx,
+        );
+      }
+      await this.repo.insertContacts(inserts, trx);
+      let clearedCount = 0;
+      for (const [key, old] of existing) {
+        if (found.has(key) || (old.status !== 'active' && old.status !== 'pending')) continue;
+        clearedCount++;
+        await this.repo.updateContact(old.id, { status: 'cleared' }, trx);
+        if (old.status === 'active' && old.resident_id) changedResidents.add(old.resident_id);
+      }
+      await this.audit.recordMany(
+        actor,
+        inserts.map((c) => ({
+          action: 'create',
+          subjectType: 'contact',
+          subjectId: c.resident_id ?? c.id,
+          purpose: 'contact-tracing',
+          fields: ['name', 'idNumber', 'location'],
+          regionCode: c.region_code ?? null,
+        })),
+        trx as unknown as Db,
+      );
+      await this.repo.saveInvestigation(caseId, now, Math.round(performance.now() - started), trx);
+      const people = await this.publishPeople([...changedResidents], trx, 'cleared');
+      return { changed: people, added: addedCount, cleared: clearedCount, notified: notifiedCount };
+    });
+    await this.syncHealthCodes(changed, actor);
+    const levels = [...found.values()];
+    return {
+      close: levels.filter((f) => f.level === 'close').length,
+      secondary: levels.filter((f) => f.level === 'secondary').length,
+      added,
+      cleared,
+      notified,
+      tookMs: Math.round(performance.now() - started),
+    };
+  }
+
+  /** Everyone exposed to the case: at its places, on its trips, in its household, and one hop further. */
+  private async find(ref: CaseRef): Promise<Map<string, Found>> {
+    const stayMs = this.options.stayMinutes * 60_000;
+    const now = Date.now();
+    const onset = Date.parse(`${ref.onsetDate}T00:00:00+08:00`);
+    const periodFrom = new Date(Math.min(onset, ref.diagnosedAt.getTime()) - this.options.lookbackDays * DAY_MS);
+    const casePseudonym = ref.residentId ? await this.healthCode.pseudonymOf(ref.residentId) : null;
+
+    // The case's own check-ins are places too; they stay in the record after check-ins are purged.
+    if (casePseudonym) {
+      const own = await this.checkIn.visitsOf(casePseudonym, periodFrom, new Date(now));
+      const places = await this.checkIn.placeRefs(own.map((o) => o.place_id));
+      await this.repo.insertVisits(
+        own.map((o) => ({
+          id: uuidv7(),
+          case_id: ref.id,
+          place_id: o.place_id,
+          place_name: places.get(o.place_id)?.name ?? '',
+          place_address: places.get(o.place_id)?.address ?? '',
+          from_at: o.at,
+          to_at: new Date(o.at.getTime() + stayMs),
+          source: 'check-in' as const,
+          check_in_id: o.id,
+          note_enc: null,
+          created_by: 'check-in',
+        })),
+      );
+    }
+    const [visits, trips, household] = await Promise.all([
+      this.repo.visits(ref.id),
+      this.repo.trips(ref.id),
+      this.repo.household(ref.id),
+    ]);
+    const found = new Map<string, Found>();
+    const add = (key: string, person: Omit<Found, 'exposures'>, exposure: Exposure & { score: number }) => {
+      const f = found.get(key);
+      if (f) f.exposures.push(exposure);
+      else found.set(key, { ...person, exposures: [exposure] });
+    };
+    const person = (p: Partial<Omit<Found, 'exposures'>>): Omit<Found, 'exposures'> => ({
+      level: 'close',
+      residentId: null,
+      manifestRowId: null,
+      householdId: null,
+      viaKey: null,
+      nameMasked: '',
+      idNumberMasked: null,
+      ...p,
+    });
+
+    // Shared places: a check-in counts as presence for the stay window after it.
+    const placed = visits.filter((v) => v.place_id);
+    const present = await this.checkIn.presentAt(
+      placed.map((v, key) => ({
+        key,
+        placeId: v.place_id!,
+        from: new Date(v.from_at.getTime() - stayMs),
+        to: v.to_at,
+      })),
+    );
+    const others = present.filter((p) => p.subject !== casePseudonym);
+    const bySubject = await this.healthCode.residentsOfPseudonyms(others.map((p) => p.subject));
+    for (const p of others) {
+      const residentId = bySubject.get(p.subject);
+      if (!residentId || residentId === ref.residentId) continue;
+      const v = placed[p.key]!;
+      const caseStay = { from: v.from_at.getTime(), to: v.to_at.getTime() };
+      const theirs = { from: p.at.getTime(), to: p.at.getTime() + stayMs };
+      const minutes = overlapMinutes(caseStay, theirs);
+      add(`r:${residentId}`, person({ residentId }), {
+        kind: 'place',
+        label: v.place_name,
+        via: null,
+        from: new Date(Math.max(caseStay.from, theirs.from)).toISOString(),
+        to: new Date(Math.max(Math.max(caseStay.from, theirs.from), Math.min(caseStay.to, theirs.to))).toISOString(),
+        minutes,
+        seatDistance: null,
+        score: placeScore(minutes),
+      });
+    }
+
+    // Shared trips, from the carriers' manifests.
+    const passengers = await this.repo.passengers(
+      trips.map((t, key) => ({
+        key,
+        mode: t.mode,
+        number: t.number,
+        date: t.travel_date,
+        carriage: t.mode === 'train' ? t.carriage : null,
+      })),
+    );
+    const byIndex = await this.identity.residentRefsByIdNumberIndex(passengers.map((p) => p.id_number_bidx));
+    for (const p of passengers) {
+      const t = trips[p.key]!;
+      const score = tripScore(
+        {
+          mode: t.mode,
+          number: t.number,
+          date: t.travel_date,
+          carriage: t.carriage,
+          seat: t.seat,
+          seatRow: t.seat_row,
+        },
+        { carriage: p.carriage, seatRow: p.seat_row },
+        this.options,
+      );
+      if (!score || p.id_number_bidx === ref.idNumberIndex) continue;
+      const resident = byIndex.get(p.id_number_bidx);
+      if (resident && resident.id === ref.residentId) continue;
+      add(
+        resident ? `r:${resident.id}` : `i:${p.id_number_bidx}`,
+        person({
+          residentId: resident?.id ?? null,
+          manifestRowId: p.id,
+          nameMasked: p.name_masked,
+          idNumberMasked: p.id_number_masked,
+        }),
+        {
+          kind: t.mode,
+          label: tripLabel(t),
+          via: null,
+          ...dayWindow(t.travel_date),
+          minutes: null,
+          seatDistance: score.seatDistance,
+          score: score.score,
+        },
+      );
+    }
+
+    // The household: together all along.
+    for (const h of household) {
+      const key = h.resident_id ? `r:${h.resident_id}` : h.id_number_bidx ? `i:${h.id_number_bidx}` : `h:${h.id}`;
+      if (h.resident_id && h.resident_id === ref.residentId) continue;
+      add(
+        key,
+        person({
+          residentId: h.resident_id,
+          householdId: h.id,
+          nameMasked: h.name_masked,
+          idNumberMasked: h.id_number_masked,
+        }),
+        {
+          kind: 'household',
+          label: h.relation,
+          via: null,
+          from: periodFrom.toISOString(),
+          to: new Date(Math.min(now, ref.diagnosedAt.getTime() + DAY_MS)).toISOString(),
+          minutes: null,
+          seatDistance: null,
+          score: HOUSEHOLD_SCORE,
+        },
+      );
+    }
+
+    await this.findSecondary(ref, casePseudonym, found, stayMs, add, person);
+    return found;
+  }
+
+  /** People who shared a place with a close contact after the contact's exposure: 次密接. */
+  private async findSecondary(
+    ref: CaseRef,
+    casePseudonym: string | null,
+    found: Map<string, Found>,
+    stayMs: number,
+    add: (key: string, person: Omit<Found, 'exposures'>, exposure: Exposure & { score: number }) => void,
+    person: (p: Partial<Omit<Found, 'exposures'>>) => Omit<Found, 'exposures'>,
+  ) {
+    const close = [...found.entries()].filter(([, f]) => f.residentId);
+    const [pseudonyms, cards] = await Promise.all([
+      this.healthCode.pseudonymsOf(close.map(([, f]) => f.residentId!)),
+      this.identity.residentCards(close.map(([, f]) => f.residentId!)),
+    ]);
+    const windows: { key: number; placeId: string; from: Date; to: Date }[] = [];
+    const origin: { closeKey: string; at: Date; placeId: string }[] = [];
+    const now = new Date();
+    for (const [closeKey, f] of close) {
+      const pseudonym = pseudonyms.get(f.residentId!);
+      if (!pseudonym) continue;
+      const since = new Date(Math.min(...f.exposures.map((x) => Date.parse(x.from))));
+      for (const v of await this.checkIn.visitsOf(pseudonym, since, now)) {
+        windows.push({
+          key: origin.length,
+          placeId: v.place_id,
+          from: new Date(v.at.getTime() - stayMs),
+          to: new Date(v.at.getTime() + stayMs),
+        });
+        origin.push({ closeKey, at: v.at, placeId: v.place_id });
+      }
+    }
+    if (!windows.length) return;
+    const present = await this.checkIn.presentAt(windows);
+    const closePseudonyms = new Set(pseudonyms.values());
+    const others = present.filter((p) => p.subject !== casePseudonym && !closePseudonyms.has(p.subject));
+    const [bySubject, places] = await Promise.all([
+      this.healthCode.residentsOfPseudonyms(others.map((p) => p.subject)),
+      this.checkIn.placeRefs(origin.map((o) => o.placeId)),
+    ]);
+    for (const p of others) {
+      const residentId = bySubject.get(p.subject);
+      const key = `r:${residentId}`;
+      if (!residentId || residentId === ref.residentId || found.get(key)?.level === 'close') continue;
+      const o = origin[p.key]!;
+      const via = found.get(o.closeKey)!;
+      const viaName = (via.residentId ? cards.get(via.residentId)?.maskedName : null) ?? via.nameMasked;
+      const a = { from: o.at.getTime(), to: o.at.getTime() + stayMs };
+      const b = { from: p.at.getTime(), to: p.at.getTime() + stayMs };
+      const from = Math.max(a.from, b.from);
+      add(key, person({ level: 'secondary', residentId, viaKey: o.closeKey }), {
+        kind: 'secondary',
+        label: places.get(o.placeId)?.name ?? '',
+        via: viaName || null,
+        from: new Date(from).toISOString(),
+        to: new Date(Math.max(from, Math.min(a.to, b.to))).toISOString(),
+        minutes: overlapMinutes(a, b),
+        seatDistance: null,
+        score: SECONDARY_SCORE,
+      });
+    }
+  }
+
+  /**
+   * Works out what each resident is now across every case (close beats secondary; the observation
+   * runs from the last exposure) and publishes it for the community, in the caller's transaction.
+   */
+  private async publishPeople(residentIds: string[], trx: Trx, releasedWhy: ContactReleased['why']) {
+    const active = await this.repo.activeContactsOf(residentIds, trx);
+    const people: PersonStatus[] = [];
+    for (const residentId of residentIds) {
+      const mine = active.filter((c) => c.resident_id === residentId);
+      const status = personStatus(residentId, mine);
+      people.push(status);
+      if (status.level === 'none')
+        await this.events.publish<ContactReleased>(trx as unknown as Db, CONTACT_RELEASED, {
+          residentId,
+          why: releasedWhy,
+        });
+      else
+        await this.events.publish<ContactIdentified>(trx as unknown as Db, CONTACT_IDENTIFIED, {
+          residentId,
+          level: status.level,
+          lastExposureAt: status.since!.toISOString(),
+          exposure: status.exposure!,
+        });
+    }
+    return people;
+  }
+
+  /** The person's code follows at once, through the health-code service. */
+  private async syncHealthCodes(people: PersonStatus[], actor: Actor) {
+    for (const p of people)
+      await this.healthCode.setFacts(
+        p.residentId,
+        p.level === 'none' ? { contact: 'none' } : { contact: p.level, contactSince: p.since!.toISOString() },
+        actor,
+      );
+  }
+
+  /** Runs discovery after an edit of the investigation and answers the investigation as it is now. */
+  private async afterChange(actor: Actor, caseId: string): Promise<Investigation> {
+    await this.discover(caseId, actor);
+    return this.investigation(actor, caseId);
+  }
+
+  /** The case if the actor may read it (404 otherwise); `write` also needs the right to investigate there. */
+  private async caseFor(actor: Actor, caseId: string, write = false): Promise<CaseRef> {
+    if (!actor.permissions.includes('tracing.investigate')) throw forbidden();
+    const ref = await this.caseReport.caseRef(actor, caseId);
+    if (!can(actor, 'tracing.investigate', ref.regionCode)) throw notFound();
+    if (write && ref.outcome === 'excluded') throw new AppError('conflict', 'case.closed');
+    return ref;
+  }
+
+  private async views(rows: ContactRow[]): Promise<Contact[]> {
+    const refs = await this.regions.refs(rows.flatMap((r) => (r.region_code ? [r.region_code] : [])));
+    return rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      level: r.level,
+      status: r.status,
+      name: r.name_masked,
+      idNumber: r.id_number_masked,
+      residentKnown: r.resident_id !== null,
+      region: r.region_code ? (refs.get(r.region_code) ?? null) : null,
+      rank: r.rank,
+      score: r.score,
+      firstExposureAt: r.first_exposure_at.toISOString(),
+      lastExposureAt: r.last_exposure_at.toISOString(),
+      exposures: r.exposures,
+      becameCaseId: r.became_case_id,
+      identifiedAt: r.identified_at.toISOString(),
+    }));
+  }
+}
+
+interface PersonStatus {
+  residentId: string;
+  level: ContactLevel | 'none';
+  since: Date | null;
+  exposure: ContactIdentified['exposure'] | null;
+}
+
+/** Close beats secondary; the period runs from the latest exposure at that level. */
+function personStatus(residentId: string, active: ContactRow[]): PersonStatus {
+  const level: PersonStatus['level'] = active.some((c) => c.level === 'close')
+    ? 'close'
+    : active.length
+      ? 'secondary'
+      : 'none';
+  if (level === 'none') return { residentId, level, since: null, exposure: null };
+  const atLevel = active.filter((c) => c.level === level);
+  const latest = atLevel.reduce((a, b) => (b.last_exposure_at > a.last_exposure_at ? b : a));
+  const strongest = [...latest.exposures].sort((a, b) => Date.parse(b.to) - Date.parse(a.to))[0]!;
+  return {
+    residentId,
+    level,
+    since: latest.last_exposure_at,
+    exposure: { kind: strongest.kind, label: strongest.label, at: strongest.from },
+  };
+}
+
+/** Contacts are told only once an infection is established; a suspected case's contacts wait. */
+const notifies = (ref: CaseRef) => INFECTIOUS.has(ref.classification) && ref.outcome !== 'excluded';
+
+function tripLabel(t: TripRow): string {
+  return [t.number, t.carriage !== null ? `${t.carriage}车` : '', t.seat ?? ''].filter(Boolean).join(' ');
+}
+
+function dayWindow(date: string): { from: string; to: string } {
+  const from = new Date(`${date}T00:00:00+08:00`);
+  return { from: from.toISOString(), to: new Date(from.getTime() + DAY_MS - 1000).toISOString() };
+}
+
+function tripView(t: TripRow) {
+  return {
+    id: t.id,
+    mode: t.mode,
+    number: t.number,
+    date: t.travel_date,
+    carriage: t.carriage,
+    seat: t.seat,
+    fromStation: t.from_station,
+    toStation: t.to_station,
+    published: t.published_at !== null,
+  };
+}
