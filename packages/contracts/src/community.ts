@@ -38,6 +38,7 @@ export const FollowUpTask = Type.Object({
   kind: literalUnion(taskKinds),
   status: literalUnion(taskStatuses),
   ending: Nullable(literalUnion(taskEndings)),
+  residentId: Type.String({ description: 'the resident record, where the worker may reveal the phone (audited)' }),
   name: Type.String({ description: 'masked' }),
   idNumber: Type.String({ description: 'masked' }),
   phone: Type.String({ description: 'masked' }),

@@ -140,7 +140,7 @@ export type Investigation = Static<typeof Investigation>;
 
 export const Exposure = Type.Object({
   kind: literalUnion(exposureKinds),
-  /** Where or on what: a place name, `G1234 5车`, `CZ3456`, or the relation in the household. */
+  /** Where or on what: a place name, `G1234 #5 12F` (carriage 5), `CZ3456 20C`, or the household relation. */
   label: Type.String(),
   /** For a secondary contact: the close contact they met (masked). */
   via: Nullable(Type.String()),

@@ -69,6 +69,24 @@ export const router = createAppRouter({
           meta: { title: 'menu.cases', requires: { permissions: ['cases.read'] } },
         },
         {
+          path: 'cases/:id/investigation',
+          name: 'investigation',
+          component: () => import('../views/contact-tracing/investigation/index.vue'),
+          meta: { title: 'tracing.title', requires: { permissions: ['tracing.investigate'] } },
+        },
+        {
+          path: 'contacts',
+          name: 'contacts',
+          component: () => import('../views/contact-tracing/contacts/index.vue'),
+          meta: { title: 'menu.contacts', requires: { permissions: ['tracing.investigate'] } },
+        },
+        {
+          path: 'tasks',
+          name: 'tasks',
+          component: () => import('../views/community/tasks/index.vue'),
+          meta: { title: 'menu.tasks', requires: { permissions: ['community.tasks'] } },
+        },
+        {
           path: 'places',
           name: 'places',
           component: () => import('../views/check-in/places/index.vue'),

@@ -17,11 +17,14 @@ describe('console menu', () => {
       'residents',
       'regions',
       'cases',
+      'contacts',
+      'tasks',
       'verifier',
       'rules',
       'overrides',
       'security',
     ]);
+    expect(keysFor('grid_worker')).toEqual(['home', 'residents', 'regions', 'tasks', 'places', 'verifier', 'security']);
     expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'places', 'verifier', 'security']);
   });
 

@@ -15,7 +15,9 @@ export type MenuIcon =
   | 'Stamp'
   | 'Connection'
   | 'Delete'
-  | 'FirstAidKit';
+  | 'FirstAidKit'
+  | 'Share'
+  | 'List';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -54,6 +56,14 @@ export const menu: MenuItem[] = [
     requires: { permissions: ['tokens.manage'] },
   },
   { key: 'cases', route: 'cases', label: 'menu.cases', icon: 'FirstAidKit', requires: { permissions: ['cases.read'] } },
+  {
+    key: 'contacts',
+    route: 'contacts',
+    label: 'menu.contacts',
+    icon: 'Share',
+    requires: { permissions: ['tracing.investigate'] },
+  },
+  { key: 'tasks', route: 'tasks', label: 'menu.tasks', icon: 'List', requires: { permissions: ['community.tasks'] } },
   { key: 'places', route: 'places', label: 'menu.places', icon: 'Shop', requires: { permissions: ['places.manage'] } },
   {
     key: 'verifier',

@@ -367,6 +367,44 @@ describe('a suspected case: found first, told once confirmed, cleared when exclu
   });
 });
 
+describe('a case entered by name, and a resident who scanned the place code a moment ago', () => {
+  it('finds the resident from the place-code check-in', async () => {
+    const visitor = person('扫码癸', WUCHANG);
+    await register(visitor);
+    const place = places[1]!;
+    const scanned = await as(t.app, await sessionOf(visitor), {
+      method: 'POST',
+      url: '/api/v1/check-in/check-ins',
+      payload: { placeCode: place.code },
+    });
+    expect(scanned.statusCode, scanned.body).toBe(201);
+    const reported = await as(t.app, medical, {
+      method: 'POST',
+      url: '/api/v1/case-report/cases',
+      payload: {
+        name: '未登记病例',
+        onsetDate: shanghaiToday(),
+        diagnosedAt: new Date().toISOString(),
+        classification: 'confirmed',
+        symptoms: [],
+      },
+    });
+    const id = reported.json().id;
+    const end = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
+    const added = await as(t.app, cdc, {
+      method: 'POST',
+      url: `${api}/cases/${id}/visits`,
+      payload: { placeCode: place.code, from: new Date(end - H).toISOString(), to: new Date(end).toISOString() },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    // Others were there within the hour too; the one who scanned a moment ago is among them.
+    expect((await contactsOf(id)).find((c) => c.name === '扫*癸')).toMatchObject({
+      status: 'active',
+      exposures: [{ kind: 'place', label: place.name }],
+    });
+  });
+});
+
 describe('jurisdiction, bad input and the public co-traveller query', () => {
   it("shows a district CDC the contacts living there, not another district's case", async () => {
     await t.zt.services.identity.seedStaff({

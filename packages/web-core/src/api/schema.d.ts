@@ -7262,6 +7262,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contact-tracing/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered places (场所码) by name, address or code, for a place visit */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                name: string;
+                                address: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                    level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contact-tracing/cases/{caseId}/discovery": {
         parameters: {
             query?: never;
@@ -7694,6 +7761,8 @@ export interface paths {
                                 kind: "contact-follow-up";
                                 status: "open" | "in_progress" | "done" | "cancelled";
                                 ending: ("completed" | "cleared" | "became_case") | null;
+                                /** @description the resident record, where the worker may reveal the phone (audited) */
+                                residentId: string;
                                 /** @description masked */
                                 name: string;
                                 /** @description masked */
@@ -7787,6 +7856,8 @@ export interface paths {
                             kind: "contact-follow-up";
                             status: "open" | "in_progress" | "done" | "cancelled";
                             ending: ("completed" | "cleared" | "became_case") | null;
+                            /** @description the resident record, where the worker may reveal the phone (audited) */
+                            residentId: string;
                             /** @description masked */
                             name: string;
                             /** @description masked */
@@ -7899,6 +7970,8 @@ export interface paths {
                             kind: "contact-follow-up";
                             status: "open" | "in_progress" | "done" | "cancelled";
                             ending: ("completed" | "cleared" | "became_case") | null;
+                            /** @description the resident record, where the worker may reveal the phone (audited) */
+                            residentId: string;
                             /** @description masked */
                             name: string;
                             /** @description masked */
@@ -8012,6 +8085,8 @@ export interface paths {
                             kind: "contact-follow-up";
                             status: "open" | "in_progress" | "done" | "cancelled";
                             ending: ("completed" | "cleared" | "became_case") | null;
+                            /** @description the resident record, where the worker may reveal the phone (audited) */
+                            residentId: string;
                             /** @description masked */
                             name: string;
                             /** @description masked */

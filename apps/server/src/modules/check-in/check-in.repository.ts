@@ -95,6 +95,18 @@ export class CheckInRepository {
       .orderBy('check_ins.at')
       .execute();
   }
+  /** Active places whose name or address contains the text, or whose code is it. */
+  searchPlaces(q: string, limit: number) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.db
+      .selectFrom('places')
+      .selectAll()
+      .where('active', '=', true)
+      .where((eb) => eb.or([eb('name', 'like', like), eb('address', 'like', like), eb('code', '=', q.toUpperCase())]))
+      .orderBy('name')
+      .limit(limit)
+      .execute();
+  }
   placesByIds(ids: string[]) {
     if (!ids.length) return Promise.resolve([]);
     return this.db.selectFrom('places').selectAll().where('id', 'in', ids).execute();

@@ -262,6 +262,10 @@ export class CheckInService {
     const row = await this.repo.placeByCode(code.trim().toUpperCase());
     return row ? placeRef(row) : null;
   }
+  /** Places by part of their name or address, or by code (an investigator looks one up). */
+  async searchPlaces(q: string, limit = 20): Promise<PlaceRef[]> {
+    return (await this.repo.searchPlaces(q.trim(), limit)).map(placeRef);
+  }
   async placeRefs(ids: string[]): Promise<Map<string, PlaceRef>> {
     return new Map((await this.repo.placesByIds([...new Set(ids)])).map((r) => [r.id, placeRef(r)]));
   }

@@ -334,6 +334,7 @@ export class CommunityService {
         kind: r.kind,
         status: r.status,
         ending: r.ending,
+        residentId: r.resident_id,
         name: card?.maskedName ?? '',
         idNumber: card?.maskedIdNumber ?? '',
         phone: card?.maskedPhone ?? '',

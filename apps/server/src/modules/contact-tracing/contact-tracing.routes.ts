@@ -12,6 +12,7 @@ import {
   ManifestRowInput,
   Page,
   PageQuery,
+  RegionRef,
   tracedLevels,
   TripInput,
   VisitInput,
@@ -137,6 +138,25 @@ export const contactTracingRoutes: FastifyPluginAsyncTypebox<{ service: ContactT
     '/cases/:caseId/links/:id',
     { schema: { tags, summary: 'Remove a link between cases', params: ItemParams, response: investigation } },
     async (req) => service.unlink(actorOf(req), req.params.caseId, req.params.id),
+  );
+
+  app.get(
+    '/places',
+    {
+      schema: {
+        tags,
+        summary: 'Registered places (场所码) by name, address or code, for a place visit',
+        querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 50 }) }, strict),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({ code: Type.String(), name: Type.String(), address: Type.String(), region: RegionRef }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => service.findPlaces(actorOf(req), req.query.q),
   );
 
   app.post(

@@ -306,6 +306,21 @@ export class ContactTracingService {
     return this.investigation(actor, caseId);
   }
 
+  /** Registered places an investigator can name in a visit, by name, address or code. */
+  async findPlaces(actor: Actor, q: string) {
+    if (!actor.permissions.includes('tracing.investigate')) throw forbidden();
+    const places = await this.checkIn.searchPlaces(q);
+    const regions = await this.regions.refs(places.map((p) => p.regionCode));
+    return {
+      items: places.map((p) => ({
+        code: p.code,
+        name: p.name,
+        address: p.address,
+        region: regions.get(p.regionCode)!,
+      })),
+    };
+  }
+
   /** Runs contact discovery for a case now (the investigator's button). */
   async discoverNow(actor: Actor, caseId: string): Promise<DiscoveryResult> {
     await this.caseFor(actor, caseId, true);
@@ -939,8 +954,9 @@ function personStatus(residentId: string, active: ContactRow[]): PersonStatus {
 /** Contacts are told only once an infection is established; a suspected case's contacts wait. */
 const notifies = (ref: CaseRef) => INFECTIOUS.has(ref.classification) && ref.outcome !== 'excluded';
 
+/** `G1234 #5 12F`: the same in every language. */
 function tripLabel(t: TripRow): string {
-  return [t.number, t.carriage !== null ? `${t.carriage}车` : '', t.seat ?? ''].filter(Boolean).join(' ');
+  return [t.number, t.carriage !== null ? `#${t.carriage}` : '', t.seat ?? ''].filter(Boolean).join(' ');
 }
 
 function dayWindow(date: string): { from: string; to: string } {
