@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { ensureDemoCity } from '../apps/server/src/demo/demo-city.ts';
+import { ensureDemoOutbreak } from '../apps/server/src/demo/demo-outbreak.ts';
 
 const { values } = parseArgs({ options: { residents: { type: 'string' }, seed: { type: 'string' } } });
 const config = loadConfig();
@@ -18,6 +19,7 @@ const demo = await ensureDemoCity(zt, {
   seed: values.seed ? Number(values.seed) : undefined,
   log: console.log,
 });
+await ensureDemoOutbreak(zt, { log: console.log });
 console.log(
   `demo city ready: ${await zt.services.identity.countResidents()} residents, ${demo.grids.length} grids, ${demo.accounts.length} staff accounts (${((Date.now() - started) / 1000).toFixed(1)} s)`,
 );

@@ -261,7 +261,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(checkIn.routes, { prefix: checkIn.prefix, service: checkIn.service });
   await app.register(caseReport.routes, { prefix: caseReport.prefix, service: caseReport.service });
-  await app.register(contactTracing.routes, { prefix: contactTracing.prefix, service: contactTracing.service });
+  await app.register(contactTracing.routes, {
+    prefix: contactTracing.prefix,
+    service: contactTracing.service,
+    chains: contactTracing.chains,
+  });
   await app.register(community.routes, { prefix: community.prefix, service: community.service });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });

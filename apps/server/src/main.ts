@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, summariseConfig } from './config.ts';
 import { ensureDemoCity } from './demo/demo-city.ts';
+import { ensureDemoOutbreak } from './demo/demo-outbreak.ts';
 
 async function main() {
   let config;
@@ -18,6 +19,7 @@ async function main() {
   const demo = config.demo
     ? await ensureDemoCity(zt, { residents: config.demoResidents, log: (m) => zt.app.log.info(m) })
     : null;
+  if (demo) await ensureDemoOutbreak(zt, { log: (m) => zt.app.log.info(m) });
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

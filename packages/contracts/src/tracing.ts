@@ -222,3 +222,91 @@ export const CoTravelAnswer = Type.Object({
   ),
 });
 export type CoTravelAnswer = Static<typeof CoTravelAnswer>;
+
+// ---------- batch tracing runs ----------
+
+export const TracingRunInput = Type.Object(
+  {
+    /** `open`: every open confirmed, clinical or asymptomatic case in the jurisdiction; `listed`: `caseIds`. */
+    scope: literalUnion(['open', 'listed'] as const),
+    caseIds: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), {
+        minItems: 1,
+        maxItems: 10000,
+        uniqueItems: true,
+        description: 'the cases to trace, with `scope: listed`',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const TracingRun = Type.Object({
+  id: Type.String(),
+  status: literalUnion(['queued', 'running', 'done', 'failed'] as const),
+  total: Type.Integer(),
+  done: Type.Integer(),
+  contacts: Type.Integer({ description: 'close and secondary contacts found, summed over the cases' }),
+  failedCases: Type.Integer(),
+  createdAt: DateTime,
+  startedAt: Nullable(DateTime),
+  finishedAt: Nullable(DateTime),
+  casesPerSecond: Nullable(Type.Number()),
+});
+export type TracingRun = Static<typeof TracingRun>;
+
+// ---------- transmission chains ----------
+
+export const ChainsQuery = Type.Object(
+  { until: Type.Optional(Day) },
+  { additionalProperties: false, description: '`until`: the chains as they stood at the end of that day' },
+);
+
+export const ChainCluster = Type.Object({
+  id: Type.String({ description: 'the earliest source case of the cluster' }),
+  rootName: Type.String({ description: 'masked' }),
+  cases: Type.Integer(),
+  contacts: Type.Integer(),
+  firstDate: Type.String(),
+  lastDate: Type.String(),
+  /** Cases reported in the last 7 days up to `until`, and in the 7 days before: growth at a glance. */
+  newCases7d: Type.Integer(),
+  newCasesPrev7d: Type.Integer(),
+});
+export type ChainCluster = Static<typeof ChainCluster>;
+
+export const ChainClusters = Type.Object({
+  until: Type.String(),
+  firstDate: Nullable(Type.String()),
+  totals: Type.Object({ cases: Type.Integer(), contacts: Type.Integer(), clusters: Type.Integer() }),
+  clusters: Type.Array(ChainCluster),
+});
+
+export const ChainGraphQuery = Type.Object(
+  {
+    caseId: Type.String({ format: 'uuid', description: 'any case of the cluster to draw' }),
+    /** Only what descends from this case (filter by source case). */
+    from: Type.Optional(Type.Boolean()),
+    until: Type.Optional(Day),
+  },
+  { additionalProperties: false },
+);
+
+export const ChainNode = Type.Object({
+  id: Type.String(),
+  kind: literalUnion(['case', 'contact', 'contacts'] as const),
+  name: Type.String({ description: 'masked; for `contacts`, empty' }),
+  classification: Nullable(literalUnion(caseClassifications)),
+  level: Nullable(literalUnion(tracedLevels)),
+  /** For `contacts`: how many contacts this node stands for (collapsed). */
+  count: Type.Integer(),
+  date: Type.String(),
+});
+export const ChainGraph = Type.Object({
+  nodes: Type.Array(ChainNode),
+  edges: Type.Array(
+    Type.Object({ source: Type.String(), target: Type.String(), kind: literalUnion(['link', 'exposure'] as const) }),
+  ),
+  collapsed: Type.Boolean({ description: 'contacts were drawn as one node per case: there were too many' }),
+});
+export type ChainGraph = Static<typeof ChainGraph>;

@@ -75,6 +75,12 @@ export const router = createAppRouter({
           meta: { title: 'tracing.title', requires: { permissions: ['tracing.investigate'] } },
         },
         {
+          path: 'chains',
+          name: 'chains',
+          component: () => import('../views/contact-tracing/chains/index.vue'),
+          meta: { title: 'menu.chains', requires: { permissions: ['tracing.investigate'] } },
+        },
+        {
           path: 'contacts',
           name: 'contacts',
           component: () => import('../views/contact-tracing/contacts/index.vue'),

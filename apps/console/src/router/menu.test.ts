@@ -17,6 +17,7 @@ describe('console menu', () => {
       'residents',
       'regions',
       'cases',
+      'chains',
       'contacts',
       'tasks',
       'verifier',

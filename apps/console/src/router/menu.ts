@@ -17,7 +17,8 @@ export type MenuIcon =
   | 'Delete'
   | 'FirstAidKit'
   | 'Share'
-  | 'List';
+  | 'List'
+  | 'Histogram';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -56,6 +57,13 @@ export const menu: MenuItem[] = [
     requires: { permissions: ['tokens.manage'] },
   },
   { key: 'cases', route: 'cases', label: 'menu.cases', icon: 'FirstAidKit', requires: { permissions: ['cases.read'] } },
+  {
+    key: 'chains',
+    route: 'chains',
+    label: 'menu.chains',
+    icon: 'Histogram',
+    requires: { permissions: ['tracing.investigate'] },
+  },
   {
     key: 'contacts',
     route: 'contacts',

@@ -75,6 +75,7 @@ const TABLES = [
   'tracing_case_links',
   'tracing_manifest_rows',
   'tracing_contacts',
+  'tracing_runs',
   'community_tasks',
   'community_daily_checks',
   'community_alerts',

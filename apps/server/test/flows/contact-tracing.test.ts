@@ -405,6 +405,60 @@ describe('a case entered by name, and a resident who scanned the place code a mo
   });
 });
 
+describe('transmission chains', () => {
+  it('joins linked cases into a cluster with its contacts, and draws it from any case', async () => {
+    const overview = await as(t.app, cdc, { method: 'GET', url: `${api}/chains/clusters` });
+    expect(overview.statusCode, overview.body).toBe(200);
+    const cluster = overview.json().clusters.find((c: { rootName: string }) => c.rootName === '病*甲');
+    // A, and B who became a case after being A's contact.
+    expect(cluster).toMatchObject({ cases: 2, newCases7d: 2, newCasesPrev7d: 0 });
+    expect(cluster.contacts).toBeGreaterThanOrEqual(4);
+    const graph = (await as(t.app, cdc, { method: 'GET', url: `${api}/chains/graph?caseId=${caseId}` })).json();
+    const caseNodes = graph.nodes.filter((n: { kind: string }) => n.kind === 'case');
+    expect(caseNodes.map((n: { name: string }) => n.name).sort()).toEqual(['密*乙', '病*甲']);
+    const b = caseNodes.find((n: { name: string }) => n.name === '密*乙');
+    expect(graph.edges).toContainEqual({ source: caseId, target: b.id, kind: 'link' });
+    const seat = graph.nodes.find((n: { name: string }) => n.name === '邻*己');
+    expect(seat).toMatchObject({ kind: 'contact', level: 'close' });
+    expect(graph.edges).toContainEqual({ source: caseId, target: seat.id, kind: 'exposure' });
+    expect(JSON.stringify(graph)).not.toMatch(/\d{17}/);
+    // From B onwards: A and A's contacts are not drawn.
+    const fromB = (await as(t.app, cdc, { method: 'GET', url: `${api}/chains/graph?caseId=${b.id}&from=true` })).json();
+    expect(fromB.nodes.filter((n: { kind: string }) => n.kind === 'case').map((n: { name: string }) => n.name)).toEqual(
+      ['密*乙'],
+    );
+    expect(fromB.nodes.some((n: { name: string }) => n.name === '邻*己')).toBe(false);
+    // As the chains stood the day before: nothing yet.
+    const yesterday = new Date(Date.now() + 8 * H - 24 * H).toISOString().slice(0, 10);
+    const before = (await as(t.app, cdc, { method: 'GET', url: `${api}/chains/clusters?until=${yesterday}` })).json();
+    expect(before.totals).toEqual({ cases: 0, contacts: 0, clusters: 0 });
+  });
+});
+
+describe('batch tracing runs', () => {
+  it('traces every open infectious case of the jurisdiction as one job, with progress', async () => {
+    const started = await as(t.app, cdc, { method: 'POST', url: `${api}/tracing-runs`, payload: { scope: 'open' } });
+    expect(started.statusCode, started.body).toBe(202);
+    expect(started.json()).toMatchObject({ status: 'queued', done: 0 });
+    const total = started.json().total;
+    expect(total).toBeGreaterThanOrEqual(2);
+    const run = await until(
+      async () => (await as(t.app, cdc, { method: 'GET', url: `${api}/tracing-runs/${started.json().id}` })).json(),
+      (r) => r.status === 'done',
+    );
+    expect(run).toMatchObject({ status: 'done', done: total, failedCases: 0 });
+    expect(run.contacts).toBeGreaterThan(0);
+    expect(run.casesPerSecond).toBeGreaterThan(0);
+    const unknown = await as(t.app, cdc, {
+      method: 'POST',
+      url: `${api}/tracing-runs`,
+      payload: { scope: 'listed', caseIds: [caseId, '01900000-0000-7000-8000-00000000abcd'] },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors).toEqual([expect.objectContaining({ path: 'caseIds/1', code: 'resource.not_found' })]);
+  });
+});
+
 describe('jurisdiction, bad input and the public co-traveller query', () => {
   it("shows a district CDC the contacts living there, not another district's case", async () => {
     await t.zt.services.identity.seedStaff({

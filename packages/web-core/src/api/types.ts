@@ -55,3 +55,7 @@ export type FollowUpTask = ResponseOf<'/api/v1/community/tasks', 'get'>['items']
 export type FollowUpTaskDetail = ResponseOf<'/api/v1/community/tasks/{id}', 'get'>;
 export type CommunityAlert = ResponseOf<'/api/v1/community/alerts', 'get'>['items'][number];
 export type MyObservation = ResponseOf<'/api/v1/community/my-observation', 'get'>;
+export type ChainClusters = ResponseOf<'/api/v1/contact-tracing/chains/clusters', 'get'>;
+export type ChainCluster = ChainClusters['clusters'][number];
+export type ChainGraph = ResponseOf<'/api/v1/contact-tracing/chains/graph', 'get'>;
+export type TracingRun = ResponseOf<'/api/v1/contact-tracing/tracing-runs/{id}', 'get'>;

@@ -64,6 +64,30 @@ export class CaseReportRepository {
     if (!ids.length) return Promise.resolve([]);
     return this.db.selectFrom('cases').selectAll().where('id', 'in', ids).execute();
   }
+  /** Every case in a region that was not excluded, up to `limit` (transmission chains). */
+  casesForChains(regionPrefix: string, limit: number) {
+    return this.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('region_code', 'like', `${regionPrefix}%`)
+      .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '<>', 'excluded')]))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+  /** Open cases of these classifications in a region, oldest first (a batch tracing run). */
+  async openCaseIds(regionPrefix: string, classifications: string[], limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('cases')
+      .select('id')
+      .where('region_code', 'like', `${regionPrefix}%`)
+      .where('outcome', 'is', null)
+      .where('classification', 'in', classifications as CasesTable['classification'][])
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
   /** Open cases of residents (a contact reported as a case later). */
   casesOfResident(residentId: string) {
     return this.db.selectFrom('cases').selectAll().where('resident_id', '=', residentId).orderBy('id').execute();

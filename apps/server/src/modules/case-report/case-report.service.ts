@@ -340,6 +340,16 @@ export class CaseReportService {
     return new Map((await this.repo.casesByIds([...new Set(ids)])).map((r) => [r.id, refOf(r)]));
   }
 
+  /** For other modules: every case of a region but the excluded ones, without personal fields (chains). */
+  async caseRefsWithin(regionPrefix: string, limit: number): Promise<CaseRef[]> {
+    return (await this.repo.casesForChains(regionPrefix, limit)).map(refOf);
+  }
+
+  /** For other modules: the open, infectious cases in a region (at most `limit`), for a batch tracing run. */
+  async openInfectiousCaseIds(regionPrefix: string, limit: number): Promise<string[]> {
+    return this.repo.openCaseIds(regionPrefix, [...INFECTIOUS], limit);
+  }
+
   /** For other modules: the cases reported for a resident. */
   async casesOfResident(residentId: string): Promise<CaseRef[]> {
     return (await this.repo.casesOfResident(residentId)).map(refOf);

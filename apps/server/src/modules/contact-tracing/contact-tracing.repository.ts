@@ -7,6 +7,7 @@ import type {
   TracingContactsTable,
   TracingHouseholdTable,
   TracingManifestRowsTable,
+  TracingRunsTable,
   TracingTripsTable,
   TracingVisitsTable,
 } from './contact-tracing.tables.ts';
@@ -154,6 +155,52 @@ export class ContactTracingRepository {
       .values({ case_id: caseId, last_discovery_at: at, discovery_ms: ms })
       .onConflict((oc) => oc.column('case_id').doUpdateSet({ last_discovery_at: at, discovery_ms: ms }))
       .execute();
+  }
+
+  // ---------- transmission chains ----------
+
+  /** Every link between cases (one row per known transmission; a small table). */
+  allLinks() {
+    return this.db.selectFrom('tracing_case_links').select(['source_case_id', 'target_case_id']).execute();
+  }
+  /** Contacts per case found by the end of `until`, not cleared and not cases themselves. */
+  contactCounts(until: Date) {
+    return this.db
+      .selectFrom('tracing_contacts')
+      .select(['case_id', sql<number>`count(*)::int`.as('n')])
+      .where('status', 'in', ['pending', 'active'])
+      .where('identified_at', '<=', until)
+      .groupBy('case_id')
+      .execute();
+  }
+  contactsOfCases(caseIds: string[], until: Date) {
+    if (!caseIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('tracing_contacts')
+      .select(['id', 'case_id', 'level', 'name_masked', 'resident_id', 'region_code', 'identified_at'])
+      .where('case_id', 'in', caseIds)
+      .where('status', 'in', ['pending', 'active'])
+      .where('identified_at', '<=', until)
+      .orderBy('id')
+      .execute();
+  }
+
+  // ---------- batch runs ----------
+
+  run(id: string) {
+    return this.db.selectFrom('tracing_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  runsWithin(regionPrefix: string, limit: number) {
+    return this.db
+      .selectFrom('tracing_runs')
+      .selectAll()
+      .where('region_code', 'like', `${regionPrefix}%`)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+  async updateRun(id: string, patch: Partial<Omit<Insertable<TracingRunsTable>, 'id'>>): Promise<void> {
+    await this.db.updateTable('tracing_runs').set(patch).where('id', '=', id).execute();
   }
 
   // ---------- manifests ----------

@@ -2,6 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   CaseLinkInput,
+  ChainClusters,
+  ChainGraph,
+  ChainGraphQuery,
+  ChainsQuery,
   Contact,
   CoTravelAnswer,
   CoTravelQuery,
@@ -14,10 +18,13 @@ import {
   PageQuery,
   RegionRef,
   tracedLevels,
+  TracingRun,
+  TracingRunInput,
   TripInput,
   VisitInput,
 } from '@zhengtong/contracts';
 import { actorOf } from '../../platform/auth/request.ts';
+import type { ChainsService } from './contact-tracing.chains.ts';
 import type { ContactTracingService } from './contact-tracing.service.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -26,11 +33,11 @@ const CaseParams = Type.Object({ caseId: Uuid });
 const ItemParams = Type.Object({ caseId: Uuid, id: Uuid });
 const tags = ['contact-tracing'];
 
-export const contactTracingRoutes: FastifyPluginAsyncTypebox<{ service: ContactTracingService }> = async (
-  app,
-  opts,
-) => {
-  const { service } = opts;
+export const contactTracingRoutes: FastifyPluginAsyncTypebox<{
+  service: ContactTracingService;
+  chains: ChainsService;
+}> = async (app, opts) => {
+  const { service, chains } = opts;
   const investigation = { 200: Investigation };
   const created = { 201: Investigation };
 
@@ -172,6 +179,43 @@ export const contactTracingRoutes: FastifyPluginAsyncTypebox<{ service: ContactT
     async (req) => service.discoverNow(actorOf(req), req.params.caseId),
   );
 
+  app.post(
+    '/tracing-runs',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Trace many cases as one background job, with progress',
+        body: TracingRunInput,
+        response: { 202: TracingRun },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await service.startRun(actorOf(req), req.body)),
+  );
+  app.get(
+    '/tracing-runs',
+    {
+      schema: {
+        tags,
+        summary: 'Recent batch tracing runs',
+        response: { 200: Type.Object({ items: Type.Array(TracingRun) }) },
+      },
+    },
+    async (req) => service.runs(actorOf(req)),
+  );
+  app.get(
+    '/tracing-runs/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A batch tracing run and its progress',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: TracingRun },
+      },
+    },
+    async (req) => service.run(actorOf(req), req.params.id),
+  );
+
   app.get(
     '/contacts',
     {
@@ -218,6 +262,31 @@ export const contactTracingRoutes: FastifyPluginAsyncTypebox<{ service: ContactT
       },
     },
     async (req, reply) => reply.code(201).send(await service.importManifestRows(actorOf(req), req.body.rows)),
+  );
+
+  app.get(
+    '/chains/clusters',
+    {
+      schema: {
+        tags,
+        summary: 'Transmission chains: clusters of linked cases with their size and growth',
+        querystring: ChainsQuery,
+        response: { 200: ChainClusters },
+      },
+    },
+    async (req) => chains.clusters(actorOf(req), req.query),
+  );
+  app.get(
+    '/chains/graph',
+    {
+      schema: {
+        tags,
+        summary: 'One cluster (or what descends from one case) as nodes and edges',
+        querystring: ChainGraphQuery,
+        response: { 200: ChainGraph },
+      },
+    },
+    async (req) => chains.graph(actorOf(req), req.query),
   );
 
   app.get(

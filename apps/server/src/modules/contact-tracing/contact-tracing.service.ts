@@ -9,6 +9,7 @@ import type {
   HouseholdInput,
   Investigation,
   ManifestRowInput,
+  TracingRun,
   TripInput,
   VisitInput,
 } from '@zhengtong/contracts';
@@ -40,6 +41,7 @@ import {
 import type {
   ContactLevel,
   ContactRow,
+  RunRow,
   TracingContactsTable,
   TracingManifestRowsTable,
   TripRow,
@@ -66,6 +68,8 @@ export interface ContactReleased {
 }
 
 export const DISCOVER_JOB = 'contact-tracing.discover';
+export const RUN_JOB = 'contact-tracing.trace-run';
+const MAX_RUN_CASES = 10_000;
 
 interface Found {
   level: ContactLevel;
@@ -325,6 +329,75 @@ export class ContactTracingService {
   async discoverNow(actor: Actor, caseId: string): Promise<DiscoveryResult> {
     await this.caseFor(actor, caseId, true);
     return this.discover(caseId, actor);
+  }
+
+  // ---------- batch runs ----------
+
+  /** Traces many cases as one background job: the given ones, or every open infectious case in the jurisdiction. */
+  async startRun(actor: Actor, input: { scope: 'open' | 'listed'; caseIds?: string[] }): Promise<TracingRun> {
+    if (!actor.permissions.includes('tracing.investigate') || !actor.jurisdiction) throw forbidden();
+    let caseIds = input.caseIds;
+    if (input.scope === 'listed') {
+      if (!caseIds) throw invalid('request.invalid', [{ path: 'caseIds', code: 'field.required' }]);
+      const refs = await this.caseReport.caseRefs(caseIds);
+      const unknown = caseIds.findIndex(
+        (id) => !refs.has(id) || !can(actor, 'tracing.investigate', refs.get(id)!.regionCode),
+      );
+      if (unknown >= 0) throw invalid('request.invalid', [{ path: `caseIds/${unknown}`, code: 'resource.not_found' }]);
+    } else caseIds = await this.caseReport.openInfectiousCaseIds(actor.jurisdiction, MAX_RUN_CASES);
+    const id = uuidv7();
+    await this.repo.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('tracing_runs')
+        .values({
+          id,
+          status: 'queued',
+          case_ids: JSON.stringify(caseIds),
+          total: caseIds.length,
+          region_code: actor.jurisdiction!,
+          created_by: actor.label,
+          started_at: null,
+          finished_at: null,
+        })
+        .execute();
+      await this.jobs.sendWithin(trx as unknown as Db, RUN_JOB, { runId: id });
+    });
+    return this.run(actor, id);
+  }
+
+  async run(actor: Actor, id: string): Promise<TracingRun> {
+    if (!actor.permissions.includes('tracing.investigate')) throw forbidden();
+    const row = await this.repo.run(id);
+    if (!row || !can(actor, 'tracing.investigate', row.region_code)) throw notFound();
+    return runView(row);
+  }
+
+  async runs(actor: Actor): Promise<{ items: TracingRun[] }> {
+    if (!actor.permissions.includes('tracing.investigate') || !actor.jurisdiction) throw forbidden();
+    return { items: (await this.repo.runsWithin(actor.jurisdiction, 20)).map(runView) };
+  }
+
+  /**
+   * The job: traces the run's cases in order, saving progress after each; a restarted job goes on from
+   * the last case saved, and a case that fails is counted and skipped, not retried for ever.
+   */
+  async processRun(runId: string): Promise<void> {
+    const row = await this.repo.run(runId);
+    if (!row || row.status === 'done') return;
+    const actor = systemActor('contact-tracing');
+    await this.repo.updateRun(runId, { status: 'running', started_at: row.started_at ?? new Date() });
+    let { done, contacts, failed_cases: failed } = row;
+    for (const caseId of row.case_ids.slice(done)) {
+      try {
+        const r = await this.discover(caseId, actor);
+        contacts += r.close + r.secondary;
+      } catch {
+        failed++;
+      }
+      done++;
+      await this.repo.updateRun(runId, { done, contacts, failed_cases: failed });
+    }
+    await this.repo.updateRun(runId, { status: 'done', finished_at: new Date() });
   }
 
   // ---------- contacts ----------
@@ -962,6 +1035,23 @@ function tripLabel(t: TripRow): string {
 function dayWindow(date: string): { from: string; to: string } {
   const from = new Date(`${date}T00:00:00+08:00`);
   return { from: from.toISOString(), to: new Date(from.getTime() + DAY_MS - 1000).toISOString() };
+}
+
+function runView(r: RunRow): TracingRun {
+  const seconds =
+    r.started_at && r.done ? ((r.finished_at ?? new Date()).getTime() - r.started_at.getTime()) / 1000 : null;
+  return {
+    id: r.id,
+    status: r.status,
+    total: r.total,
+    done: r.done,
+    contacts: r.contacts,
+    failedCases: r.failed_cases,
+    createdAt: r.created_at.toISOString(),
+    startedAt: r.started_at?.toISOString() ?? null,
+    finishedAt: r.finished_at?.toISOString() ?? null,
+    casesPerSecond: seconds ? Math.round((r.done / Math.max(seconds, 0.001)) * 10) / 10 : null,
+  };
 }
 
 function tripView(t: TripRow) {

@@ -113,7 +113,24 @@ export interface TracingInvestigationsTable {
   discovery_ms: number;
 }
 
+export interface TracingRunsTable {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  case_ids: ColumnType<string[], string, string>;
+  total: number;
+  done: Generated<number>;
+  contacts: Generated<number>;
+  failed_cases: Generated<number>;
+  region_code: string;
+  created_by: string;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+export type RunRow = Selectable<TracingRunsTable>;
+
 export interface ContactTracingTables {
+  tracing_runs: TracingRunsTable;
   tracing_visits: TracingVisitsTable;
   tracing_trips: TracingTripsTable;
   tracing_household: TracingHouseholdTable;

@@ -16,10 +16,11 @@ import type { CheckInService } from '../check-in/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
+import { ChainsService } from './contact-tracing.chains.ts';
 import { ContactTracingRepository } from './contact-tracing.repository.ts';
 import { contactTracingRoutes } from './contact-tracing.routes.ts';
 import type { TracingOptions } from './contact-tracing.rules.ts';
-import { ContactTracingService, DISCOVER_JOB } from './contact-tracing.service.ts';
+import { ContactTracingService, DISCOVER_JOB, RUN_JOB } from './contact-tracing.service.ts';
 
 export {
   CONTACT_IDENTIFIED,
@@ -29,6 +30,7 @@ export {
   type ContactTracingService,
 } from './contact-tracing.service.ts';
 export type { TracingOptions } from './contact-tracing.rules.ts';
+export type { ChainsService } from './contact-tracing.chains.ts';
 
 export function createContactTracingModule(deps: {
   db: Db;
@@ -43,8 +45,10 @@ export function createContactTracingModule(deps: {
   jobs: Jobs;
   options: TracingOptions;
 }) {
+  const repo = new ContactTracingRepository(deps.db);
+  const chains = new ChainsService(repo, deps.caseReport, deps.audit);
   const service = new ContactTracingService(
-    new ContactTracingRepository(deps.db),
+    repo,
     deps.caseReport,
     deps.checkIn,
     deps.healthCode,
@@ -67,5 +71,10 @@ export function createContactTracingModule(deps: {
     name: DISCOVER_JOB,
     handler: async ({ caseId }) => void (await service.traceAutomatically(caseId)),
   });
-  return { service, routes: contactTracingRoutes, prefix: '/api/v1/contact-tracing' };
+  deps.jobs.define<{ runId: string }>({
+    name: RUN_JOB,
+    handler: async ({ runId }) => service.processRun(runId),
+    retryLimit: 5,
+  });
+  return { service, chains, routes: contactTracingRoutes, prefix: '/api/v1/contact-tracing' };
 }
