@@ -43,3 +43,7 @@ export type PurgeRun = ResponseOf<'/api/v1/retention/purge-runs', 'get'>['items'
 export type DataSummary = ResponseOf<'/api/v1/data-rights/summary', 'get'>;
 export type CaseSummary = ResponseOf<'/api/v1/case-report/cases', 'get'>['items'][number];
 export type CaseDetail = ResponseOf<'/api/v1/case-report/cases/{id}', 'get'>;
+export type CoTravelAnswer = ResponseOf<'/api/v1/contact-tracing/co-travel', 'get'>;
+export type CoTravelTrip = CoTravelAnswer['trips'][number];
+export type MyObservation = ResponseOf<'/api/v1/community/my-observation', 'get'>;
+export type ObservationCheck = MyObservation['checks'][number];
