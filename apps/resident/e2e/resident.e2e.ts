@@ -1,4 +1,5 @@
 import { assert, defineSuite } from '../../../packages/web-core/e2e/harness.ts';
+import { publishTrip, reportConfirmedCase, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
 
 const PHONE = '13800138000';
 
@@ -16,6 +17,51 @@ export default defineSuite({
       await page.getByTestId('dev-inbox-link').waitFor();
       await t.screenshot('login-zh');
       await t.checkAccessibility('login');
+    });
+
+    await t.step('同程查询 needs no sign-in: from the login page, a published flight is found', async () => {
+      // The portal suite publishes G1234; this suite's own case travelled on a flight.
+      const cdc = await staffApi(t.baseUrl, 'cdc');
+      const caseId = await reportConfirmedCase(cdc, '居民端同程测试');
+      await publishTrip(cdc, caseId, {
+        mode: 'flight',
+        number: 'CZ3456',
+        date: shanghaiDay(0),
+        fromStation: '武汉',
+        toStation: '广州',
+      });
+      await page.getByTestId('co-travel-link').click();
+      await page.getByTestId('co-travel-form').waitFor();
+      const date = page.getByTestId('co-travel-date');
+      assert((await date.inputValue()) === shanghaiDay(0), `today expected, got ${await date.inputValue()}`);
+      await date.fill(shanghaiDay(-1));
+      await page.getByTestId('co-travel-number').locator('input').fill('cz 3456');
+      await page.getByTestId('co-travel-submit').click();
+      await page.getByText('乘坐日期不能晚于今天').waitFor();
+      await date.fill(shanghaiDay(0));
+      await page.getByTestId('co-travel-submit').click();
+      const found = page.getByTestId('co-travel-found');
+      await found.waitFor();
+      const trip = await found.getByTestId('co-travel-trip').first().innerText();
+      for (const part of ['航班', 'CZ3456', '武汉 → 广州'])
+        assert(trip.includes(part), `"${part}" expected in the trip: ${trip}`);
+      assert(!trip.includes('车厢'), `a flight has no carriage line: ${trip}`);
+      const advice = await found.getByTestId('co-travel-advice').innerText();
+      assert(advice.includes('社区') && advice.includes('12320'), `advice expected: ${advice}`);
+      await t.screenshot('co-travel-found');
+      await t.checkAccessibility('co-travel found');
+    });
+
+    await t.step('同程查询: a trip without a published case is no guarantee; back leads to sign-in', async () => {
+      await page.getByTestId('co-travel-number').locator('input').fill('D3021');
+      await page.getByTestId('co-travel-submit').click();
+      const none = page.getByTestId('co-travel-not-found');
+      await none.waitFor();
+      assert((await none.innerText()).includes('不代表绝对安全'), await none.innerText());
+      assert((await page.getByTestId('co-travel-found').count()) === 0, 'the earlier answer must be replaced');
+      await t.screenshot('co-travel-none');
+      await page.getByRole('button', { name: '返回' }).click();
+      await page.getByTestId('sign-in').waitFor();
     });
 
     await t.step('rejects a malformed phone number locally', async () => {
