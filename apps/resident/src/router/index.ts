@@ -71,6 +71,12 @@ export const router = createAppRouter({
       meta: { title: 'myPlaces.title', requires: { anyRole: ['resident'] } },
     },
     {
+      path: '/observation',
+      name: 'observation',
+      component: () => import('../views/community/observation/index.vue'),
+      meta: { title: 'observation.title', requires: { anyRole: ['resident'] } },
+    },
+    {
       path: '/my-data',
       name: 'my-data',
       component: () => import('../views/data-rights/mine/index.vue'),
