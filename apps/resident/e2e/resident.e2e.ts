@@ -1,6 +1,22 @@
-import { assert, defineSuite } from '../../../packages/web-core/e2e/harness.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  assert,
+  axeViolations,
+  defineSuite,
+  formatViolations,
+  makeScreenshot,
+} from '../../../packages/web-core/e2e/harness.ts';
+import { publishTrip, reportConfirmedCase, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
 
 const PHONE = '13800138000';
+
+/** A checksum-valid synthetic ID number born in `year`, different on every run. */
+function syntheticIdNumber(region: string, year: number): string {
+  const first17 = `${region}${year}03${String(10 + (Date.now() % 18)).padStart(2, '0')}${String(Date.now() % 1000).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
 
 export default defineSuite({
   name: 'resident',
@@ -16,6 +32,51 @@ export default defineSuite({
       await page.getByTestId('dev-inbox-link').waitFor();
       await t.screenshot('login-zh');
       await t.checkAccessibility('login');
+    });
+
+    await t.step('同程查询 needs no sign-in: from the login page, a published flight is found', async () => {
+      // The portal suite publishes G1234; this suite's own case travelled on a flight.
+      const cdc = await staffApi(t.baseUrl, 'cdc');
+      const caseId = await reportConfirmedCase(cdc, '居民端同程测试');
+      await publishTrip(cdc, caseId, {
+        mode: 'flight',
+        number: 'CZ3456',
+        date: shanghaiDay(0),
+        fromStation: '武汉',
+        toStation: '广州',
+      });
+      await page.getByTestId('co-travel-link').click();
+      await page.getByTestId('co-travel-form').waitFor();
+      const date = page.getByTestId('co-travel-date');
+      assert((await date.inputValue()) === shanghaiDay(0), `today expected, got ${await date.inputValue()}`);
+      await date.fill(shanghaiDay(-1));
+      await page.getByTestId('co-travel-number').locator('input').fill('cz 3456');
+      await page.getByTestId('co-travel-submit').click();
+      await page.getByText('乘坐日期不能晚于今天').waitFor();
+      await date.fill(shanghaiDay(0));
+      await page.getByTestId('co-travel-submit').click();
+      const found = page.getByTestId('co-travel-found');
+      await found.waitFor();
+      const trip = await found.getByTestId('co-travel-trip').first().innerText();
+      for (const part of ['航班', 'CZ3456', '武汉 → 广州'])
+        assert(trip.includes(part), `"${part}" expected in the trip: ${trip}`);
+      assert(!trip.includes('车厢'), `a flight has no carriage line: ${trip}`);
+      const advice = await found.getByTestId('co-travel-advice').innerText();
+      assert(advice.includes('社区') && advice.includes('12320'), `advice expected: ${advice}`);
+      await t.screenshot('co-travel-found');
+      await t.checkAccessibility('co-travel found');
+    });
+
+    await t.step('同程查询: a trip without a published case is no guarantee; back leads to sign-in', async () => {
+      await page.getByTestId('co-travel-number').locator('input').fill('D3021');
+      await page.getByTestId('co-travel-submit').click();
+      const none = page.getByTestId('co-travel-not-found');
+      await none.waitFor();
+      assert((await none.innerText()).includes('不代表绝对安全'), await none.innerText());
+      assert((await page.getByTestId('co-travel-found').count()) === 0, 'the earlier answer must be replaced');
+      await t.screenshot('co-travel-none');
+      await page.getByRole('button', { name: '返回' }).click();
+      await page.getByTestId('sign-in').waitFor();
     });
 
     await t.step('rejects a malformed phone number locally', async () => {
@@ -212,6 +273,214 @@ export default defineSuite({
       await t.checkAccessibility('my data');
       await page.goto('/m/');
       await page.getByTestId('welcome').waitFor();
+    });
+
+    await t.step('a resident under no observation gets a friendly page and no reminder', async () => {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/community/my-observation'));
+      await page.goto('/m/');
+      assert((await (await answered).json()).active === false, 'the demo resident is not under observation');
+      await page.getByTestId('entry-coTravel').waitFor();
+      assert((await page.getByTestId('observation-card').count()) === 0, 'no observation card expected');
+      await page.goto('/m/observation');
+      await page.getByTestId('observation-none').getByText('您目前没有医学观察').waitFor();
+      await t.screenshot('observation-none');
+      await t.checkAccessibility('observation none');
+      await page.goto('/m/');
+      await page.getByTestId('welcome').waitFor();
+    });
+
+    // A resident of the grid who becomes a close contact, in a browser of their own: the demo resident's
+    // code must stay green for the other suites.
+    let contact: { context: BrowserContext; page: Page; shot: (name: string) => Promise<void> } | undefined;
+    const axe = async (p: Page, label: string) => {
+      const violations = await axeViolations(p);
+      assert(!violations.length, `axe (${label}):\n${formatViolations(violations)}`);
+    };
+
+    await t.step('a close contact found from a check-in gets the observation card on the home page', async () => {
+      const grid = await staffApi(t.baseUrl, 'grid');
+      const me = await grid.call<{ user: { jurisdiction: { code: string } } }>('GET', '/api/v1/identity/me');
+      const phone = `137${String(Date.now()).slice(-8)}`;
+      const registered = await grid.call('POST', '/api/v1/identity/residents', {
+        name: '观察甲',
+        idNumber: syntheticIdNumber('420102', 1975),
+        phone,
+        regionCode: me.body.user.jurisdiction.code,
+      });
+      assert(
+        registered.status === 201,
+        `registration answered ${registered.status}: ${JSON.stringify(registered.body)}`,
+      );
+
+      const context = await t.browser.newContext({
+        baseURL: t.baseUrl,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 390, height: 844 },
+      });
+      const p = await context.newPage();
+      p.setDefaultTimeout(15_000);
+      contact = { context, page: p, shot: makeScreenshot(p, 'resident-contact') };
+      const r = context.request;
+      assert((await r.post('/api/v1/identity/sms-codes', { data: { phone } })).ok(), 'sms code refused');
+      const inbox = (await (await r.get('/api/v1/identity/dev/sms-inbox')).json()) as {
+        items: { phone: string; code: string }[];
+      };
+      const sms = inbox.items.find((i) => i.phone === `${phone.slice(0, 3)}****${phone.slice(-4)}`);
+      assert(sms, 'no sign-in code for the contact');
+      const session = await r.post('/api/v1/identity/resident-sessions', { data: { phone, code: sms.code } });
+      assert(session.ok(), `contact sign-in answered ${session.status()}`);
+      const { csrfToken } = (await session.json()) as { csrfToken: string };
+      const declared = await r.post('/api/v1/health-code/declarations', {
+        headers: { 'x-csrf-token': csrfToken },
+        data: { symptoms: [], visited: [], riskAreaVisit: 'none', contactWithCase: false, consent: true },
+      });
+      assert(declared.ok(), `declaration answered ${declared.status()}`);
+
+      const venue = await staffApi(t.baseUrl, 'venue');
+      const place = await venue.call<{ code: string }>('POST', '/api/v1/check-in/places', {
+        name: '首义路社区药房',
+        address: '武昌区首义路 12 号',
+        regionCode: '420106',
+        kind: 'shop',
+      });
+      assert(place.status === 201, `place registration answered ${place.status}`);
+      await p.goto(`/m/p/${place.body.code}`);
+      await p.getByTestId('check-in').click();
+      await p.getByTestId('pass').waitFor();
+
+      // The case was at the same place over the last half hour: discovery makes the contact at once,
+      // and the community's listener opens the follow-up task a moment later.
+      const cdc = await staffApi(t.baseUrl, 'cdc');
+      const caseId = await reportConfirmedCase(cdc, '医学观察测试病例');
+      const now = Date.now();
+      const visit = await cdc.call('POST', `/api/v1/contact-tracing/cases/${caseId}/visits`, {
+        placeCode: place.body.code,
+        from: new Date(now - 30 * 60_000).toISOString(),
+        to: new Date(now).toISOString(),
+      });
+      assert(visit.status === 201, `visit answered ${visit.status}: ${JSON.stringify(visit.body)}`);
+      let active = false;
+      for (let i = 0; i < 40 && !active; i++) {
+        const mine = await r.get('/api/v1/community/my-observation');
+        active = ((await mine.json()) as { active: boolean }).active;
+        if (!active) await p.waitForTimeout(500);
+      }
+      assert(active, 'no observation became active within 20 s');
+
+      await p.goto('/m/');
+      const card = p.getByTestId('observation-card');
+      await card.waitFor();
+      assert((await card.getAttribute('data-checked')) === 'false', 'the card asks for today’s check');
+      const text = await card.innerText();
+      assert(text.includes('您正在医学观察中') && text.includes('今天还没有健康打卡'), `card text: ${text}`);
+      await contact.shot('home-observation');
+      await axe(p, 'home with observation card');
+    });
+
+    await t.step('the observation page shows the period and records an abnormal check', async () => {
+      assert(contact, 'the contact is signed in');
+      const p = contact.page;
+      await p.getByTestId('observation-card').click();
+      const period = p.getByTestId('observation-period');
+      await period.waitFor();
+      const mine = (await (await contact.context.request.get('/api/v1/community/my-observation')).json()) as {
+        startsOn: string;
+        endsOn: string;
+      };
+      const left = Math.round((Date.parse(mine.endsOn) - Date.parse(shanghaiDay(0))) / 86_400_000);
+      const periodText = await period.innerText();
+      assert(periodText.includes(`${mine.startsOn} 至 ${mine.endsOn}`), `period expected: ${periodText}`);
+      assert(
+        (await p.getByTestId('days-left').innerText()) === (left ? `还剩 ${left} 天` : '今天是最后一天'),
+        `days left: ${await p.getByTestId('days-left').innerText()} (endsOn ${mine.endsOn})`,
+      );
+      assert((await p.getByTestId('today-status').getAttribute('data-checked')) === 'false', 'not checked yet');
+      await contact.shot('observation');
+      await axe(p, 'observation');
+
+      const temperature = p.getByTestId('temperature');
+      await p.getByTestId('temperature-higher').click();
+      await p.getByTestId('temperature-higher').click();
+      assert((await temperature.inputValue()) === '36.7', `stepper: ${await temperature.inputValue()}`);
+      await temperature.fill('45');
+      await p.getByTestId('submit-check').click();
+      await p.getByText('体温应在 34.0 到 43.0 °C 之间').waitFor();
+      await temperature.fill('37.6');
+      await p.getByTestId('symptom-cough').click();
+      await p.getByTestId('check-note').locator('textarea').fill('晚上有点咳');
+      await p.getByTestId('submit-check').click();
+      await p.getByTestId('check-saved').waitFor();
+      assert((await p.getByTestId('today-status').getAttribute('data-checked')) === 'true', 'checked today');
+      await p.getByTestId('today-abnormal').getByText('网格员会联系您').waitFor();
+      const checks = p.getByTestId('check');
+      assert((await checks.count()) === 1, `one check expected, got ${await checks.count()}`);
+      assert((await checks.first().getAttribute('data-abnormal')) === 'true', 'a cough at 37.6 °C is abnormal');
+      const shown = await checks.first().innerText();
+      for (const part of [shanghaiDay(0), '37.6 °C', '异常', '咳嗽', '晚上有点咳', '本人填报'])
+        assert(shown.includes(part), `"${part}" expected in the check: ${shown}`);
+      await p.getByTestId('submit-check').getByText('更新今日打卡').waitFor();
+      await contact.shot('observation-checked');
+      await axe(p, 'observation checked');
+    });
+
+    await t.step('a second check today replaces the first, and the home card says it is done', async () => {
+      assert(contact, 'the contact is signed in');
+      const p = contact.page;
+      await p.getByTestId('temperature').fill('36.6');
+      await p.getByTestId('symptom-cough').click();
+      await p.getByTestId('submit-check').click();
+      const check = p.getByTestId('check').first();
+      await p.locator('[data-testid="check"][data-abnormal="false"]').waitFor();
+      assert((await p.getByTestId('check').count()) === 1, 'still one check for today');
+      const shown = await check.innerText();
+      assert(shown.includes('36.6 °C') && shown.includes('无症状') && shown.includes('正常'), shown);
+      assert((await p.getByTestId('today-abnormal').count()) === 0, 'the replaced check is no longer abnormal');
+      await p.getByRole('button', { name: '返回' }).click();
+      const card = p.getByTestId('observation-card');
+      await p.locator('[data-testid="observation-card"][data-checked="true"]').waitFor();
+      assert((await card.innerText()).includes('今天已打卡'), await card.innerText());
+    });
+
+    await t.step('elder mode: the card, the observation page and 同程查询 stay large and simple', async () => {
+      assert(contact, 'the contact is signed in');
+      const p = contact.page;
+      await p.getByTestId('elder-switch').click();
+      await p.getByTestId('home-elder-list').waitFor();
+      await p.getByTestId('observation-card').waitFor();
+      await contact.shot('home-elder');
+      await axe(p, 'home elder with card');
+      await p.getByTestId('observation-card').click();
+      await p.getByTestId('check-form').waitFor();
+      const size = await p.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      assert(size >= 20, `base font size ${size}px should be ≥ 20px`);
+      const button = await p.getByTestId('temperature-higher').boundingBox();
+      assert(button && button.height >= 60, `stepper buttons should be large, got ${button?.height}`);
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(width <= 390, `no sideways scrolling, scroll width ${width}`);
+      await contact.shot('observation-elder');
+      await axe(p, 'observation elder');
+      await p.getByRole('button', { name: '返回' }).click();
+      await p.getByTestId('entry-coTravel').click();
+      await p.getByTestId('co-travel-number').locator('input').fill('CZ3456');
+      await p.getByTestId('co-travel-submit').click();
+      await p.getByTestId('co-travel-found').waitFor();
+      assert((await p.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'co-travel fits the phone');
+      await contact.shot('co-travel-elder');
+      await axe(p, 'co-travel elder');
+    });
+
+    await t.step('the observation page in English', async () => {
+      assert(contact, 'the contact is signed in');
+      const p = contact.page;
+      await p.goto('/m/observation');
+      await p.getByTestId('locale-switch').click();
+      await p.getByText('Observation period').waitFor();
+      const shown = await p.getByTestId('check').first().innerText();
+      assert(shown.includes('By you') && shown.includes('No symptoms'), `English history expected: ${shown}`);
+      await contact.shot('observation-en');
+      await axe(p, 'observation en');
+      await contact.context.close();
     });
 
     await t.step('elder mode enlarges type, simplifies home and persists', async () => {

@@ -15,6 +15,12 @@ export const router = createAppRouter({
       meta: { public: true, title: 'nav.home' },
     },
     {
+      path: '/co-travel',
+      name: 'co-travel',
+      component: () => import('../views/contact-tracing/co-travel/index.vue'),
+      meta: { public: true, title: 'coTravel.title' },
+    },
+    {
       path: '/account',
       name: 'account',
       component: () => import('../views/identity/account/index.vue'),

@@ -7,9 +7,9 @@ const keys = (user: { roles: string[]; permissions: string[] } | null) => filter
 
 describe('portal navigation', () => {
   it('depends on who is signed in', () => {
-    expect(keys(null)).toEqual(['home']);
-    expect(keys({ roles: ['resident'], permissions: [] })).toEqual(['home', 'account', 'resident']);
-    expect(keys({ roles: ['cdc'], permissions: ['regions.read'] })).toEqual(['home', 'account', 'console']);
+    expect(keys(null)).toEqual(['home', 'coTravel']);
+    expect(keys({ roles: ['resident'], permissions: [] })).toEqual(['home', 'coTravel', 'account', 'resident']);
+    expect(keys({ roles: ['cdc'], permissions: ['regions.read'] })).toEqual(['home', 'coTravel', 'account', 'console']);
   });
 
   it('offers the console to every staff role', () => {

@@ -15,6 +15,13 @@ export const router = createAppRouter({
       meta: { public: true, title: 'inbox.title' },
     },
     {
+      // 同程查询 needs no sign-in: anyone who travelled may check a trip.
+      path: '/co-travel',
+      name: 'co-travel',
+      component: () => import('../views/contact-tracing/co-travel/index.vue'),
+      meta: { public: true, title: 'coTravel.title' },
+    },
+    {
       path: '/',
       name: 'home',
       component: () => import('../views/home/dashboard/index.vue'),
@@ -62,6 +69,12 @@ export const router = createAppRouter({
       name: 'my-places',
       component: () => import('../views/check-in/my-places/index.vue'),
       meta: { title: 'myPlaces.title', requires: { anyRole: ['resident'] } },
+    },
+    {
+      path: '/observation',
+      name: 'observation',
+      component: () => import('../views/community/observation/index.vue'),
+      meta: { title: 'observation.title', requires: { anyRole: ['resident'] } },
     },
     {
       path: '/my-data',

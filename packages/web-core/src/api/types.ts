@@ -59,3 +59,5 @@ export type ChainClusters = ResponseOf<'/api/v1/contact-tracing/chains/clusters'
 export type ChainCluster = ChainClusters['clusters'][number];
 export type ChainGraph = ResponseOf<'/api/v1/contact-tracing/chains/graph', 'get'>;
 export type TracingRun = ResponseOf<'/api/v1/contact-tracing/tracing-runs/{id}', 'get'>;
+export type CoTravelTrip = CoTravelAnswer['trips'][number];
+export type ObservationCheck = MyObservation['checks'][number];

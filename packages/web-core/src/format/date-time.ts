@@ -14,3 +14,23 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
     hourCycle: 'h23',
   }).format(date);
 }
+
+const DAY_MS = 86_400_000;
+
+/** Today's calendar date (YYYY-MM-DD) in Asia/Shanghai, whatever the device's zone. */
+export function shanghaiToday(now: number = Date.now()): string {
+  // Asia/Shanghai has no daylight saving: a fixed +08:00 is exact.
+  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Whole days from one YYYY-MM-DD date to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Whether `s` is a real YYYY-MM-DD calendar date (not 2026-02-30). */
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+}

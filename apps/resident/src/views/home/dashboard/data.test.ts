@@ -11,6 +11,7 @@ describe('resident home entries', () => {
       'declare',
       'family',
       'checkIns',
+      'coTravel',
       'myPlaces',
       'myData',
       'profile',
@@ -26,5 +27,6 @@ describe('resident home entries', () => {
     const elder = homeEntries.filter((e) => e.elder);
     expect(elder.length).toBeLessThan(homeEntries.length);
     expect(elder.map((e) => e.key)).toContain('profile');
+    expect(elder.map((e) => e.key)).toContain('coTravel');
   });
 });

@@ -48,6 +48,15 @@ export const homeEntries: HomeEntry[] = [
     requires: { anyRole: ['resident'] },
   },
   {
+    key: 'coTravel',
+    label: 'home.entries.coTravel',
+    icon: 'search',
+    action: 'route',
+    route: 'co-travel',
+    elder: true,
+    requires: { anyRole: ['resident'] },
+  },
+  {
     key: 'myPlaces',
     label: 'home.entries.myPlaces',
     icon: 'shop-o',
