@@ -276,9 +276,13 @@ export default defineSuite({
     });
 
     await t.step('a resident under no observation gets a friendly page and no reminder', async () => {
-      const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/community/my-observation'));
+      // Asked through the page's own session; a response caught during navigation may be gone already.
+      const mine = await page.request.get(new URL('/api/v1/community/my-observation', t.baseUrl).href);
+      assert(
+        ((await mine.json()) as { active: boolean }).active === false,
+        'the demo resident is not under observation',
+      );
       await page.goto('/m/');
-      assert((await (await answered).json()).active === false, 'the demo resident is not under observation');
       await page.getByTestId('entry-coTravel').waitFor();
       assert((await page.getByTestId('observation-card').count()) === 0, 'no observation card expected');
       await page.goto('/m/observation');

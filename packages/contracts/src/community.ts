@@ -6,6 +6,9 @@ import { exposureKinds } from './tracing.ts';
 const DateTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
+/** A daily check at or above this temperature (°C), or with any symptom, is abnormal and raises an alert. */
+export const FEVER_CELSIUS = 37.3;
+
 export const taskKinds = ['contact-follow-up'] as const;
 export const taskStatuses = ['open', 'in_progress', 'done', 'cancelled'] as const;
 /** Why a task ended: its period ran out, tracing cleared the person, or the person became a case. */
@@ -25,7 +28,7 @@ export type DailyCheckInput = Static<typeof DailyCheckInput>;
 export const DailyCheck = Type.Object({
   day: Type.String({ description: 'YYYY-MM-DD, Asia/Shanghai' }),
   temperature: Type.Number(),
-  symptoms: Type.Array(Type.String()),
+  symptoms: Type.Array(literalUnion(caseSymptoms)),
   note: Type.String(),
   abnormal: Type.Boolean(),
   by: literalUnion(['self', 'grid_worker'] as const),

@@ -550,5 +550,15 @@ describe('jurisdiction, bad input and the public co-traveller query', () => {
     expect(answer.body).not.toMatch(/20C|病|甲|\d{17}/);
     const other = await t.app.inject({ method: 'GET', url: `${api}/co-travel?date=${shanghaiToday()}&number=CZ3457` });
     expect(other.json().found).toBe(false);
+    // Full-width characters, as phone keyboards type them, find the same trip; a day to come is refused.
+    const wide = await t.app.inject({
+      method: 'GET',
+      url: `${api}/co-travel?date=${shanghaiToday()}&number=${encodeURIComponent('ｃｚ３４５６')}`,
+    });
+    expect(wide.json().found).toBe(true);
+    const tomorrow = new Date(Date.now() + 32 * H).toISOString().slice(0, 10);
+    const future = await t.app.inject({ method: 'GET', url: `${api}/co-travel?date=${tomorrow}&number=CZ3456` });
+    expect(future.statusCode).toBe(400);
+    expect(future.json().errors).toEqual([expect.objectContaining({ path: 'date', code: 'trip.date_range' })]);
   });
 });

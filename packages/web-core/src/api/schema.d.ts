@@ -8244,7 +8244,7 @@ export interface paths {
                                 /** @description YYYY-MM-DD, Asia/Shanghai */
                                 day: string;
                                 temperature: number;
-                                symptoms: string[];
+                                symptoms: ("fever" | "cough" | "fatigue" | "dyspnea" | "sore_throat" | "diarrhea" | "loss_of_smell")[];
                                 note: string;
                                 abnormal: boolean;
                                 by: "self" | "grid_worker";
@@ -8358,7 +8358,7 @@ export interface paths {
                                 /** @description YYYY-MM-DD, Asia/Shanghai */
                                 day: string;
                                 temperature: number;
-                                symptoms: string[];
+                                symptoms: ("fever" | "cough" | "fatigue" | "dyspnea" | "sore_throat" | "diarrhea" | "loss_of_smell")[];
                                 note: string;
                                 abnormal: boolean;
                                 by: "self" | "grid_worker";
@@ -8473,7 +8473,7 @@ export interface paths {
                                 /** @description YYYY-MM-DD, Asia/Shanghai */
                                 day: string;
                                 temperature: number;
-                                symptoms: string[];
+                                symptoms: ("fever" | "cough" | "fatigue" | "dyspnea" | "sore_throat" | "diarrhea" | "loss_of_smell")[];
                                 note: string;
                                 abnormal: boolean;
                                 by: "self" | "grid_worker";
@@ -8665,7 +8665,7 @@ export interface paths {
                                 /** @description YYYY-MM-DD, Asia/Shanghai */
                                 day: string;
                                 temperature: number;
-                                symptoms: string[];
+                                symptoms: ("fever" | "cough" | "fatigue" | "dyspnea" | "sore_throat" | "diarrhea" | "loss_of_smell")[];
                                 note: string;
                                 abnormal: boolean;
                                 by: "self" | "grid_worker";
@@ -8747,7 +8747,7 @@ export interface paths {
                                 /** @description YYYY-MM-DD, Asia/Shanghai */
                                 day: string;
                                 temperature: number;
-                                symptoms: string[];
+                                symptoms: ("fever" | "cough" | "fatigue" | "dyspnea" | "sore_throat" | "diarrhea" | "loss_of_smell")[];
                                 note: string;
                                 abnormal: boolean;
                                 by: "self" | "grid_worker";

@@ -1,11 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
-import type {
-  CommunityAlert,
-  DailyCheck,
-  DailyCheckInput,
-  FollowUpTask,
-  FollowUpTaskDetail,
-  MyObservation,
+import {
+  FEVER_CELSIUS,
+  type caseSymptoms,
+  type CommunityAlert,
+  type DailyCheck,
+  type DailyCheckInput,
+  type FollowUpTask,
+  type FollowUpTaskDetail,
+  type MyObservation,
 } from '@zhengtong/contracts';
 import { can, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
@@ -19,7 +21,6 @@ import type { CommunityRepository } from './community.repository.ts';
 import type { CheckRow, TaskRow } from './community.tables.ts';
 
 const DAY_MS = 86_400_000;
-const FEVER = 37.3;
 
 export interface CommunityOptions {
   /** Days of daily checks after the last exposure: 14 for close contacts, 7 for secondary ones. */
@@ -257,7 +258,7 @@ export class CommunityService {
     if (row.status !== 'open' && row.status !== 'in_progress') throw new AppError('conflict', 'community.task_closed');
     const today = shanghaiDate(new Date());
     if (today < row.starts_on || today > row.ends_on) throw new AppError('conflict', 'community.outside_period');
-    const abnormal = input.temperature >= FEVER || input.symptoms.length > 0;
+    const abnormal = input.temperature >= FEVER_CELSIUS || input.symptoms.length > 0;
     await this.repo.db.transaction().execute(async (trx) => {
       await this.repo.upsertCheck(
         {
@@ -365,7 +366,7 @@ export class CommunityService {
   private checkView(c: CheckRow): DailyCheck {
     const body = JSON.parse(this.vault.process('health', c.body_enc)) as {
       temperature: number;
-      symptoms: string[];
+      symptoms: (typeof caseSymptoms)[number][];
       note: string;
     };
     return {

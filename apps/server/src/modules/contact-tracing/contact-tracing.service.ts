@@ -530,7 +530,11 @@ export class ContactTracingService {
 
   /** 同程查询: did a published case travel on this train or flight that day? No personal data in the answer. */
   async coTravel(q: { date: string; number: string; carriage?: number }): Promise<CoTravelAnswer> {
-    const number = q.number.replace(/\s+/g, '').toUpperCase();
+    // Nobody can have travelled with a case on a day still to come: say so rather than "not found".
+    if (q.date > shanghaiDate(new Date()))
+      throw invalid('request.invalid', [{ path: 'date', code: 'trip.date_range' }]);
+    // Full-width letters and digits (Ｇ１２３４) are what many phone keyboards type.
+    const number = q.number.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
     const rows = (await this.repo.publishedTrips(number, q.date)).filter(
       (r) => q.carriage === undefined || r.carriage === null || r.carriage === q.carriage,
     );

@@ -1,11 +1,9 @@
 import { daysBetween } from '@zhengtong/web-core';
 
-export { caseSymptoms } from '@zhengtong/contracts';
+export { caseSymptoms, FEVER_CELSIUS as FEVER_FROM } from '@zhengtong/contracts';
 
 export const MIN_TEMPERATURE = 34;
 export const MAX_TEMPERATURE = 43;
-/** The server calls a check abnormal from this temperature (community.service FEVER). */
-export const FEVER_FROM = 37.3;
 
 /** Where today falls in the observation period: day n of total, and how many days come after today. */
 export function observationProgress(startsOn: string, endsOn: string, today: string) {
