@@ -269,7 +269,7 @@ export const ChainCluster = Type.Object({
   contacts: Type.Integer(),
   firstDate: Type.String(),
   lastDate: Type.String(),
-  /** Cases reported in the last 7 days up to `until`, and in the 7 days before: growth at a glance. */
+  /** Cases diagnosed in the last 7 days up to `until`, and in the 7 days before: growth at a glance. */
   newCases7d: Type.Integer(),
   newCasesPrev7d: Type.Integer(),
 });

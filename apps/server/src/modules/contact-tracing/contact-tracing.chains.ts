@@ -28,7 +28,8 @@ interface Clustered {
 }
 
 /**
- * Transmission chains: cases joined by their links into clusters, with their contacts. Clusters are
+ * Transmission chains: cases joined by their links into clusters, with their contacts. A case counts
+ * from its diagnosis, the day the chain grew, whenever the report was made. Clusters are
  * the unit of drawing, so a city with 100,000 people in its chains is never drawn all at once.
  */
 export class ChainsService {
@@ -48,7 +49,7 @@ export class ChainsService {
     const clusters: ChainCluster[] = [];
     let contacts = 0;
     for (const [id, members] of c.members) {
-      const days = members.map((m) => dayOf(m.reportedAt)).sort();
+      const days = members.map((m) => dayOf(m.diagnosedAt)).sort();
       const root = members.find((m) => !(c.incoming.get(m.id) ?? []).some((s) => c.clusterOf.has(s))) ?? members[0]!;
       const n = members.reduce((sum, m) => sum + (counts.get(m.id) ?? 0), 0);
       contacts += n;
@@ -74,7 +75,7 @@ export class ChainsService {
     });
     return {
       until: untilDay,
-      firstDate: c.cases.length ? c.cases.map((x) => dayOf(x.reportedAt)).sort()[0]! : null,
+      firstDate: c.cases.length ? c.cases.map((x) => dayOf(x.diagnosedAt)).sort()[0]! : null,
       totals: { cases: c.cases.length, contacts, clusters: clusters.length },
       clusters,
     };
@@ -111,7 +112,7 @@ export class ChainsService {
       classification: m.classification,
       level: null,
       count: 1,
-      date: dayOf(m.reportedAt),
+      date: dayOf(m.diagnosedAt),
     }));
     const edges: ChainGraph['edges'] = [];
     for (const m of members)
@@ -174,7 +175,7 @@ export class ChainsService {
     if (!actor.permissions.includes('tracing.investigate') || !actor.jurisdiction) throw forbidden();
     const end = until ? endOfDay(until) : new Date();
     const cases = (await this.caseReport.caseRefsWithin(actor.jurisdiction, MAX_CASES)).filter(
-      (x) => x.reportedAt <= end,
+      (x) => x.diagnosedAt <= end,
     );
     const known = new Set(cases.map((x) => x.id));
     const parent = new Map<string, string>(cases.map((x) => [x.id, x.id]));
