@@ -95,3 +95,33 @@ export const CaseDetail = Type.Intersect([
   }),
 ]);
 export type CaseDetail = Static<typeof CaseDetail>;
+
+export const CaseStatisticsQuery = Type.Object(
+  { from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) },
+  { additionalProperties: false },
+);
+
+/**
+ * Daily counters, one row per day on which something changed for a district, classification and
+ * source (a day without a row changed nothing: carry the totals forward). `new`: cases that entered the
+ * classification that day; `left`: reclassified or excluded; `cumulative`: all that ever entered it up
+ * to that day; `current`: those in it at the end of that day.
+ */
+export const CaseStatistics = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  districts: Type.Array(RegionRef),
+  rows: Type.Array(
+    Type.Object({
+      day: Type.String(),
+      district: Type.String(),
+      classification: literalUnion(caseClassifications),
+      source: literalUnion(caseSources),
+      new: Type.Integer(),
+      left: Type.Integer(),
+      cumulative: Type.Integer(),
+      current: Type.Integer(),
+    }),
+  ),
+});
+export type CaseStatistics = Static<typeof CaseStatistics>;

@@ -30,6 +30,7 @@ export const permissions = [
   'places.manage',
   'cases.report',
   'cases.read',
+  'cases.stats',
   'tracing.investigate',
   'tracing.import',
   'community.tasks',
@@ -50,6 +51,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'health.override',
     'cases.report',
     'cases.read',
+    'cases.stats',
     'tracing.investigate',
     'tracing.import',
     'community.tasks',
@@ -66,8 +68,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   ],
   enterprise: ['regions.read'],
   department_officer: ['regions.read', 'residents.read', 'tracing.import'],
-  leader: ['regions.read'],
-  data_steward: ['regions.read', 'residents.read', 'audit.read'],
+  leader: ['regions.read', 'cases.stats'],
+  data_steward: ['regions.read', 'residents.read', 'audit.read', 'cases.stats'],
   admin: [...permissions],
 };
 

@@ -69,6 +69,12 @@ export const router = createAppRouter({
           meta: { title: 'menu.cases', requires: { permissions: ['cases.read'] } },
         },
         {
+          path: 'statistics',
+          name: 'statistics',
+          component: () => import('../views/case-report/statistics/index.vue'),
+          meta: { title: 'menu.statistics', requires: { permissions: ['cases.stats'] } },
+        },
+        {
           path: 'cases/:id/investigation',
           name: 'investigation',
           component: () => import('../views/contact-tracing/investigation/index.vue'),

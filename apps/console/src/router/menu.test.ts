@@ -11,12 +11,22 @@ describe('console menu', () => {
   });
 
   it('follows each role’s permissions', () => {
-    expect(keysFor('data_steward')).toEqual(['home', 'residents', 'regions', 'purges', 'audit', 'security']);
+    expect(keysFor('data_steward')).toEqual([
+      'home',
+      'residents',
+      'regions',
+      'statistics',
+      'purges',
+      'audit',
+      'security',
+    ]);
+    expect(keysFor('leader')).toEqual(['home', 'regions', 'statistics', 'security']);
     expect(keysFor('cdc')).toEqual([
       'home',
       'residents',
       'regions',
       'cases',
+      'statistics',
       'chains',
       'contacts',
       'tasks',

@@ -18,7 +18,8 @@ export type MenuIcon =
   | 'FirstAidKit'
   | 'Share'
   | 'List'
-  | 'Histogram';
+  | 'Histogram'
+  | 'TrendCharts';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -57,6 +58,13 @@ export const menu: MenuItem[] = [
     requires: { permissions: ['tokens.manage'] },
   },
   { key: 'cases', route: 'cases', label: 'menu.cases', icon: 'FirstAidKit', requires: { permissions: ['cases.read'] } },
+  {
+    key: 'statistics',
+    route: 'statistics',
+    label: 'menu.statistics',
+    icon: 'TrendCharts',
+    requires: { permissions: ['cases.stats'] },
+  },
   {
     key: 'chains',
     route: 'chains',

@@ -69,6 +69,7 @@ const TABLES = [
   'cases',
   'case_classifications',
   'case_samples',
+  'case_daily_stats',
   'tracing_visits',
   'tracing_trips',
   'tracing_household',

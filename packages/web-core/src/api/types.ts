@@ -61,3 +61,4 @@ export type ChainGraph = ResponseOf<'/api/v1/contact-tracing/chains/graph', 'get
 export type TracingRun = ResponseOf<'/api/v1/contact-tracing/tracing-runs/{id}', 'get'>;
 export type CoTravelTrip = CoTravelAnswer['trips'][number];
 export type ObservationCheck = MyObservation['checks'][number];
+export type CaseStatistics = ResponseOf<'/api/v1/case-report/statistics', 'get'>;

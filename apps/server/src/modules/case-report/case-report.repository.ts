@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
+import type { StatDelta } from './case-report.stats.ts';
 import type {
   CaseClassificationsTable,
   CaseReportTables,
@@ -8,7 +9,7 @@ import type {
   CasesTable,
 } from './case-report.tables.ts';
 
-type Trx = Kysely<CaseReportTables>;
+export type Trx = Kysely<CaseReportTables>;
 
 export class CaseReportRepository {
   readonly db: Trx;
@@ -25,8 +26,8 @@ export class CaseReportRepository {
   caseById(id: string, trx: Trx = this.db) {
     return trx.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  history(caseId: string) {
-    return this.db
+  history(caseId: string, trx: Trx = this.db) {
+    return trx
       .selectFrom('case_classifications')
       .selectAll()
       .where('case_id', '=', caseId)
@@ -91,6 +92,55 @@ export class CaseReportRepository {
   /** Open cases of residents (a contact reported as a case later). */
   casesOfResident(residentId: string) {
     return this.db.selectFrom('cases').selectAll().where('resident_id', '=', residentId).orderBy('id').execute();
+  }
+
+  /** Adds to the daily counters (an upsert per counter, inside the caller's transaction). */
+  async bumpStats(deltas: StatDelta[], trx: Trx): Promise<void> {
+    for (const d of deltas)
+      await trx
+        .insertInto('case_daily_stats')
+        .values({
+          day: d.day,
+          district_code: d.districtCode,
+          classification: d.classification,
+          source: d.source,
+          entered: d.entered,
+          left: d.left,
+        })
+        .onConflict((oc) =>
+          oc.columns(['day', 'district_code', 'classification', 'source']).doUpdateSet({
+            entered: sql`case_daily_stats.entered + excluded.entered`,
+            left: sql`case_daily_stats.left + excluded.left`,
+          }),
+        )
+        .execute();
+  }
+  /** Counters of a region's districts between two days. */
+  statsWithin(regionPrefix: string, from: string, to: string) {
+    return this.db
+      .selectFrom('case_daily_stats')
+      .selectAll()
+      .where('district_code', 'like', `${regionPrefix.slice(0, 6)}%`)
+      .where('day', '>=', from)
+      .where('day', '<=', to)
+      .orderBy('day')
+      .execute();
+  }
+  /** Cases in each classification before a day, per district and source: where running totals start. */
+  statsBefore(regionPrefix: string, day: string) {
+    return this.db
+      .selectFrom('case_daily_stats')
+      .select([
+        'district_code',
+        'classification',
+        'source',
+        sql<number>`sum(entered - "left")::int`.as('current'),
+        sql<number>`sum(entered)::int`.as('entered'),
+      ])
+      .where('district_code', 'like', `${regionPrefix.slice(0, 6)}%`)
+      .where('day', '<', day)
+      .groupBy(['district_code', 'classification', 'source'])
+      .execute();
   }
 
   /** Cases in a region, newest report first; `overdueAfterMs` keeps only late reports. */

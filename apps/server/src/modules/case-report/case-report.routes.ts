@@ -3,6 +3,8 @@ import { Type } from '@sinclair/typebox';
 import {
   CaseDetail,
   CaseReportInput,
+  CaseStatistics,
+  CaseStatisticsQuery,
   CaseSummary,
   caseClassifications,
   caseOutcomes,
@@ -55,6 +57,19 @@ export const caseReportRoutes: FastifyPluginAsyncTypebox<{ service: CaseReportSe
         limit: req.query.limit ?? 50,
         cursor: req.query.cursor,
       }),
+  );
+
+  app.get(
+    '/statistics',
+    {
+      schema: {
+        tags,
+        summary: 'Daily statistics: new and cumulative cases by classification, district and source (rollups)',
+        querystring: CaseStatisticsQuery,
+        response: { 200: CaseStatistics },
+      },
+    },
+    async (req) => service.statistics(actorOf(req), req.query),
   );
 
   app.get(

@@ -1,5 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { CaseDetail, CaseReportInput, CaseSummary, HealthFacts, RegionRef } from '@zhengtong/contracts';
+import type {
+  CaseDetail,
+  CaseReportInput,
+  CaseStatistics,
+  CaseSummary,
+  HealthFacts,
+  RegionRef,
+} from '@zhengtong/contracts';
 import { can, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
@@ -10,7 +17,8 @@ import { maskIdNumber, maskName, parseIdNumber, type Vault } from '../../platfor
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
-import type { CaseReportRepository } from './case-report.repository.ts';
+import type { CaseReportRepository, Trx } from './case-report.repository.ts';
+import { contributions, difference, type StatDelta } from './case-report.stats.ts';
 import type { CaseClassification, CaseOutcome, CaseRow, CaseSamplesTable, CaseSource } from './case-report.tables.ts';
 
 type SampleKind = CaseSamplesTable['kind'];
@@ -21,6 +29,7 @@ export interface CaseReportOptions {
 }
 
 const CLOCK_SKEW_MS = 5 * 60_000;
+const daysApart = (a: string, b: string) => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
 /** Classifications a positive laboratory result turns into a confirmed case. */
 const CONFIRMABLE = new Set<CaseClassification>(['suspected', 'clinical', 'unexplained_pneumonia']);
 
@@ -165,6 +174,7 @@ export class CaseReportService {
         },
         trx,
       );
+      await this.restat(id, [], trx);
       await this.audit.record(
         actor,
         {
@@ -195,11 +205,13 @@ export class CaseReportService {
     const row = await this.readable(actor, id, 'cases.report');
     if (row.outcome) throw new AppError('conflict', 'case.closed');
     await this.repo.db.transaction().execute(async (trx) => {
+      const before = await this.countedAs(id, trx);
       await this.repo.updateCase(id, { classification }, trx);
       await this.repo.insertClassification(
         { id: uuidv7(), case_id: id, classification, reason: reason.trim(), by_label: actor.label, at: new Date() },
         trx,
       );
+      await this.restat(id, before, trx);
       if (INFECTIOUS.has(classification) && !INFECTIOUS.has(row.classification)) await this.publishConfirmed(trx, id);
     });
     await this.audit.record(actor, {
@@ -254,6 +266,7 @@ export class CaseReportService {
     if (!sample || sample.case_id !== id) throw notFound();
     const confirms = result === 'positive' && !row.outcome && CONFIRMABLE.has(row.classification);
     await this.repo.db.transaction().execute(async (trx) => {
+      const before = await this.countedAs(id, trx);
       if (!(await this.repo.recordResult(sampleId, result, trx)))
         throw new AppError('conflict', 'case.sample_has_result');
       if (confirms) {
@@ -271,6 +284,7 @@ export class CaseReportService {
         );
         if (!INFECTIOUS.has(row.classification)) await this.publishConfirmed(trx, id);
       }
+      await this.restat(id, before, trx);
     });
     await this.audit.record(actor, {
       action: 'lab-result',
@@ -301,7 +315,9 @@ export class CaseReportService {
     const row = await this.readable(actor, id, 'cases.report');
     if (row.outcome) throw new AppError('conflict', 'case.closed');
     await this.repo.db.transaction().execute(async (trx) => {
+      const before = await this.countedAs(id, trx);
       await this.repo.updateCase(id, { outcome, outcome_at: new Date() }, trx);
+      await this.restat(id, before, trx);
       await this.events.publish<CaseClosed>(trx as unknown as Db, CASE_CLOSED, { caseId: id, outcome });
     });
     await this.audit.record(actor, {
@@ -325,9 +341,49 @@ export class CaseReportService {
     if (source === 'imported' && !sourceNote)
       throw invalid('request.invalid', [{ path: 'note', code: 'case.source_note' }]);
     await this.repo.db.transaction().execute(async (trx) => {
+      const before = await this.countedAs(id, trx);
       await this.repo.updateCase(id, { source, source_note: source === 'imported' ? sourceNote : null }, trx);
+      await this.restat(id, before, trx);
     });
     return this.get(actor, id);
+  }
+
+  /** Daily statistics of the actor's jurisdiction, from the rollup (no person-level rows are read). */
+  async statistics(actor: Actor, q: { from: string; to: string }): Promise<CaseStatistics> {
+    if (!actor.permissions.includes('cases.stats') || !actor.jurisdiction) throw forbidden();
+    if (q.to < q.from || daysApart(q.from, q.to) > 366)
+      throw invalid('request.invalid', [{ path: 'to', code: 'field.out_of_range' }]);
+    return this.dailyStatistics(actor.jurisdiction, q.from, q.to);
+  }
+
+  /** For other modules (dashboard, open data): the daily counters of a region, with running totals. */
+  async dailyStatistics(regionPrefix: string, from: string, to: string): Promise<CaseStatistics> {
+    const [before, rows] = await Promise.all([
+      this.repo.statsBefore(regionPrefix, from),
+      this.repo.statsWithin(regionPrefix, from, to),
+    ]);
+    const key = (r: { district_code: string; classification: string; source: string }) =>
+      `${r.district_code}|${r.classification}|${r.source}`;
+    const totals = new Map(before.map((b) => [key(b), { cumulative: b.entered, current: b.current }]));
+    const out: CaseStatistics['rows'] = [];
+    for (const r of rows) {
+      const t = totals.get(key(r)) ?? { cumulative: 0, current: 0 };
+      t.cumulative += r.entered;
+      t.current += r.entered - r.left;
+      totals.set(key(r), t);
+      out.push({
+        day: r.day,
+        district: r.district_code,
+        classification: r.classification,
+        source: r.source,
+        new: r.entered,
+        left: r.left,
+        cumulative: t.cumulative,
+        current: t.current,
+      });
+    }
+    const refs = await this.regions.refs([...new Set(out.map((r) => r.district))]);
+    return { from, to, districts: [...refs.values()], rows: out };
   }
 
   /** For other modules: a case the actor may read (404 otherwise), without its personal fields. */
@@ -353,6 +409,17 @@ export class CaseReportService {
   /** For other modules: the cases reported for a resident. */
   async casesOfResident(residentId: string): Promise<CaseRef[]> {
     return (await this.repo.casesOfResident(residentId)).map(refOf);
+  }
+
+  /** How the case counts in the daily rollup now, read inside the change's transaction. */
+  private async countedAs(caseId: string, trx: Trx): Promise<StatDelta[]> {
+    const row = await this.repo.caseById(caseId, trx);
+    return row ? contributions(row, await this.repo.history(caseId, trx)) : [];
+  }
+
+  /** Moves the daily counters from how the case counted before the change to how it counts now. */
+  private async restat(caseId: string, before: StatDelta[], trx: Trx) {
+    await this.repo.bumpStats(difference(before, await this.countedAs(caseId, trx)), trx);
   }
 
   private async publishConfirmed(trx: unknown, caseId: string) {

@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { caseClassifications, caseOutcomes, caseSources, sampleKinds } from '@zhengtong/contracts';
 
 export type CaseClassification = (typeof caseClassifications)[number];
@@ -55,7 +55,17 @@ export interface CaseSamplesTable {
   by_label: string;
 }
 
+export interface CaseDailyStatsTable {
+  day: ColumnType<string, string, string>;
+  district_code: string;
+  classification: CaseClassification;
+  source: CaseSource;
+  entered: number;
+  left: number;
+}
+
 export interface CaseReportTables {
+  case_daily_stats: CaseDailyStatsTable;
   case_samples: CaseSamplesTable;
   cases: CasesTable;
   case_classifications: CaseClassificationsTable;
