@@ -66,6 +66,7 @@ export interface Zhengtong {
     checkIn: ReturnType<typeof createCheckInModule>['service'];
     caseReport: ReturnType<typeof createCaseReportModule>['service'];
     contactTracing: ReturnType<typeof createContactTracingModule>['service'];
+    manifestImports: ReturnType<typeof createContactTracingModule>['imports'];
     community: ReturnType<typeof createCommunityModule>['service'];
   };
   close(): Promise<void>;
@@ -221,6 +222,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     events,
     jobs,
     options: config.tracing,
+    imports: config.imports,
   });
   const community = createCommunityModule({
     db: database.db,
@@ -291,6 +293,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       checkIn: checkIn.service,
       caseReport: caseReport.service,
       contactTracing: contactTracing.service,
+      manifestImports: contactTracing.imports,
       community: community.service,
     },
     close: () => app.close(),

@@ -6099,7 +6099,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/investigation": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/investigation": {
         parameters: {
             query?: never;
             header?: never;
@@ -6209,7 +6209,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/visits": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/visits": {
         parameters: {
             query?: never;
             header?: never;
@@ -6333,7 +6333,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/visits/{id}": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/visits/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -6444,7 +6444,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/trips": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/trips": {
         parameters: {
             query?: never;
             header?: never;
@@ -6573,7 +6573,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/trips/{id}": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/trips/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -6684,7 +6684,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/trips/{id}/published": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/trips/{id}/published": {
         parameters: {
             query?: never;
             header?: never;
@@ -6801,7 +6801,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/household": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/household": {
         parameters: {
             query?: never;
             header?: never;
@@ -6920,7 +6920,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/household/{id}": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/household/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -7031,7 +7031,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/links": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/links": {
         parameters: {
             query?: never;
             header?: never;
@@ -7151,7 +7151,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/links/{id}": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/links/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -7262,7 +7262,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/cases/{caseId}/discovery": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/cases/{caseId}/discovery": {
         parameters: {
             query?: never;
             header?: never;
@@ -7326,7 +7326,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/contacts": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/contacts": {
         parameters: {
             query?: never;
             header?: never;
@@ -7422,7 +7422,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/contacts/{id}": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/contacts/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -7512,7 +7512,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/manifest-rows": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/manifest-rows": {
         parameters: {
             query?: never;
             header?: never;
@@ -7589,7 +7589,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-tracing/co-travel": {
+    "/api/v1/contact-tracing/api/v1/contact-tracing/co-travel": {
         parameters: {
             query?: never;
             header?: never;
@@ -7648,6 +7648,477 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** File imports started in the jurisdiction, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manifest";
+                                fileName: string;
+                                format: "csv" | "xlsx";
+                                size: number;
+                                uploadedBytes: number;
+                                chunkBytes: number;
+                                status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                                processedBytes: number;
+                                /** @description rows imported */
+                                rowsDone: number;
+                                /** @description rows refused; see rejects.csv */
+                                rowsRejected: number;
+                                errorCode: string | null;
+                                problems: {
+                                    path: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                                retraced: number | null;
+                                createdBy: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                finishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a file import (CSV or XLSX manifest); then PUT its chunks and complete it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "manifest";
+                        fileName: string;
+                        format: "csv" | "xlsx";
+                        /** @description bytes; at most ZT_IMPORT_MAX_BYTES */
+                        size: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manifest";
+                            fileName: string;
+                            format: "csv" | "xlsx";
+                            size: number;
+                            uploadedBytes: number;
+                            chunkBytes: number;
+                            status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                            processedBytes: number;
+                            /** @description rows imported */
+                            rowsDone: number;
+                            /** @description rows refused; see rejects.csv */
+                            rowsRejected: number;
+                            errorCode: string | null;
+                            problems: {
+                                path: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            retraced: number | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One file import: upload and import progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manifest";
+                            fileName: string;
+                            format: "csv" | "xlsx";
+                            size: number;
+                            uploadedBytes: number;
+                            chunkBytes: number;
+                            status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                            processedBytes: number;
+                            /** @description rows imported */
+                            rowsDone: number;
+                            /** @description rows refused; see rejects.csv */
+                            rowsRejected: number;
+                            errorCode: string | null;
+                            problems: {
+                                path: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            retraced: number | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports/{id}/chunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the chunk of the file that starts at `offset` (in order; a repeat of a stored chunk is accepted) */
+        put: {
+            parameters: {
+                query: {
+                    offset: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description the bytes of the file from offset */
+            requestBody: {
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manifest";
+                            fileName: string;
+                            format: "csv" | "xlsx";
+                            size: number;
+                            uploadedBytes: number;
+                            chunkBytes: number;
+                            status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                            processedBytes: number;
+                            /** @description rows imported */
+                            rowsDone: number;
+                            /** @description rows refused; see rejects.csv */
+                            rowsRejected: number;
+                            errorCode: string | null;
+                            problems: {
+                                path: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            retraced: number | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The file is uploaded: queue its import (again: the import as it is; the same file again: its first import) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manifest";
+                            fileName: string;
+                            format: "csv" | "xlsx";
+                            size: number;
+                            uploadedBytes: number;
+                            chunkBytes: number;
+                            status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                            processedBytes: number;
+                            /** @description rows imported */
+                            rowsDone: number;
+                            /** @description rows refused; see rejects.csv */
+                            rowsRejected: number;
+                            errorCode: string | null;
+                            problems: {
+                                path: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            retraced: number | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports/{id}/rejects.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rejected rows of a finished import as CSV: row, field, code, reason (no personal data) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
                     };
                 };
             };

@@ -16,6 +16,15 @@ import type { CheckInService } from '../check-in/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ImportRepository } from './contact-tracing.import.repository.ts';
+import { importRoutes } from './contact-tracing.import.routes.ts';
+import {
+  IMPORT_CLEANUP_JOB,
+  IMPORT_JOB,
+  ManifestImportService,
+  type ImportOptions,
+} from './contact-tracing.import.service.ts';
 import { ContactTracingRepository } from './contact-tracing.repository.ts';
 import { contactTracingRoutes } from './contact-tracing.routes.ts';
 import type { TracingOptions } from './contact-tracing.rules.ts';
@@ -29,6 +38,7 @@ export {
   type ContactTracingService,
 } from './contact-tracing.service.ts';
 export type { TracingOptions } from './contact-tracing.rules.ts';
+export type { ManifestImportService } from './contact-tracing.import.service.ts';
 
 export function createContactTracingModule(deps: {
   db: Db;
@@ -42,6 +52,7 @@ export function createContactTracingModule(deps: {
   events: EventBus;
   jobs: Jobs;
   options: TracingOptions;
+  imports: ImportOptions;
 }) {
   const service = new ContactTracingService(
     new ContactTracingRepository(deps.db),
@@ -67,5 +78,24 @@ export function createContactTracingModule(deps: {
     name: DISCOVER_JOB,
     handler: async ({ caseId }) => void (await service.traceAutomatically(caseId)),
   });
-  return { service, routes: contactTracingRoutes, prefix: '/api/v1/contact-tracing' };
+  const imports = new ManifestImportService(
+    new ImportRepository(deps.db),
+    service,
+    deps.audit,
+    deps.jobs,
+    deps.imports,
+  );
+  // Imports of millions of rows take minutes; a run is retried from its checkpoint.
+  deps.jobs.define<{ importId: string }>({
+    name: IMPORT_JOB,
+    handler: ({ importId }) => imports.run(importId),
+    retryLimit: 10,
+    expireInSeconds: 4 * 3600,
+  });
+  deps.jobs.define({ name: IMPORT_CLEANUP_JOB, cron: '17 * * * *', handler: async () => void (await imports.sweep()) });
+  const routes: FastifyPluginAsyncTypebox<{ service: ContactTracingService }> = async (app, opts) => {
+    await app.register(contactTracingRoutes, { service: opts.service });
+    await app.register(importRoutes, { service: imports, chunkBytes: deps.imports.chunkBytes });
+  };
+  return { service, imports, routes, prefix: '/api/v1/contact-tracing' };
 }
