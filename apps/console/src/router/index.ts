@@ -69,6 +69,12 @@ export const router = createAppRouter({
           meta: { title: 'menu.cases', requires: { permissions: ['cases.read'] } },
         },
         {
+          path: 'imports',
+          name: 'imports',
+          component: () => import('../views/contact-tracing/imports/index.vue'),
+          meta: { title: 'menu.imports', requires: { permissions: ['tracing.import'] } },
+        },
+        {
           path: 'places',
           name: 'places',
           component: () => import('../views/check-in/places/index.vue'),

@@ -17,11 +17,13 @@ describe('console menu', () => {
       'residents',
       'regions',
       'cases',
+      'imports',
       'verifier',
       'rules',
       'overrides',
       'security',
     ]);
+    expect(keysFor('department_officer')).toEqual(['home', 'residents', 'regions', 'imports', 'security']);
     expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'places', 'verifier', 'security']);
   });
 

@@ -15,7 +15,8 @@ export type MenuIcon =
   | 'Stamp'
   | 'Connection'
   | 'Delete'
-  | 'FirstAidKit';
+  | 'FirstAidKit'
+  | 'Upload';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -54,6 +55,13 @@ export const menu: MenuItem[] = [
     requires: { permissions: ['tokens.manage'] },
   },
   { key: 'cases', route: 'cases', label: 'menu.cases', icon: 'FirstAidKit', requires: { permissions: ['cases.read'] } },
+  {
+    key: 'imports',
+    route: 'imports',
+    label: 'menu.imports',
+    icon: 'Upload',
+    requires: { permissions: ['tracing.import'] },
+  },
   { key: 'places', route: 'places', label: 'menu.places', icon: 'Shop', requires: { permissions: ['places.manage'] } },
   {
     key: 'verifier',

@@ -43,3 +43,4 @@ export type PurgeRun = ResponseOf<'/api/v1/retention/purge-runs', 'get'>['items'
 export type DataSummary = ResponseOf<'/api/v1/data-rights/summary', 'get'>;
 export type CaseSummary = ResponseOf<'/api/v1/case-report/cases', 'get'>['items'][number];
 export type CaseDetail = ResponseOf<'/api/v1/case-report/cases/{id}', 'get'>;
+export type ManifestImport = ResponseOf<'/api/v1/contact-tracing/imports/{id}', 'get'>;
