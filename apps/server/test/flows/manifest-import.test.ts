@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportView } from '@zhengtong/contracts';
@@ -359,7 +361,48 @@ describe('refusals before anything is written', () => {
       headers: { ...cdc.headers, 'content-type': 'application/octet-stream', 'content-length': String(2 * 1024 ** 3) },
       payload: 'x',
     });
-    expect(declared.statusCode).toBeLessThan(500);
+    expect(declared.statusCode).toBe(413);
+    expect(declared.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(declared.json()).toMatchObject({ code: 'request.too_large' });
+  });
+
+  it('stops reading a streamed body of unknown length at the chunk size, over a real socket', async () => {
+    const id = (await create(cdc, 'stream.csv', 'csv', 3 * CHUNK)).json().id;
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    let sent = 0;
+    const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'PUT',
+          path: `${api}/${id}/chunks?offset=0`,
+          headers: { ...cdc.headers, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body }));
+        },
+      );
+      req.on('error', reject);
+      // Up to 64 MiB (a client that would send 2 GB); the server answers long before.
+      const block = Buffer.alloc(64 * 1024, 65);
+      const pump = () => {
+        while (sent < 64 * 1024 * 1024 && !req.destroyed) {
+          sent += block.length;
+          if (!req.write(block)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'request.too_large' });
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+    expect((await viewOf(cdc, id)).uploadedBytes).toBe(0);
   });
 
   it('takes chunks only in order, accepts a repeated chunk and refuses different bytes at a stored offset', async () => {
