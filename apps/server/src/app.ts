@@ -66,6 +66,7 @@ export interface Zhengtong {
     checkIn: ReturnType<typeof createCheckInModule>['service'];
     caseReport: ReturnType<typeof createCaseReportModule>['service'];
     contactTracing: ReturnType<typeof createContactTracingModule>['service'];
+    manifestImports: ReturnType<typeof createContactTracingModule>['imports'];
     community: ReturnType<typeof createCommunityModule>['service'];
   };
   close(): Promise<void>;
@@ -221,6 +222,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     events,
     jobs,
     options: config.tracing,
+    imports: config.imports,
   });
   const community = createCommunityModule({
     db: database.db,
@@ -261,11 +263,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(checkIn.routes, { prefix: checkIn.prefix, service: checkIn.service });
   await app.register(caseReport.routes, { prefix: caseReport.prefix, service: caseReport.service });
-  await app.register(contactTracing.routes, {
-    prefix: contactTracing.prefix,
-    service: contactTracing.service,
-    chains: contactTracing.chains,
-  });
+  await app.register(contactTracing.routes, { prefix: contactTracing.prefix });
   await app.register(community.routes, { prefix: community.prefix, service: community.service });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
@@ -295,6 +293,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       checkIn: checkIn.service,
       caseReport: caseReport.service,
       contactTracing: contactTracing.service,
+      manifestImports: contactTracing.imports,
       community: community.service,
     },
     close: () => app.close(),

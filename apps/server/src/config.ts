@@ -47,6 +47,14 @@ export interface Config {
   };
   /** Days of daily checks after the last exposure, for close and for secondary contacts. */
   observationDays: { close: number; secondary: number };
+  imports: {
+    /** Largest file a manifest import accepts. */
+    maxBytes: number;
+    /** Upload chunk size: each chunk is one request body and one database row. */
+    chunkBytes: number;
+    /** Rows committed per transaction, with the checkpoint a restarted import resumes from. */
+    batchRows: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -108,10 +116,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       close: int('ZT_OBSERVATION_DAYS', env.ZT_OBSERVATION_DAYS, 14, 1),
       secondary: int('ZT_SECONDARY_OBSERVATION_DAYS', env.ZT_SECONDARY_OBSERVATION_DAYS, 7, 1),
     },
+    imports: {
+      maxBytes: int('ZT_IMPORT_MAX_BYTES', env.ZT_IMPORT_MAX_BYTES, 1024 ** 3, 1024),
+      chunkBytes: int('ZT_IMPORT_CHUNK_BYTES', env.ZT_IMPORT_CHUNK_BYTES, 8 * 1024 ** 2, 1024),
+      batchRows: int('ZT_IMPORT_BATCH_ROWS', env.ZT_IMPORT_BATCH_ROWS, 10_000, 1),
+    },
     ...overrides,
   };
   if (config.healthCode.refreshSeconds >= config.healthCode.lifetimeSeconds)
     throw new ConfigError('ZT_HEALTH_CODE_REFRESH must be shorter than ZT_HEALTH_CODE_LIFETIME');
+  // A chunk is buffered whole in a request and a row; past 64 MiB that costs more than it saves.
+  if (config.imports.chunkBytes > 64 * 1024 ** 2) throw new ConfigError('ZT_IMPORT_CHUNK_BYTES must be at most 64 MiB');
   return config;
 }
 
@@ -160,5 +175,6 @@ export function summariseConfig(config: Config): Record<string, unknown> {
     healthCode: config.healthCode,
     tracing: config.tracing,
     observationDays: config.observationDays,
+    imports: config.imports,
   };
 }

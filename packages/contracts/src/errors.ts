@@ -161,6 +161,59 @@ export const errorMessages = {
   },
   'tracing.same_case': { 'zh-CN': '不能关联病例自身', en: 'A case cannot be linked to itself' },
   'tracing.link_exists': { 'zh-CN': '这两个病例已经关联', en: 'These two cases are already linked' },
+  'import.too_large': {
+    'zh-CN': '文件超过允许导入的大小（ZT_IMPORT_MAX_BYTES）',
+    en: 'The file is larger than imports allow (ZT_IMPORT_MAX_BYTES)',
+  },
+  'import.chunk_offset': {
+    'zh-CN': '分片顺序不对：请从已上传的字节数处继续上传',
+    en: 'Chunk out of order: continue from the bytes already uploaded',
+  },
+  'import.chunk_size': {
+    'zh-CN': '分片大小不对：每片应为规定的大小，最后一片可以较小，总大小不能超过申报的文件大小',
+    en: 'Wrong chunk size: each chunk has the given size, the last may be shorter, and all fit the declared file size',
+  },
+  'import.chunk_mismatch': {
+    'zh-CN': '该位置已上传了不同的内容',
+    en: 'Different bytes were already uploaded at this offset',
+  },
+  'import.not_uploading': {
+    'zh-CN': '该导入已提交，不能再上传分片',
+    en: 'This import was submitted; no more chunks can be uploaded',
+  },
+  'import.incomplete': {
+    'zh-CN': '文件尚未上传完整',
+    en: 'The file has not been uploaded completely',
+  },
+  'import.not_finished': { 'zh-CN': '导入尚未完成', en: 'The import has not finished' },
+  'import.columns': {
+    'zh-CN': '表头不符合要求：缺少必需的列，或有无法识别的列，整个文件未导入',
+    en: 'The header is wrong: required columns are missing or some are unknown; nothing was imported',
+  },
+  'import.missing_column': { 'zh-CN': '缺少必需的列', en: 'Required column missing' },
+  'import.unknown_column': { 'zh-CN': '无法识别的列', en: 'Unknown column' },
+  'import.duplicate_column': { 'zh-CN': '列重复', en: 'Column repeated' },
+  'import.empty': { 'zh-CN': '文件没有表头或没有数据', en: 'The file has no header or no rows' },
+  'import.csv_malformed': {
+    'zh-CN': 'CSV 文件格式错误（例如引号未闭合），导入已撤销',
+    en: 'The CSV file is malformed (for example an unclosed quote); the import was undone',
+  },
+  'import.xlsx_malformed': {
+    'zh-CN': '无法读取该 XLSX 文件，导入已撤销',
+    en: 'The XLSX file cannot be read; the import was undone',
+  },
+  'import.gave_up': {
+    'zh-CN': '导入多次中断后停止，已导入的行已撤销',
+    en: 'The import stopped after repeated interruptions; its rows were undone',
+  },
+  'import.column_count': {
+    'zh-CN': '该行的列数与表头不一致',
+    en: 'The row has a different number of cells than the header',
+  },
+  'import.mode': {
+    'zh-CN': '交通方式应为 火车/航班/汽车（train、flight、bus）',
+    en: 'The mode must be train, flight or bus',
+  },
   'trip.train_number': {
     'zh-CN': '车次格式不正确，例如 G1234、K81、1461',
     en: 'Not a train number: for example G1234, K81 or 1461',

@@ -310,3 +310,58 @@ export const ChainGraph = Type.Object({
   collapsed: Type.Boolean({ description: 'contacts were drawn as one node per case: there were too many' }),
 });
 export type ChainGraph = Static<typeof ChainGraph>;
+
+// ---------- file imports of manifests (CSV, XLSX) ----------
+
+export const importKinds = ['manifest'] as const;
+export const importFormats = ['csv', 'xlsx'] as const;
+/**
+ * uploading: chunks arriving; queued: complete, waiting for a worker; running: rows being imported;
+ * done: every row imported or rejected; failed: the file could not be read (nothing kept);
+ * refused: wrong or missing columns (nothing written).
+ */
+export const importStatuses = ['uploading', 'queued', 'running', 'done', 'failed', 'refused'] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+
+export const ImportCreate = Type.Object(
+  {
+    kind: literalUnion(importKinds),
+    fileName: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f/\\\\]+$' }),
+    format: literalUnion(importFormats),
+    size: Type.Integer({ minimum: 1, description: 'bytes; at most ZT_IMPORT_MAX_BYTES' }),
+  },
+  { additionalProperties: false },
+);
+export type ImportCreate = Static<typeof ImportCreate>;
+
+export const ImportProblem = Type.Object({
+  /** A column (`columns.身份证号`) or a field of the manifest (`idNumber`). */
+  path: Type.String(),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+export const ImportView = Type.Object({
+  id: Type.String(),
+  kind: literalUnion(importKinds),
+  fileName: Type.String(),
+  format: literalUnion(importFormats),
+  size: Type.Integer(),
+  uploadedBytes: Type.Integer(),
+  /** Send the file in chunks of exactly this many bytes (the last may be shorter), in order. */
+  chunkBytes: Type.Integer(),
+  status: literalUnion(importStatuses),
+  /** Bytes of the file read by the importer so far: the progress of a running import. */
+  processedBytes: Type.Integer(),
+  rowsDone: Type.Integer({ description: 'rows imported' }),
+  rowsRejected: Type.Integer({ description: 'rows refused; see rejects.csv' }),
+  errorCode: Nullable(Type.String()),
+  /** Why the file was refused or failed: missing, unknown or repeated columns, in the request's language. */
+  problems: Type.Array(ImportProblem),
+  retraced: Nullable(Type.Integer({ description: 'cases traced again because of this manifest' })),
+  createdBy: Type.String(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+  finishedAt: Nullable(DateTime),
+});
+export type ImportView = Static<typeof ImportView>;

@@ -99,6 +99,12 @@ export const router = createAppRouter({
           meta: { title: 'menu.tasks', requires: { permissions: ['community.tasks'] } },
         },
         {
+          path: 'imports',
+          name: 'imports',
+          component: () => import('../views/contact-tracing/imports/index.vue'),
+          meta: { title: 'menu.imports', requires: { permissions: ['tracing.import'] } },
+        },
+        {
           path: 'places',
           name: 'places',
           component: () => import('../views/check-in/places/index.vue'),

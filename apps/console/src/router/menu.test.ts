@@ -30,12 +30,14 @@ describe('console menu', () => {
       'chains',
       'contacts',
       'tasks',
+      'imports',
       'verifier',
       'rules',
       'overrides',
       'security',
     ]);
     expect(keysFor('grid_worker')).toEqual(['home', 'residents', 'regions', 'tasks', 'places', 'verifier', 'security']);
+    expect(keysFor('department_officer')).toEqual(['home', 'residents', 'regions', 'imports', 'security']);
     expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'places', 'verifier', 'security']);
   });
 

@@ -19,7 +19,8 @@ export type MenuIcon =
   | 'Share'
   | 'List'
   | 'Histogram'
-  | 'TrendCharts';
+  | 'TrendCharts'
+  | 'Upload';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -80,6 +81,13 @@ export const menu: MenuItem[] = [
     requires: { permissions: ['tracing.investigate'] },
   },
   { key: 'tasks', route: 'tasks', label: 'menu.tasks', icon: 'List', requires: { permissions: ['community.tasks'] } },
+  {
+    key: 'imports',
+    route: 'imports',
+    label: 'menu.imports',
+    icon: 'Upload',
+    requires: { permissions: ['tracing.import'] },
+  },
   { key: 'places', route: 'places', label: 'menu.places', icon: 'Shop', requires: { permissions: ['places.manage'] } },
   {
     key: 'verifier',

@@ -8154,6 +8154,477 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contact-tracing/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** File imports started in the jurisdiction, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manifest";
+                                fileName: string;
+                                format: "csv" | "xlsx";
+                                size: number;
+                                uploadedBytes: number;
+                                chunkBytes: number;
+                                status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                                processedBytes: number;
+                                /** @description rows imported */
+                                rowsDone: number;
+                                /** @description rows refused; see rejects.csv */
+                                rowsRejected: number;
+                                errorCode: string | null;
+                                problems: {
+                                    path: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                                retraced: number | null;
+                                createdBy: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                finishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a file import (CSV or XLSX manifest); then PUT its chunks and complete it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "manifest";
+                        fileName: string;
+                        format: "csv" | "xlsx";
+                        /** @description bytes; at most ZT_IMPORT_MAX_BYTES */
+                        size: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manifest";
+                            fileName: string;
+                            format: "csv" | "xlsx";
+                            size: number;
+                            uploadedBytes: number;
+                            chunkBytes: number;
+                            status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                            processedBytes: number;
+                            /** @description rows imported */
+                            rowsDone: number;
+                            /** @description rows refused; see rejects.csv */
+                            rowsRejected: number;
+                            errorCode: string | null;
+                            problems: {
+                                path: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            retraced: number | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One file import: upload and import progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manifest";
+                            fileName: string;
+                            format: "csv" | "xlsx";
+                            size: number;
+                            uploadedBytes: number;
+                            chunkBytes: number;
+                            status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                            processedBytes: number;
+                            /** @description rows imported */
+                            rowsDone: number;
+                            /** @description rows refused; see rejects.csv */
+                            rowsRejected: number;
+                            errorCode: string | null;
+                            problems: {
+                                path: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            retraced: number | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports/{id}/chunks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the chunk of the file that starts at `offset` (in order; a repeat of a stored chunk is accepted) */
+        put: {
+            parameters: {
+                query: {
+                    offset: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description the bytes of the file from offset */
+            requestBody: {
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manifest";
+                            fileName: string;
+                            format: "csv" | "xlsx";
+                            size: number;
+                            uploadedBytes: number;
+                            chunkBytes: number;
+                            status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                            processedBytes: number;
+                            /** @description rows imported */
+                            rowsDone: number;
+                            /** @description rows refused; see rejects.csv */
+                            rowsRejected: number;
+                            errorCode: string | null;
+                            problems: {
+                                path: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            retraced: number | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The file is uploaded: queue its import (again: the import as it is; the same file again: its first import) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manifest";
+                            fileName: string;
+                            format: "csv" | "xlsx";
+                            size: number;
+                            uploadedBytes: number;
+                            chunkBytes: number;
+                            status: "uploading" | "queued" | "running" | "done" | "failed" | "refused";
+                            processedBytes: number;
+                            /** @description rows imported */
+                            rowsDone: number;
+                            /** @description rows refused; see rejects.csv */
+                            rowsRejected: number;
+                            errorCode: string | null;
+                            problems: {
+                                path: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            retraced: number | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-tracing/imports/{id}/rejects.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rejected rows of a finished import as CSV: row, field, code, reason (no personal data) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/community/tasks": {
         parameters: {
             query?: never;

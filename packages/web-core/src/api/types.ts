@@ -62,3 +62,4 @@ export type TracingRun = ResponseOf<'/api/v1/contact-tracing/tracing-runs/{id}',
 export type CoTravelTrip = CoTravelAnswer['trips'][number];
 export type ObservationCheck = MyObservation['checks'][number];
 export type CaseStatistics = ResponseOf<'/api/v1/case-report/statistics', 'get'>;
+export type ManifestImport = ResponseOf<'/api/v1/contact-tracing/imports/{id}', 'get'>;

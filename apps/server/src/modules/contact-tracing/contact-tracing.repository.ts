@@ -227,7 +227,12 @@ export class ContactTracingRepository {
       from (values ${values}) as t(key, mode, number, travel_date, carriage)
       join tracing_manifest_rows m
         on m.number = t.number and m.travel_date = t.travel_date and m.mode = t.mode
-       and (t.carriage is null or m.carriage = t.carriage)`.execute(this.db);
+       and (t.carriage is null or m.carriage = t.carriage)
+       -- A file import's rows count once it is done: never half a manifest.
+       and (m.import_id is null
+            or exists (select 1 from tracing_imports i where i.id = m.import_id and i.status = 'done'))`.execute(
+      this.db,
+    );
     return r.rows;
   }
 

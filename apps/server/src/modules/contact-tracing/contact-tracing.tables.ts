@@ -1,5 +1,15 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { caseLinkKinds, contactStatuses, Exposure, riskRanks, tracedLevels, TripMode } from '@zhengtong/contracts';
+import type {
+  caseLinkKinds,
+  contactStatuses,
+  Exposure,
+  importFormats,
+  importKinds,
+  ImportStatus,
+  riskRanks,
+  tracedLevels,
+  TripMode,
+} from '@zhengtong/contracts';
 
 export interface TracingVisitsTable {
   id: string;
@@ -129,8 +139,52 @@ export interface TracingRunsTable {
 }
 export type RunRow = Selectable<TracingRunsTable>;
 
+export interface TracingImportsTable {
+  id: string;
+  kind: (typeof importKinds)[number];
+  file_name: string;
+  format: (typeof importFormats)[number];
+  size: number;
+  uploaded_bytes: Generated<number>;
+  status: ImportStatus;
+  digest: string | null;
+  rows_done: Generated<number>;
+  rows_rejected: Generated<number>;
+  checkpoint: Generated<number>;
+  processed_bytes: Generated<number>;
+  attempts: Generated<number>;
+  error_code: string | null;
+  problems: ColumnType<{ path: string; code: string }[], string | undefined, string>;
+  retraced: number | null;
+  created_by: string;
+  created_by_id: string | null;
+  region_code: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+export type ImportRow = Selectable<TracingImportsTable>;
+
+export interface TracingImportChunksTable {
+  import_id: string;
+  offset: number;
+  data: Uint8Array;
+  sha256: string;
+}
+
+export interface TracingImportRejectsTable {
+  import_id: string;
+  row: number;
+  field: string;
+  code: string;
+}
+
 export interface ContactTracingTables {
   tracing_runs: TracingRunsTable;
+  tracing_imports: TracingImportsTable;
+  tracing_import_chunks: TracingImportChunksTable;
+  tracing_import_rejects: TracingImportRejectsTable;
   tracing_visits: TracingVisitsTable;
   tracing_trips: TracingTripsTable;
   tracing_household: TracingHouseholdTable;

@@ -17,6 +17,15 @@ import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import { ChainsService } from './contact-tracing.chains.ts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ImportRepository } from './contact-tracing.import.repository.ts';
+import { importRoutes } from './contact-tracing.import.routes.ts';
+import {
+  IMPORT_CLEANUP_JOB,
+  IMPORT_JOB,
+  ManifestImportService,
+  type ImportOptions,
+} from './contact-tracing.import.service.ts';
 import { ContactTracingRepository } from './contact-tracing.repository.ts';
 import { contactTracingRoutes } from './contact-tracing.routes.ts';
 import type { TracingOptions } from './contact-tracing.rules.ts';
@@ -31,6 +40,7 @@ export {
 } from './contact-tracing.service.ts';
 export type { TracingOptions } from './contact-tracing.rules.ts';
 export type { ChainsService } from './contact-tracing.chains.ts';
+export type { ManifestImportService } from './contact-tracing.import.service.ts';
 
 export function createContactTracingModule(deps: {
   db: Db;
@@ -44,6 +54,7 @@ export function createContactTracingModule(deps: {
   events: EventBus;
   jobs: Jobs;
   options: TracingOptions;
+  imports: ImportOptions;
 }) {
   const repo = new ContactTracingRepository(deps.db);
   const chains = new ChainsService(repo, deps.caseReport, deps.audit);
@@ -76,5 +87,24 @@ export function createContactTracingModule(deps: {
     handler: async ({ runId }) => service.processRun(runId),
     retryLimit: 5,
   });
-  return { service, chains, routes: contactTracingRoutes, prefix: '/api/v1/contact-tracing' };
+  const imports = new ManifestImportService(
+    new ImportRepository(deps.db),
+    service,
+    deps.audit,
+    deps.jobs,
+    deps.imports,
+  );
+  // Imports of millions of rows take minutes; a run is retried from its checkpoint.
+  deps.jobs.define<{ importId: string }>({
+    name: IMPORT_JOB,
+    handler: ({ importId }) => imports.run(importId),
+    retryLimit: 10,
+    expireInSeconds: 4 * 3600,
+  });
+  deps.jobs.define({ name: IMPORT_CLEANUP_JOB, cron: '17 * * * *', handler: async () => void (await imports.sweep()) });
+  const routes: FastifyPluginAsyncTypebox = async (app) => {
+    await app.register(contactTracingRoutes, { service, chains });
+    await app.register(importRoutes, { service: imports, chunkBytes: deps.imports.chunkBytes });
+  };
+  return { service, chains, imports, routes, prefix: '/api/v1/contact-tracing' };
 }

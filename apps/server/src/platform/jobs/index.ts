@@ -10,6 +10,8 @@ export interface JobDefinition<T extends object = object> {
   /** Cron expression (UTC) for recurring jobs. */
   cron?: string;
   retryLimit?: number;
+  /** How long one run may take before the queue counts it as lost and retries it (default 15 minutes). */
+  expireInSeconds?: number;
 }
 
 export interface JobsOptions {
@@ -57,7 +59,12 @@ export class Jobs {
   async start() {
     await this.boss.start();
     for (const d of this.definitions.values()) {
-      await this.boss.createQueue(d.name, { name: d.name, retryLimit: d.retryLimit ?? 3, retryBackoff: true });
+      await this.boss.createQueue(d.name, {
+        name: d.name,
+        retryLimit: d.retryLimit ?? 3,
+        retryBackoff: true,
+        ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
+      });
       if (!this.workers) continue;
       await this.boss.work<object>(d.name, { pollingIntervalSeconds: 2 }, async (jobs) => {
         for (const job of jobs) await d.handler(job.data);

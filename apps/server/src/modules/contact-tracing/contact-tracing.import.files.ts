@@ -1,0 +1,266 @@
+import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { Readable, Transform } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import type { ErrorCode, ManifestRowInput, TripMode } from '@zhengtong/contracts';
+import type { FieldProblem } from '../../platform/errors.ts';
+
+/** One record of a file: its row number (the header is row 1 in a CSV; the sheet's own number in XLSX) and cells. */
+export interface FileRecord {
+  row: number;
+  cells: string[];
+}
+
+/** The file itself cannot be read (not a transient failure): the import fails and keeps nothing. */
+export class FileError extends Error {
+  constructor(readonly code: ErrorCode) {
+    super(code);
+    this.name = 'FileError';
+  }
+}
+
+type Field = keyof ManifestRowInput;
+const REQUIRED: Field[] = ['mode', 'number', 'date', 'name', 'idNumber'];
+/** Accepted column headers, compared after normalising (see `headerKey`); Chinese and English. */
+const ALIASES: Record<Field, string[]> = {
+  mode: ['交通方式', '出行方式', '方式', 'mode', 'transport', 'transportmode'],
+  number: [
+    '车次/航班号',
+    '车次航班号',
+    '车次',
+    '航班号',
+    '航班',
+    '班次',
+    'number',
+    'tripnumber',
+    'trainnumber',
+    'flightnumber',
+  ],
+  date: ['日期', '出行日期', '乘车日期', '乘机日期', '发车日期', 'date', 'traveldate'],
+  carriage: ['车厢', '车厢号', 'carriage', 'coach'],
+  seat: ['座位', '座位号', '座号', 'seat', 'seatnumber'],
+  name: ['姓名', '旅客姓名', 'name', 'passengername'],
+  idNumber: ['身份证号', '身份证号码', '公民身份号码', '证件号码', 'idnumber', 'idcard'],
+  phone: ['手机', '手机号', '手机号码', '联系电话', '电话', 'phone', 'mobile'],
+};
+const headerKey = (h: string) =>
+  h
+    .normalize('NFKC')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
+const FIELD_OF = new Map<string, Field>(
+  (Object.entries(ALIASES) as [Field, string[]][]).flatMap(([field, names]) =>
+    names.map((n) => [headerKey(n), field] as const),
+  ),
+);
+
+/** Which cell holds which field. */
+export type HeaderMap = Partial<Record<Field, number>>;
+
+/**
+ * Maps a header row to fields; a file with a required column missing, an unknown column or a column
+ * twice is refused whole, naming each column (`columns.<header>` or `columns.<field>` when missing).
+ */
+export function mapHeader(cells: string[]): { ok: true; value: HeaderMap } | { ok: false; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const map: HeaderMap = {};
+  cells.forEach((cell, i) => {
+    const text = cell.trim();
+    if (!text) return;
+    const field = FIELD_OF.get(headerKey(text));
+    if (!field) problems.push({ path: `columns.${text}`, code: 'import.unknown_column' });
+    else if (map[field] !== undefined) problems.push({ path: `columns.${text}`, code: 'import.duplicate_column' });
+    else map[field] = i;
+  });
+  for (const field of REQUIRED)
+    if (map[field] === undefined) problems.push({ path: `columns.${field}`, code: 'import.missing_column' });
+  return problems.length ? { ok: false, problems } : { ok: true, value: map };
+}
+
+/** The header of a CSV's first chunk, if the chunk holds a whole first line (so an upload can be refused early). */
+export function csvHeaderOf(firstChunk: Buffer): string[] | null {
+  const text = decoderFor(firstChunk).decode(firstChunk, { stream: true });
+  const end = text.search(/\r?\n/);
+  if (end < 0) return null;
+  try {
+    const [header] = parseSync(text.slice(0, end), { bom: true, relax_column_count: true }) as string[][];
+    return header ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const MODES: Record<string, TripMode> = {
+  train: 'train',
+  火车: 'train',
+  列车: 'train',
+  铁路: 'train',
+  高铁: 'train',
+  动车: 'train',
+  flight: 'flight',
+  plane: 'flight',
+  航班: 'flight',
+  飞机: 'flight',
+  民航: 'flight',
+  bus: 'bus',
+  coach: 'bus',
+  汽车: 'bus',
+  客车: 'bus',
+  大巴: 'bus',
+  长途汽车: 'bus',
+};
+
+/** A record's cells as a manifest row, or the reasons it cannot be one (field names only, never values). */
+export function recordToInput(
+  header: HeaderMap,
+  cells: string[],
+): { input: ManifestRowInput } | { problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const at = (f: Field) => {
+    const i = header[f];
+    return i === undefined ? '' : (cells[i] ?? '').trim();
+  };
+  const width = Math.max(...Object.values(header).map((i) => i + 1));
+  if (cells.slice(width).some((c) => c.trim() !== '')) problems.push({ path: 'row', code: 'import.column_count' });
+
+  const modeText = at('mode');
+  const mode = MODES[modeText.toLowerCase()];
+  if (!modeText) problems.push({ path: 'mode', code: 'field.required' });
+  else if (!mode) problems.push({ path: 'mode', code: 'import.mode' });
+  const number = at('number');
+  if (!number) problems.push({ path: 'number', code: 'field.required' });
+  else if (number.length > 20) problems.push({ path: 'number', code: 'field.too_long' });
+  const dateText = at('date');
+  const date = dateText ? normaliseDate(dateText) : null;
+  if (!dateText) problems.push({ path: 'date', code: 'field.required' });
+  else if (!date) problems.push({ path: 'date', code: 'field.format' });
+  const carriageText = at('carriage');
+  let carriage: number | undefined;
+  if (carriageText) {
+    const m = /^(\d{1,3})(?:车|号车厢|车厢)?$/.exec(carriageText);
+    if (!m) problems.push({ path: 'carriage', code: 'field.format' });
+    else if (Number(m[1]) < 1 || Number(m[1]) > 30) problems.push({ path: 'carriage', code: 'field.out_of_range' });
+    else carriage = Number(m[1]);
+  }
+  const seat = at('seat');
+  if (seat.length > 8) problems.push({ path: 'seat', code: 'field.too_long' });
+  const name = at('name');
+  if (!name) problems.push({ path: 'name', code: 'field.required' });
+  else if (name.length > 50) problems.push({ path: 'name', code: 'field.too_long' });
+  // eslint-disable-next-line no-control-regex
+  else if (/[\u0000-\u001f\u007f]/.test(name)) problems.push({ path: 'name', code: 'field.format' });
+  const idNumber = at('idNumber');
+  if (!idNumber) problems.push({ path: 'idNumber', code: 'field.required' });
+  const phone = at('phone');
+  if (phone.length > 20) problems.push({ path: 'phone', code: 'phone.format' });
+  if (problems.length || !mode || !date) return { problems };
+  return {
+    input: {
+      mode,
+      number,
+      date,
+      ...(carriage !== undefined ? { carriage } : {}),
+      ...(seat ? { seat } : {}),
+      name,
+      idNumber,
+      ...(phone ? { phone } : {}),
+    },
+  };
+}
+
+/** 2026-12-01, 2026/12/1, 2026.12.01 or 20261201, as a real calendar date. */
+function normaliseDate(text: string): string | null {
+  const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(text);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+export const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
+
+/** UTF-8 (with or without BOM) unless the bytes are not UTF-8: then GB18030, what Chinese Excel writes as "CSV". */
+function decoderFor(first: Buffer): TextDecoder {
+  try {
+    // A character cut at the chunk's end is not an error in streaming mode.
+    new TextDecoder('utf-8', { fatal: true }).decode(first, { stream: true });
+    return new TextDecoder('utf-8');
+  } catch {
+    return new TextDecoder('gb18030');
+  }
+}
+
+function decodingStream(): Transform {
+  let decoder: TextDecoder | null = null;
+  return new Transform({
+    readableObjectMode: false,
+    transform(chunk: Buffer, _enc, done) {
+      decoder ??= decoderFor(chunk);
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, decoder?.decode() ?? '');
+    },
+  });
+}
+
+/** Records of a CSV file, streamed; a record over 64 KiB (say, an unclosed quote) is a broken file. */
+export async function* csvRecords(source: Readable): AsyncGenerator<FileRecord> {
+  const parser = source
+    .pipe(decodingStream())
+    .pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: 64 * 1024 }));
+  let row = 0;
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) yield { row: ++row, cells };
+  } catch {
+    throw new FileError('import.csv_malformed');
+  } finally {
+    source.destroy();
+  }
+}
+
+/** Rows of the first worksheet of an XLSX file, streamed (never the whole sheet in memory). */
+export async function* xlsxRecords(source: Readable): AsyncGenerator<FileRecord> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const values = row.values as unknown[];
+        const cells: string[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
+        yield { row: row.number, cells };
+      }
+      break; // the first sheet only
+    }
+  } catch {
+    // The source never fails (a failed read ends it early, see the importer), so this is the file.
+    throw new FileError('import.xlsx_malformed');
+  } finally {
+    source.destroy();
+  }
+}
+
+/** A cell as the text a person sees: dates as YYYY-MM-DD, rich text joined, a formula's result. */
+export function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown };
+    if (o.richText) return o.richText.map((r) => r.text).join('');
+    if (o.text !== undefined) return cellText(o.text);
+    if (o.result !== undefined) return cellText(o.result);
+  }
+  return '';
+}
