@@ -21,6 +21,7 @@ export default defineSuite({
     const stamp = Date.now() % 100_000;
     const phone = `166${String(stamp).padStart(5, '0')}${String(process.pid % 1000).padStart(3, '0')}`;
     const placeName = `武昌体育中心${stamp}`;
+    const casePhone = `139${String(stamp).padStart(5, '0')}${String((process.pid + 7) % 1000).padStart(3, '0')}`;
     let placeCode = '';
 
     /** Staff act through Node's fetch where the setup is not what the flow is about. */
@@ -111,14 +112,40 @@ export default defineSuite({
       await page.getByTestId('menu-cases').click();
       await page.getByTestId('case-report').click();
       await page.locator('#case-name').fill('流调演示病例');
+      await page.locator('#case-phone').fill(casePhone);
       await page.getByTestId('class-confirmed').click();
       await page.getByTestId('case-submit').click();
       await page.getByTestId('case-detail').getByText('确诊病例').waitFor();
+      // Another hospital reports the same person, the name typed by its sound.
+      const other = await staffSession('medical');
+      const again = await other.post('/api/v1/case-report/cases', {
+        name: '刘调演示病例',
+        phone: casePhone,
+        onsetDate: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+        diagnosedAt: new Date().toISOString(),
+        classification: 'confirmed',
+        symptoms: [],
+      });
+      if (again.status !== 201) throw new Error(`second report: ${again.status} ${await again.text()}`);
+    });
+
+    await t.step('the CDC sees the two reports as one person, says why, and merges them', async () => {
+      await signIn('cdc');
+      await page.getByTestId('menu-cases').click();
+      await page.getByTestId('view-duplicates').click();
+      const pair = page.getByTestId('duplicate-pair').filter({ hasText: '刘****例' });
+      await pair.waitFor();
+      const text = await pair.innerText();
+      assert(text.includes('姓名同音') && text.includes('手机号相同'), `reasons expected: ${text}`);
+      await t.screenshot('duplicates');
+      await t.checkAccessibility('duplicates');
+      await pair.getByTestId('merge-pair').click();
+      await page.getByTestId('merged-duplicates').getByText('刘****例').waitFor();
+      await page.keyboard.press('Escape');
     });
 
     await t.step('the CDC adds a place visit and contacts appear with their reasons', async () => {
-      await signIn('cdc');
-      await page.getByTestId('menu-cases').click();
+      await page.getByTestId('view-duplicates').locator('..').getByText('全部').click();
       await page.getByTestId('cases-table').getByText('流****例').first().click();
       await page.getByTestId('open-investigation').click();
       await page.getByTestId('notifies').waitFor();

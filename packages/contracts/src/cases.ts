@@ -55,6 +55,11 @@ export const CaseReportInput = Type.Object(
     classification: literalUnion(caseClassifications),
     symptoms: Type.Array(literalUnion(caseSymptoms), { maxItems: caseSymptoms.length, uniqueItems: true }),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
+    phone: Type.Optional(Type.String({ maxLength: 20, description: 'mainland mobile number, to reach the patient' })),
+    address: Type.Optional(Type.String({ maxLength: 200, description: 'home address, for the investigation' })),
+    birthDate: Type.Optional(
+      Type.String({ format: 'date', description: 'when there is no ID number; helps find duplicate reports' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -82,6 +87,7 @@ export const CaseSummary = Type.Object({
   reporter: Type.String(),
   source: literalUnion(caseSources),
   sourceNote: Nullable(Type.String()),
+  mergedInto: Nullable(Type.String({ description: 'the case this duplicate report was merged into' })),
 });
 export type CaseSummary = Static<typeof CaseSummary>;
 
@@ -92,6 +98,9 @@ export const CaseDetail = Type.Intersect([
     note: Type.String(),
     history: Type.Array(CaseClassificationChange),
     samples: Type.Array(CaseSample),
+    phone: Nullable(Type.String({ description: 'masked' })),
+    /** Duplicate reports merged into this case. */
+    duplicates: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), reporter: Type.String() })),
   }),
 ]);
 export type CaseDetail = Static<typeof CaseDetail>;
@@ -125,3 +134,22 @@ export const CaseStatistics = Type.Object({
   ),
 });
 export type CaseStatistics = Static<typeof CaseStatistics>;
+
+export const duplicateReasons = [
+  'id_number',
+  'same_resident',
+  'name',
+  'name_sound',
+  'birth_date',
+  'phone',
+  'address',
+] as const;
+
+/** Two reports that may be one person, and why the platform thinks so. */
+export const DuplicateSuggestion = Type.Object({
+  a: CaseSummary,
+  b: CaseSummary,
+  reasons: Type.Array(literalUnion(duplicateReasons)),
+  score: Type.Integer({ minimum: 0, maximum: 100 }),
+});
+export type DuplicateSuggestion = Static<typeof DuplicateSuggestion>;

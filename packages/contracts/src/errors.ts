@@ -150,6 +150,12 @@ export const errorMessages = {
   },
   'case.sample_has_result': { 'zh-CN': '该样本已有检测结果', en: 'This sample already has a result' },
   'case.closed': { 'zh-CN': '该病例已结案', en: 'This case is closed' },
+  'case.merged': {
+    'zh-CN': '该报告已合并到另一病例，请在合并后的病例上操作',
+    en: 'This report was merged into another case: work on that case',
+  },
+  'case.not_merged': { 'zh-CN': '该报告没有被合并', en: 'This report was not merged' },
+  'case.merge_self': { 'zh-CN': '不能与自身合并', en: 'A case cannot be merged with itself' },
   'case.source_note': { 'zh-CN': '请说明输入来源地', en: 'Say where an imported case came from' },
   'tracing.place_required': {
     'zh-CN': '请选择场所码，或填写场所名称',

@@ -70,6 +70,7 @@ const TABLES = [
   'case_classifications',
   'case_samples',
   'case_daily_stats',
+  'case_merge_dismissals',
   'tracing_visits',
   'tracing_trips',
   'tracing_household',

@@ -358,7 +358,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -436,7 +436,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -504,7 +504,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -940,7 +940,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -987,7 +987,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                         jurisdictionCode: string;
                     };
                 };
@@ -1004,7 +1004,7 @@ export interface paths {
                             item: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -5340,6 +5340,7 @@ export interface paths {
                                 reporter: string;
                                 source: "local" | "imported" | "unknown";
                                 sourceNote: string | null;
+                                mergedInto: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -5387,6 +5388,15 @@ export interface paths {
                         classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
                         symptoms: ("fever" | "cough" | "fatigue" | "dyspnea" | "sore_throat" | "diarrhea" | "loss_of_smell")[];
                         note?: string;
+                        /** @description mainland mobile number, to reach the patient */
+                        phone?: string;
+                        /** @description home address, for the investigation */
+                        address?: string;
+                        /**
+                         * Format: date
+                         * @description when there is no ID number; helps find duplicate reports
+                         */
+                        birthDate?: string;
                     };
                 };
             };
@@ -5420,6 +5430,7 @@ export interface paths {
                             reporter: string;
                             source: "local" | "imported" | "unknown";
                             sourceNote: string | null;
+                            mergedInto: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5439,6 +5450,12 @@ export interface paths {
                                 result: "pending" | "positive" | "negative";
                                 resultAt: string | null;
                                 by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
                             }[];
                         };
                     };
@@ -5544,6 +5561,388 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/case-report/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reports that may be one person (same ID number, or name, birth date, phone, address), with why */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                a: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    idNumber: string | null;
+                                    region: {
+                                        code: string;
+                                        name: string;
+                                        level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                    };
+                                    residentKnown: boolean;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                    outcome: ("recovered" | "deceased" | "excluded") | null;
+                                    onsetDate: string;
+                                    /** Format: date-time */
+                                    diagnosedAt: string;
+                                    /** Format: date-time */
+                                    reportedAt: string;
+                                    /** @description reported later than the deadline after diagnosis */
+                                    overdue: boolean;
+                                    reporter: string;
+                                    source: "local" | "imported" | "unknown";
+                                    sourceNote: string | null;
+                                    mergedInto: string | null;
+                                };
+                                b: {
+                                    id: string;
+                                    /** @description masked */
+                                    name: string;
+                                    idNumber: string | null;
+                                    region: {
+                                        code: string;
+                                        name: string;
+                                        level: "province" | "city" | "district" | "street" | "community" | "grid";
+                                    };
+                                    residentKnown: boolean;
+                                    classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                    outcome: ("recovered" | "deceased" | "excluded") | null;
+                                    onsetDate: string;
+                                    /** Format: date-time */
+                                    diagnosedAt: string;
+                                    /** Format: date-time */
+                                    reportedAt: string;
+                                    /** @description reported later than the deadline after diagnosis */
+                                    overdue: boolean;
+                                    reporter: string;
+                                    source: "local" | "imported" | "unknown";
+                                    sourceNote: string | null;
+                                    mergedInto: string | null;
+                                };
+                                reasons: ("id_number" | "same_resident" | "name" | "name_sound" | "birth_date" | "phone" | "address")[];
+                                score: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-report/duplicates/dismissals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Not the same person: the pair is not suggested again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        a: string;
+                        /** Format: uuid */
+                        b: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-report/cases/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge a duplicate report into this case (audited; can be undone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        duplicateId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description masked */
+                            name: string;
+                            idNumber: string | null;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            residentKnown: boolean;
+                            classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                            outcome: ("recovered" | "deceased" | "excluded") | null;
+                            onsetDate: string;
+                            /** Format: date-time */
+                            diagnosedAt: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                            /** @description reported later than the deadline after diagnosis */
+                            overdue: boolean;
+                            reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
+                            mergedInto: string | null;
+                        } & {
+                            symptoms: string[];
+                            note: string;
+                            history: {
+                                classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                reason: string;
+                                by: string;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-report/cases/{id}/unmerge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo the merge of this duplicate report */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description masked */
+                            name: string;
+                            idNumber: string | null;
+                            region: {
+                                code: string;
+                                name: string;
+                                level: "province" | "city" | "district" | "street" | "community" | "grid";
+                            };
+                            residentKnown: boolean;
+                            classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                            outcome: ("recovered" | "deceased" | "excluded") | null;
+                            onsetDate: string;
+                            /** Format: date-time */
+                            diagnosedAt: string;
+                            /** Format: date-time */
+                            reportedAt: string;
+                            /** @description reported later than the deadline after diagnosis */
+                            overdue: boolean;
+                            reporter: string;
+                            source: "local" | "imported" | "unknown";
+                            sourceNote: string | null;
+                            mergedInto: string | null;
+                        } & {
+                            symptoms: string[];
+                            note: string;
+                            history: {
+                                classification: "suspected" | "clinical" | "confirmed" | "asymptomatic" | "unexplained_pneumonia";
+                                reason: string;
+                                by: string;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            samples: {
+                                id: string;
+                                kind: "throat_swab" | "nasal_swab" | "sputum" | "blood" | "bronchoalveolar_lavage";
+                                /** Format: date-time */
+                                collectedAt: string;
+                                lab: string;
+                                result: "pending" | "positive" | "negative";
+                                resultAt: string | null;
+                                by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/case-report/cases/{id}": {
         parameters: {
             query?: never;
@@ -5592,6 +5991,7 @@ export interface paths {
                             reporter: string;
                             source: "local" | "imported" | "unknown";
                             sourceNote: string | null;
+                            mergedInto: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5611,6 +6011,12 @@ export interface paths {
                                 result: "pending" | "positive" | "negative";
                                 resultAt: string | null;
                                 by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
                             }[];
                         };
                     };
@@ -5700,6 +6106,7 @@ export interface paths {
                             reporter: string;
                             source: "local" | "imported" | "unknown";
                             sourceNote: string | null;
+                            mergedInto: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5719,6 +6126,12 @@ export interface paths {
                                 result: "pending" | "positive" | "negative";
                                 resultAt: string | null;
                                 by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
                             }[];
                         };
                     };
@@ -5805,6 +6218,7 @@ export interface paths {
                             reporter: string;
                             source: "local" | "imported" | "unknown";
                             sourceNote: string | null;
+                            mergedInto: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5824,6 +6238,12 @@ export interface paths {
                                 result: "pending" | "positive" | "negative";
                                 resultAt: string | null;
                                 by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
                             }[];
                         };
                     };
@@ -5910,6 +6330,7 @@ export interface paths {
                             reporter: string;
                             source: "local" | "imported" | "unknown";
                             sourceNote: string | null;
+                            mergedInto: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -5929,6 +6350,12 @@ export interface paths {
                                 result: "pending" | "positive" | "negative";
                                 resultAt: string | null;
                                 by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
                             }[];
                         };
                     };
@@ -6019,6 +6446,7 @@ export interface paths {
                             reporter: string;
                             source: "local" | "imported" | "unknown";
                             sourceNote: string | null;
+                            mergedInto: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -6038,6 +6466,12 @@ export interface paths {
                                 result: "pending" | "positive" | "negative";
                                 resultAt: string | null;
                                 by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
                             }[];
                         };
                     };
@@ -6125,6 +6559,7 @@ export interface paths {
                             reporter: string;
                             source: "local" | "imported" | "unknown";
                             sourceNote: string | null;
+                            mergedInto: string | null;
                         } & {
                             symptoms: string[];
                             note: string;
@@ -6144,6 +6579,12 @@ export interface paths {
                                 result: "pending" | "positive" | "negative";
                                 resultAt: string | null;
                                 by: string;
+                            }[];
+                            phone: string | null;
+                            duplicates: {
+                                id: string;
+                                name: string;
+                                reporter: string;
                             }[];
                         };
                     };

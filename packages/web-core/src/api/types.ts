@@ -63,3 +63,4 @@ export type CoTravelTrip = CoTravelAnswer['trips'][number];
 export type ObservationCheck = MyObservation['checks'][number];
 export type CaseStatistics = ResponseOf<'/api/v1/case-report/statistics', 'get'>;
 export type ManifestImport = ResponseOf<'/api/v1/contact-tracing/imports/{id}', 'get'>;
+export type DuplicateSuggestion = ResponseOf<'/api/v1/case-report/duplicates', 'get'>['items'][number];

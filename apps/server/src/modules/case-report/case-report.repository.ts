@@ -71,6 +71,7 @@ export class CaseReportRepository {
       .selectFrom('cases')
       .selectAll()
       .where('region_code', 'like', `${regionPrefix}%`)
+      .where('merged_into', 'is', null)
       .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '<>', 'excluded')]))
       .orderBy('id')
       .limit(limit)
@@ -82,6 +83,7 @@ export class CaseReportRepository {
       .selectFrom('cases')
       .select('id')
       .where('region_code', 'like', `${regionPrefix}%`)
+      .where('merged_into', 'is', null)
       .where('outcome', 'is', null)
       .where('classification', 'in', classifications as CasesTable['classification'][])
       .orderBy('id')
@@ -92,6 +94,36 @@ export class CaseReportRepository {
   /** Open cases of residents (a contact reported as a case later). */
   casesOfResident(residentId: string) {
     return this.db.selectFrom('cases').selectAll().where('resident_id', '=', residentId).orderBy('id').execute();
+  }
+
+  /** Reports merged into a case. */
+  duplicatesOf(caseId: string) {
+    return this.db.selectFrom('cases').selectAll().where('merged_into', '=', caseId).orderBy('id').execute();
+  }
+  /**
+   * Pairs of open, unmerged reports in a region that share an identifier, by one indexed join per
+   * identifier; the service decides which pairs are worth suggesting and says why.
+   */
+  async duplicatePairs(regionPrefix: string, limit: number): Promise<{ a: string; b: string }[]> {
+    const keys = ['id_number_bidx', 'resident_id', 'name_sound_bidx', 'birth_bidx', 'phone_bidx', 'address_bidx'];
+    const open = sql`merged_into is null and (outcome is null or outcome <> 'excluded') and region_code like ${`${regionPrefix}%`}`;
+    const joins = keys.map(
+      (k) => sql`select a.id as a, b.id as b from (select * from cases where ${open}) a
+        join (select * from cases where ${open}) b on a.${sql.ref(k)} = b.${sql.ref(k)} and a.id < b.id`,
+    );
+    const r = await sql<{ a: string; b: string }>`
+      select distinct p.a, p.b from (${sql.join(joins, sql` union all `)}) p
+      where not exists (select 1 from case_merge_dismissals d where d.case_a = p.a and d.case_b = p.b)
+      order by p.b desc limit ${limit}`.execute(this.db);
+    return r.rows;
+  }
+  async dismissPair(a: string, b: string, byLabel: string): Promise<void> {
+    const [x, y] = a < b ? [a, b] : [b, a];
+    await this.db
+      .insertInto('case_merge_dismissals')
+      .values({ case_a: x, case_b: y, by_label: byLabel })
+      .onConflict((oc) => oc.columns(['case_a', 'case_b']).doNothing())
+      .execute();
   }
 
   /** Adds to the daily counters (an upsert per counter, inside the caller's transaction). */
@@ -149,6 +181,7 @@ export class CaseReportRepository {
       .selectFrom('cases')
       .selectAll()
       .where('region_code', 'like', `${q.regionPrefix}%`)
+      .where('merged_into', 'is', null)
       .orderBy('id', 'desc')
       .limit(q.limit);
     if (q.before) query = query.where('id', '<', q.before);
@@ -160,6 +193,9 @@ export class CaseReportRepository {
     id: string,
     patch: Partial<Pick<CasesTable, 'classification' | 'outcome' | 'outcome_at' | 'source_note'>> & {
       source?: CaseSource;
+      merged_into?: string | null;
+      merged_at?: Date | null;
+      merged_by?: string | null;
     },
     trx: Trx,
   ): Promise<void> {

@@ -9,6 +9,7 @@ import {
   caseClassifications,
   caseOutcomes,
   caseSources,
+  DuplicateSuggestion,
   literalUnion,
   Page,
   PageQuery,
@@ -70,6 +71,57 @@ export const caseReportRoutes: FastifyPluginAsyncTypebox<{ service: CaseReportSe
       },
     },
     async (req) => service.statistics(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/duplicates',
+    {
+      schema: {
+        tags,
+        summary: 'Reports that may be one person (same ID number, or name, birth date, phone, address), with why',
+        response: { 200: Type.Object({ items: Type.Array(DuplicateSuggestion) }) },
+      },
+    },
+    async (req) => service.duplicateSuggestions(actorOf(req)),
+  );
+  app.post(
+    '/duplicates/dismissals',
+    {
+      schema: {
+        tags,
+        summary: 'Not the same person: the pair is not suggested again',
+        body: Type.Object({ a: Type.String({ format: 'uuid' }), b: Type.String({ format: 'uuid' }) }, strict),
+      },
+    },
+    async (req, reply) => {
+      await service.dismissDuplicate(actorOf(req), req.body.a, req.body.b);
+      return reply.code(204).send();
+    },
+  );
+  app.post(
+    '/cases/:id/merge',
+    {
+      schema: {
+        tags,
+        summary: 'Merge a duplicate report into this case (audited; can be undone)',
+        params: Id,
+        body: Type.Object({ duplicateId: Type.String({ format: 'uuid' }) }, strict),
+        response: { 200: CaseDetail },
+      },
+    },
+    async (req) => service.merge(actorOf(req), req.params.id, req.body.duplicateId),
+  );
+  app.post(
+    '/cases/:id/unmerge',
+    {
+      schema: {
+        tags,
+        summary: 'Undo the merge of this duplicate report',
+        params: Id,
+        response: { 200: CaseDetail },
+      },
+    },
+    async (req) => service.unmerge(actorOf(req), req.params.id),
   );
 
   app.get(

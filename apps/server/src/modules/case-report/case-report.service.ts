@@ -1,11 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
-import type {
-  CaseDetail,
-  CaseReportInput,
-  CaseStatistics,
-  CaseSummary,
-  HealthFacts,
-  RegionRef,
+import {
+  duplicateReasons,
+  type CaseDetail,
+  type CaseReportInput,
+  type CaseStatistics,
+  type CaseSummary,
+  type DuplicateSuggestion,
+  type HealthFacts,
+  type RegionRef,
 } from '@zhengtong/contracts';
 import { can, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
@@ -13,7 +15,14 @@ import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import { shanghaiDate } from '../../platform/time.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
-import { maskIdNumber, maskName, parseIdNumber, type Vault } from '../../platform/vault/index.ts';
+import {
+  maskIdNumber,
+  maskName,
+  maskPhone,
+  parseIdNumber,
+  parsePhone,
+  type Vault,
+} from '../../platform/vault/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
@@ -51,6 +60,13 @@ export interface CaseReported {
 export interface CaseConfirmed {
   caseId: string;
 }
+/** A duplicate report was merged into a case, or the merge undone: both cases are traced again. */
+export const CASE_MERGED = 'case-report.merged';
+export interface CaseMerged {
+  caseId: string;
+  duplicateId: string;
+}
+
 export interface CaseClosed {
   caseId: string;
   outcome: CaseOutcome;
@@ -59,6 +75,8 @@ export interface CaseClosed {
 /** What other modules may know of a case without reading personal data. */
 export interface CaseRef {
   id: string;
+  /** Set on a duplicate report: the case it was merged into. */
+  mergedInto: string | null;
   residentId: string | null;
   idNumberIndex: string | null;
   regionCode: string;
@@ -72,6 +90,7 @@ export interface CaseRef {
 
 const refOf = (r: CaseRow): CaseRef => ({
   id: r.id,
+  mergedInto: r.merged_into,
   residentId: r.resident_id,
   idNumberIndex: r.id_number_bidx,
   regionCode: r.region_code,
@@ -82,6 +101,33 @@ const refOf = (r: CaseRow): CaseRef => ({
   diagnosedAt: r.diagnosed_at,
   reportedAt: r.reported_at,
 });
+
+type DuplicateReason = (typeof duplicateReasons)[number];
+
+/** What two reports have in common, strongest first. */
+function duplicateReasonsOf(a: CaseRow, b: CaseRow): DuplicateReason[] {
+  const same = (x: string | null, y: string | null) => x !== null && x === y;
+  const reasons: DuplicateReason[] = [];
+  if (same(a.id_number_bidx, b.id_number_bidx)) reasons.push('id_number');
+  if (same(a.resident_id, b.resident_id)) reasons.push('same_resident');
+  if (same(a.name_bidx, b.name_bidx)) reasons.push('name');
+  else if (same(a.name_sound_bidx, b.name_sound_bidx)) reasons.push('name_sound');
+  if (same(a.birth_bidx, b.birth_bidx)) reasons.push('birth_date');
+  if (same(a.phone_bidx, b.phone_bidx)) reasons.push('phone');
+  if (same(a.address_bidx, b.address_bidx)) reasons.push('address');
+  return reasons;
+}
+
+/**
+ * An ID number or resident record decides alone; otherwise a name (or its sound) with one more fact,
+ * or three facts without the name. A name alone is never enough: 张伟 is a common name.
+ */
+function duplicateScore(reasons: DuplicateReason[]): number {
+  if (reasons.includes('id_number') || reasons.includes('same_resident')) return 100;
+  const name = reasons.includes('name') ? 40 : reasons.includes('name_sound') ? 30 : 0;
+  const others = reasons.filter((r) => r === 'birth_date' || r === 'phone' || r === 'address').length;
+  return Math.min(95, name + others * 25);
+}
 
 /** What a classification and outcome mean for the person's health code. */
 export function caseStatusOf(
@@ -122,15 +168,29 @@ export class CaseReportService {
     else if (input.onsetDate > shanghaiDate(new Date(diagnosed)))
       problems.push({ path: 'onsetDate', code: 'case.onset_after_diagnosis' });
     let idNumber: string | null = null;
+    let birthDate = input.birthDate ?? null;
     if (input.idNumber) {
       const parsed = parseIdNumber(input.idNumber);
-      if (parsed.ok) idNumber = parsed.value.normalized;
+      if (parsed.ok) [idNumber, birthDate] = [parsed.value.normalized, parsed.value.birthDate];
       else problems.push({ path: 'idNumber', code: parsed.code });
     }
     const resident = idNumber ? await this.identity.residentRefByIdNumber(idNumber) : null;
     const name = input.name?.trim() ?? '';
     if (!resident && !name) problems.push({ path: 'name', code: 'case.person_required' });
+    const phone = input.phone?.trim() ? parsePhone(input.phone) : null;
+    if (input.phone?.trim() && !phone) problems.push({ path: 'phone', code: 'phone.format' });
+    if (input.birthDate && input.birthDate > shanghaiDate(new Date(now)))
+      problems.push({ path: 'birthDate', code: 'case.in_future' });
     if (problems.length) throw invalid('request.invalid', problems);
+    const address = input.address?.trim() || null;
+    // What duplicate suggestions compare: what was typed, completed from the resident record.
+    const known = resident ? await this.identity.personIndexes(resident.id) : null;
+    const typed = this.vault.personIndexes({
+      name,
+      birthDate,
+      phone,
+      address,
+    });
 
     const id = uuidv7();
     const regionCode = resident?.regionCode ?? actor.jurisdiction;
@@ -160,6 +220,14 @@ export class CaseReportService {
           reporter_label: actor.label,
           reporting_unit: actor.jurisdiction!,
           source_note: null,
+          name_bidx: typed.name ?? known?.name ?? null,
+          name_sound_bidx: typed.nameSound ?? known?.nameSound ?? null,
+          birth_bidx: typed.birth ?? known?.birth ?? null,
+          phone_bidx: typed.phone ?? known?.phone ?? null,
+          address_bidx: typed.address,
+          phone_enc: phone ? this.vault.encrypt('phone', phone) : null,
+          phone_masked: phone ? maskPhone(phone) : null,
+          address_enc: address ? this.vault.encrypt('address', address) : null,
         },
         trx,
       );
@@ -386,6 +454,125 @@ export class CaseReportService {
     return { from, to, districts: [...refs.values()], rows: out };
   }
 
+  // ---------- duplicate reports ----------
+
+  /** Reports in the jurisdiction that may be one person, with the reasons; dismissed pairs stay away. */
+  async duplicateSuggestions(actor: Actor, limit = 50): Promise<{ items: DuplicateSuggestion[] }> {
+    if (!actor.permissions.includes('cases.merge') || !actor.jurisdiction) throw forbidden();
+    const pairs = await this.repo.duplicatePairs(actor.jurisdiction, limit * 4);
+    const rows = new Map((await this.repo.casesByIds(pairs.flatMap((p) => [p.a, p.b]))).map((r) => [r.id, r]));
+    const items: { a: CaseRow; b: CaseRow; reasons: DuplicateReason[]; score: number }[] = [];
+    for (const p of pairs) {
+      const a = rows.get(p.a)!;
+      const b = rows.get(p.b)!;
+      const reasons = duplicateReasonsOf(a, b);
+      const score = duplicateScore(reasons);
+      if (score >= 50) items.push({ a, b, reasons, score });
+    }
+    items.sort((x, y) => y.score - x.score || y.b.id.localeCompare(x.b.id));
+    const page = items.slice(0, limit);
+    const refs = await this.regions.refs(page.flatMap((i) => [i.a.region_code, i.b.region_code]));
+    await this.audit.recordMany(
+      actor,
+      page.flatMap((i) =>
+        [i.a, i.b].map((r) => ({
+          action: 'view',
+          subjectType: 'case',
+          subjectId: r.resident_id ?? r.id,
+          purpose: 'duplicate-check',
+          fields: ['name', 'idNumber'],
+          regionCode: r.region_code,
+        })),
+      ),
+    );
+    return {
+      items: page.map((i) => ({
+        a: this.summary(i.a, refs.get(i.a.region_code)!),
+        b: this.summary(i.b, refs.get(i.b.region_code)!),
+        reasons: i.reasons,
+        score: i.score,
+      })),
+    };
+  }
+
+  /** Merges a duplicate report into the case kept: the duplicate stops counting; both are traced again. */
+  async merge(actor: Actor, keptId: string, duplicateId: string): Promise<CaseDetail> {
+    if (!actor.permissions.includes('cases.merge')) throw forbidden();
+    if (keptId === duplicateId) throw invalid('request.invalid', [{ path: 'duplicateId', code: 'case.merge_self' }]);
+    const kept = await this.readable(actor, keptId, 'cases.read');
+    const dup = await this.readable(actor, duplicateId, 'cases.read');
+    if (kept.merged_into || dup.merged_into) throw new AppError('conflict', 'case.merged');
+    await this.repo.db.transaction().execute(async (trx) => {
+      const before = await this.countedAs(duplicateId, trx);
+      await this.repo.updateCase(
+        duplicateId,
+        { merged_into: keptId, merged_at: new Date(), merged_by: actor.label },
+        trx,
+      );
+      await this.restat(duplicateId, before, trx);
+      await this.audit.recordMany(
+        actor,
+        [kept, dup].map((r) => ({
+          action: 'merge',
+          subjectType: 'case',
+          subjectId: r.resident_id ?? r.id,
+          purpose: `duplicate-report: ${duplicateId} into ${keptId}`,
+          fields: ['name', 'idNumber', 'health'],
+          regionCode: r.region_code,
+        })),
+        trx as unknown as Db,
+      );
+      await this.events.publish<CaseMerged>(trx as unknown as Db, CASE_MERGED, { caseId: keptId, duplicateId });
+    });
+    return this.get(actor, keptId);
+  }
+
+  /** Undoes a merge: the duplicate is a case of its own again, and counts again. */
+  async unmerge(actor: Actor, duplicateId: string): Promise<CaseDetail> {
+    if (!actor.permissions.includes('cases.merge')) throw forbidden();
+    const dup = await this.readable(actor, duplicateId, 'cases.read');
+    const keptId = dup.merged_into;
+    if (!keptId) throw new AppError('conflict', 'case.not_merged');
+    await this.repo.db.transaction().execute(async (trx) => {
+      const before = await this.countedAs(duplicateId, trx);
+      await this.repo.updateCase(duplicateId, { merged_into: null, merged_at: null, merged_by: null }, trx);
+      await this.restat(duplicateId, before, trx);
+      await this.audit.record(
+        actor,
+        {
+          action: 'unmerge',
+          subjectType: 'case',
+          subjectId: dup.resident_id ?? dup.id,
+          purpose: `duplicate-report undone: ${duplicateId} from ${keptId}`,
+          fields: ['name', 'idNumber', 'health'],
+          regionCode: dup.region_code,
+        },
+        trx as unknown as Db,
+      );
+      await this.events.publish<CaseMerged>(trx as unknown as Db, CASE_MERGED, { caseId: keptId, duplicateId });
+    });
+    return this.get(actor, duplicateId);
+  }
+
+  /** "Not the same person": the pair is not suggested again. */
+  async dismissDuplicate(actor: Actor, a: string, b: string): Promise<void> {
+    if (!actor.permissions.includes('cases.merge')) throw forbidden();
+    const [x, y] = [await this.readable(actor, a, 'cases.read'), await this.readable(actor, b, 'cases.read')];
+    await this.repo.dismissPair(x.id, y.id, actor.label);
+    await this.audit.record(actor, {
+      action: 'dismiss',
+      subjectType: 'case',
+      subjectId: x.resident_id ?? x.id,
+      purpose: `not a duplicate of ${y.id}`,
+      regionCode: x.region_code,
+    });
+  }
+
+  /** For other modules: the reports merged into a case (their investigation belongs to it). */
+  async duplicatesOf(caseId: string): Promise<string[]> {
+    return (await this.repo.duplicatesOf(caseId)).map((r) => r.id);
+  }
+
   /** For other modules: a case the actor may read (404 otherwise), without its personal fields. */
   async caseRef(actor: Actor, id: string): Promise<CaseRef> {
     return refOf(await this.readable(actor, id, 'cases.read'));
@@ -414,7 +601,8 @@ export class CaseReportService {
   /** How the case counts in the daily rollup now, read inside the change's transaction. */
   private async countedAs(caseId: string, trx: Trx): Promise<StatDelta[]> {
     const row = await this.repo.caseById(caseId, trx);
-    return row ? contributions(row, await this.repo.history(caseId, trx)) : [];
+    // A merged duplicate counts nowhere: the case it joined counts for both.
+    return row && !row.merged_into ? contributions(row, await this.repo.history(caseId, trx)) : [];
   }
 
   /** Moves the daily counters from how the case counted before the change to how it counts now. */
@@ -469,7 +657,11 @@ export class CaseReportService {
       fields: ['name', 'idNumber', 'health'],
       regionCode: row.region_code,
     });
-    const [history, samples] = await Promise.all([this.repo.history(id), this.repo.samples(id)]);
+    const [history, samples, duplicates] = await Promise.all([
+      this.repo.history(id),
+      this.repo.samples(id),
+      this.repo.duplicatesOf(id),
+    ]);
     return {
       ...this.summary(row, await this.regions.requireRef(row.region_code)),
       symptoms: clinical.symptoms,
@@ -489,6 +681,8 @@ export class CaseReportService {
         resultAt: x.result_at?.toISOString() ?? null,
         by: x.by_label,
       })),
+      phone: row.phone_masked,
+      duplicates: duplicates.map((d) => ({ id: d.id, name: d.name_masked, reporter: d.reporter_label })),
     };
   }
 
@@ -512,6 +706,8 @@ export class CaseReportService {
     if (!actor.permissions.includes(permission)) throw forbidden();
     const row = await this.repo.caseById(id);
     if (!row || (!can(actor, permission, row.region_code) && row.reporter_id !== actor.id)) throw notFound();
+    // A merged duplicate is kept for the record and for undoing; the work goes on the case it joined.
+    if (permission === 'cases.report' && row.merged_into) throw new AppError('conflict', 'case.merged');
     return row;
   }
 
@@ -531,6 +727,7 @@ export class CaseReportService {
       reporter: r.reporter_label,
       source: r.source,
       sourceNote: r.source_note,
+      mergedInto: r.merged_into,
     };
   }
 }

@@ -31,6 +31,19 @@ export interface CasesTable {
   source: Generated<CaseSource>;
   /** Where an imported case came from (a region or country name, not an address). */
   source_note: string | null;
+  // Blind indexes for duplicate suggestions (see Vault.personIndexes).
+  name_bidx: string | null;
+  name_sound_bidx: string | null;
+  birth_bidx: string | null;
+  phone_bidx: string | null;
+  address_bidx: string | null;
+  phone_enc: string | null;
+  phone_masked: string | null;
+  address_enc: string | null;
+  /** A duplicate report points at the case it was merged into; undoing the merge clears it. */
+  merged_into: Generated<string | null>;
+  merged_at: Generated<Date | null>;
+  merged_by: Generated<string | null>;
   updated_at: Generated<Date>;
 }
 export type CaseRow = Selectable<CasesTable>;
@@ -64,7 +77,15 @@ export interface CaseDailyStatsTable {
   left: number;
 }
 
+export interface CaseMergeDismissalsTable {
+  case_a: string;
+  case_b: string;
+  by_label: string;
+  at: Generated<Date>;
+}
+
 export interface CaseReportTables {
+  case_merge_dismissals: CaseMergeDismissalsTable;
   case_daily_stats: CaseDailyStatsTable;
   case_samples: CaseSamplesTable;
   cases: CasesTable;

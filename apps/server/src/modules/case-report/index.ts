@@ -12,10 +12,12 @@ import { CaseReportService, type CaseReportOptions } from './case-report.service
 export {
   CASE_CLOSED,
   CASE_CONFIRMED,
+  CASE_MERGED,
   CASE_REPORTED,
   INFECTIOUS,
   type CaseClosed,
   type CaseConfirmed,
+  type CaseMerged,
   type CaseRef,
   type CaseReportService,
   type CaseReported,

@@ -22,11 +22,12 @@ export class ContactTracingRepository {
 
   // ---------- investigation ----------
 
-  visits(caseId: string) {
+  /** Of a case and the duplicate reports merged into it. */
+  visits(caseIds: string[]) {
     return this.db
       .selectFrom('tracing_visits')
       .selectAll()
-      .where('case_id', '=', caseId)
+      .where('case_id', 'in', caseIds)
       .orderBy('from_at')
       .orderBy('id')
       .execute();
@@ -49,11 +50,12 @@ export class ContactTracingRepository {
     return Number(r.numDeletedRows) > 0;
   }
 
-  trips(caseId: string) {
+  /** Of a case and the duplicate reports merged into it. */
+  trips(caseIds: string[]) {
     return this.db
       .selectFrom('tracing_trips')
       .selectAll()
-      .where('case_id', '=', caseId)
+      .where('case_id', 'in', caseIds)
       .orderBy('travel_date')
       .orderBy('id')
       .execute();
@@ -92,11 +94,12 @@ export class ContactTracingRepository {
       .execute();
   }
 
-  household(caseId: string) {
+  /** Of a case and the duplicate reports merged into it. */
+  household(caseIds: string[]) {
     return this.db
       .selectFrom('tracing_household')
       .selectAll()
-      .where('case_id', '=', caseId)
+      .where('case_id', 'in', caseIds)
       .orderBy('created_at')
       .orderBy('id')
       .execute();

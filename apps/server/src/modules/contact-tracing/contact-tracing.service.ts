@@ -108,10 +108,11 @@ export class ContactTracingService {
   /** A case's investigation: places, trips, household, links and how many contacts it has found. */
   async investigation(actor: Actor, caseId: string): Promise<Investigation> {
     const ref = await this.caseFor(actor, caseId);
+    const caseIds = [caseId, ...(await this.caseReport.duplicatesOf(caseId))];
     const [visits, trips, household, links, counts, inv] = await Promise.all([
-      this.repo.visits(caseId),
-      this.repo.trips(caseId),
-      this.repo.household(caseId),
+      this.repo.visits(caseIds),
+      this.repo.trips(caseIds),
+      this.repo.household(caseIds),
       this.repo.linksOf(caseId),
       this.repo.countContacts(caseId),
       this.repo.investigation(caseId),
@@ -559,6 +560,13 @@ export class ContactTracingService {
     await this.discover(caseId, systemActor('contact-tracing'));
   }
 
+  /** A duplicate was merged in or taken out again: both cases are traced anew. */
+  async onCaseMerged(caseId: string, duplicateId: string): Promise<void> {
+    const actor = systemActor('contact-tracing');
+    await this.discover(duplicateId, actor);
+    await this.discover(caseId, actor);
+  }
+
   /** An excluded case had no infection: its contacts are cleared. */
   async onCaseClosed(caseId: string, outcome: string): Promise<void> {
     if (outcome === 'excluded') await this.discover(caseId, systemActor('contact-tracing'));
@@ -602,7 +610,8 @@ export class ContactTracingService {
     const started = performance.now();
     const ref = (await this.caseReport.caseRefs([caseId])).get(caseId);
     if (!ref) throw notFound();
-    const excluded = ref.outcome === 'excluded';
+    // An excluded case had no infection; a merged duplicate's contacts are the kept case's now.
+    const excluded = ref.outcome === 'excluded' || ref.mergedInto !== null;
     const found = excluded ? new Map<string, Found>() : await this.find(ref);
     const now = new Date();
     const tell = notifies(ref);
@@ -736,10 +745,12 @@ export class ContactTracingService {
         })),
       );
     }
+    // A duplicate report merged into this case brings its investigation along.
+    const caseIds = [ref.id, ...(await this.caseReport.duplicatesOf(ref.id))];
     const [visits, trips, household] = await Promise.all([
-      this.repo.visits(ref.id),
-      this.repo.trips(ref.id),
-      this.repo.household(ref.id),
+      this.repo.visits(caseIds),
+      this.repo.trips(caseIds),
+      this.repo.household(caseIds),
     ]);
     const found = new Map<string, Found>();
     const add = (key: string, person: Omit<Found, 'exposures'>, exposure: Exposure & { score: number }) => {
@@ -977,6 +988,7 @@ export class ContactTracingService {
     const ref = await this.caseReport.caseRef(actor, caseId);
     if (!can(actor, 'tracing.investigate', ref.regionCode)) throw notFound();
     if (write && ref.outcome === 'excluded') throw new AppError('conflict', 'case.closed');
+    if (write && ref.mergedInto) throw new AppError('conflict', 'case.merged');
     return ref;
   }
 

@@ -6,9 +6,11 @@ import type { Vault } from '../../platform/vault/index.ts';
 import {
   CASE_CLOSED,
   CASE_CONFIRMED,
+  CASE_MERGED,
   CASE_REPORTED,
   type CaseClosed,
   type CaseConfirmed,
+  type CaseMerged,
   type CaseReported,
   type CaseReportService,
 } from '../case-report/index.ts';
@@ -76,6 +78,9 @@ export function createContactTracingModule(deps: {
   );
   deps.events.on<CaseClosed>(CASE_CLOSED, 'contact-tracing.clear-contacts', (e) =>
     service.onCaseClosed(e.caseId, e.outcome),
+  );
+  deps.events.on<CaseMerged>(CASE_MERGED, 'contact-tracing.retrace-merged', (e) =>
+    service.onCaseMerged(e.caseId, e.duplicateId),
   );
   deps.events.on<CaseReported>(CASE_REPORTED, 'contact-tracing.link-source-case', (e) => service.onCaseReported(e));
   deps.jobs.define<{ caseId: string }>({

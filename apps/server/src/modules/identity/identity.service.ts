@@ -735,6 +735,21 @@ export class IdentityService {
     );
   }
 
+  /**
+   * For other modules: the blind indexes of a resident's name, birth date and phone, to find duplicate
+   * reports of the same person (decrypted for this computation only; nobody sees the values).
+   */
+  async personIndexes(residentId: string) {
+    const row = await this.repo.residentById(residentId);
+    if (!row) return null;
+    const id = parseIdNumber(this.vault.process('idNumber', row.id_number_enc));
+    return this.vault.personIndexes({
+      name: this.vault.process('name', row.name_enc),
+      birthDate: id.ok ? id.value.birthDate : null,
+      phone: this.vault.process('phone', row.phone_enc),
+    });
+  }
+
   /** For other modules: the residents holding ID numbers given by their blind index (imported records). */
   async residentRefsByIdNumberIndex(bidxs: string[]): Promise<Map<string, ResidentRef>> {
     const rows = await this.repo.residentsByIdNumberIndexes([...new Set(bidxs)]);

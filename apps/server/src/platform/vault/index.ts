@@ -4,6 +4,8 @@ import type { AuditLog } from '../audit/index.ts';
 
 export * from './identifiers.ts';
 export * from './mask.ts';
+export * from './names.ts';
+import { addressKey, nameSound } from './names.ts';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -59,6 +61,27 @@ export class Vault {
   /** Deterministic keyed hash of a normalised value, for "find by ID number" without decrypting. */
   blindIndex(field: string, normalized: string): string {
     return createHmac('sha256', this.indexKey).update(`${field}\u0000${normalized}`).digest('base64url');
+  }
+
+  /**
+   * Blind indexes to match a person across records without decrypting: the name as written and as it
+   * sounds, the birth date, phone and address. Every module computes them here, so they compare.
+   */
+  personIndexes(p: {
+    name?: string | null;
+    birthDate?: string | null;
+    phone?: string | null;
+    address?: string | null;
+  }) {
+    const name = p.name?.trim();
+    const address = p.address ? addressKey(p.address) : '';
+    return {
+      name: name ? this.blindIndex('personName', name) : null,
+      nameSound: name ? this.blindIndex('personNameSound', nameSound(name)) : null,
+      birth: p.birthDate ? this.blindIndex('birthDate', p.birthDate) : null,
+      phone: p.phone ? this.blindIndex('phone', p.phone) : null,
+      address: address ? this.blindIndex('address', address) : null,
+    };
   }
 
   /** Decrypts the given fields of one record and writes one audit event naming them. */
