@@ -168,6 +168,23 @@ export default defineSuite({
       await t.checkAccessibility('contacts');
     });
 
+    await t.step('the CDC exports the contacts with full details, for a stated purpose', async () => {
+      await page.getByTestId('menu-contacts').click();
+      await page.getByTestId('contacts-table').getByText('欧**明').first().waitFor();
+      await page.getByTestId('export-open').click();
+      await page.getByRole('radio', { name: 'CSV' }).click({ force: true });
+      await page.locator('#export-purpose').fill('移交集中隔离点名单');
+      await page.getByTestId('export-start').click();
+      const link = page.getByTestId('export-download');
+      await link.waitFor({ timeout: 30_000 });
+      await t.screenshot('export-contacts');
+      await t.checkAccessibility('export dialog');
+      const file = await page.request.get(new URL((await link.getAttribute('href'))!, t.baseUrl).href);
+      const text = await file.text();
+      assert(text.includes('欧阳晓明') && text.includes(phone), 'the export should hold the full name and phone');
+      await page.keyboard.press('Escape');
+    });
+
     await t.step("the contact's H5 shows a red code with the explanation", async () => {
       await phonePage.goto('/m/health-code');
       await phonePage.getByTestId('qr').waitFor();

@@ -16,6 +16,8 @@ import { clientErrorHandler, installErrorHandling, sendProblem } from './platfor
 import { installIdempotency } from './platform/idempotency.ts';
 import { Jobs } from './platform/jobs/index.ts';
 import { EventBus } from './platform/events/index.ts';
+import { ExportStore } from './platform/exports/index.ts';
+import { exportRoutes } from './platform/exports/routes.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { devSmsSender, webhookSmsSender, type SmsSender } from './platform/sms/index.ts';
 import { Vault } from './platform/vault/index.ts';
@@ -53,6 +55,7 @@ export interface Platform {
   jobs: Jobs;
   events: EventBus;
   retention: RetentionLog;
+  exports: ExportStore;
 }
 
 export interface Zhengtong {
@@ -161,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     options: { sessionTtlSeconds: config.sessionTtlSeconds, lockout: config.lockout },
   });
   const retention = new RetentionLog(database.db);
+  const exports = new ExportStore(database.db);
   const credentials = createCredentialsModule({
     db: database.db,
     vault,
@@ -208,6 +212,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     vault,
     audit,
     events,
+    jobs,
+    exports,
     options: { deadlineMs: config.caseReportDeadlineHours * 3_600_000 },
   });
   const contactTracing = createContactTracingModule({
@@ -221,6 +227,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     audit,
     events,
     jobs,
+    exports,
     options: config.tracing,
     imports: config.imports,
   });
@@ -267,6 +274,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(community.routes, { prefix: community.prefix, service: community.service });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
+  await app.register(exportRoutes, { prefix: '/api/v1/exports', store: exports });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
@@ -277,14 +285,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   for (const job of [...identity.jobs, ...healthCode.jobs, ...checkIn.jobs, ...community.jobs]) jobs.define(job);
-  options.beforeStart?.({ database, cache, audit, vault, jobs, events, retention });
+  jobs.define(retention.purgeJob('platform.purge-exports', '29 * * * *', (now) => exports.purge(now)));
+  options.beforeStart?.({ database, cache, audit, vault, jobs, events, retention, exports });
   await jobs.start();
 
   await serveWebApps(app, config.webRoot);
 
   return {
     app,
-    platform: { database, cache, audit, vault, jobs, events, retention },
+    platform: { database, cache, audit, vault, jobs, events, retention, exports },
     services: {
       regions: regions.service,
       identity: identity.service,

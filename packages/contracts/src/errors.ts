@@ -250,6 +250,8 @@ export const errorMessages = {
     'zh-CN': '您当前没有需要打卡的医学观察',
     en: 'You have no medical observation to report on',
   },
+  'export.not_ready': { 'zh-CN': '导出文件尚未生成完毕', en: 'The export is not ready yet' },
+  'export.failed': { 'zh-CN': '导出失败，请重新导出', en: 'The export failed; start it again' },
   'place.limit': { 'zh-CN': '每人最多登记 5 个场所', en: 'One person may register at most 5 places' },
   'place.not_found': { 'zh-CN': '场所码无效或场所已停用', en: 'Unknown place code or the place is closed' },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },

@@ -133,3 +133,27 @@ export const auditPurposes = [
   'audit-export',
 ] as const;
 export type AuditPurpose = (typeof auditPurposes)[number];
+
+/** A file made by a background job (an export), with its progress. */
+export const ExportJob = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  format: Type.String(),
+  status: literalUnion(['queued', 'running', 'done', 'failed'] as const),
+  rowsTotal: Type.Union([Type.Integer(), Type.Null()]),
+  rowsDone: Type.Integer(),
+  bytes: Type.Integer(),
+  purpose: Type.String(),
+  errorCode: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type ExportJob = Static<typeof ExportJob>;
+
+export const ExportInput = Type.Object(
+  {
+    format: literalUnion(['csv', 'xlsx', 'fhir'] as const),
+    purpose: Type.String({ minLength: 4, maxLength: 200, description: 'why the data leaves the platform (audited)' }),
+  },
+  { additionalProperties: false },
+);

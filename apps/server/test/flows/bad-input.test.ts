@@ -71,6 +71,8 @@ const TABLES = [
   'case_samples',
   'case_daily_stats',
   'case_merge_dismissals',
+  'export_files',
+  'export_chunks',
   'tracing_visits',
   'tracing_trips',
   'tracing_household',

@@ -435,6 +435,33 @@ describe('transmission chains', () => {
   });
 });
 
+describe('contact exports', () => {
+  it("writes the contacts of the jurisdiction's cases in clear, from resident records and passenger lists", async () => {
+    const started = await as(t.app, cdc, {
+      method: 'POST',
+      url: `${api}/exports`,
+      payload: { format: 'csv', purpose: '移交隔离点名单' },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const job = await until(
+      async () => (await as(t.app, cdc, { method: 'GET', url: `/api/v1/exports/${started.json().id}` })).json(),
+      (j) => j.status === 'done',
+    );
+    expect(job.rowsDone).toBeGreaterThanOrEqual(5);
+    const file = await as(t.app, cdc, { method: 'GET', url: `/api/v1/exports/${started.json().id}/file` });
+    expect(file.body).toContain(seatF.idNumber);
+    expect(file.body).toContain(seatF.phone);
+    expect(file.body).toContain('外地旅客');
+    expect(file.body).toContain('flight:CZ3456 20C');
+    const fhir = await as(t.app, cdc, {
+      method: 'POST',
+      url: `${api}/exports`,
+      payload: { format: 'fhir', purpose: '移交隔离点名单' },
+    });
+    expect(fhir.statusCode).toBe(400);
+  });
+});
+
 describe('batch tracing runs', () => {
   it('traces every open infectious case of the jurisdiction as one job, with progress', async () => {
     const started = await as(t.app, cdc, { method: 'POST', url: `${api}/tracing-runs`, payload: { scope: 'open' } });

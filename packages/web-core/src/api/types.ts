@@ -64,3 +64,4 @@ export type ObservationCheck = MyObservation['checks'][number];
 export type CaseStatistics = ResponseOf<'/api/v1/case-report/statistics', 'get'>;
 export type ManifestImport = ResponseOf<'/api/v1/contact-tracing/imports/{id}', 'get'>;
 export type DuplicateSuggestion = ResponseOf<'/api/v1/case-report/duplicates', 'get'>['items'][number];
+export type ExportJob = ResponseOf<'/api/v1/exports/{id}', 'get'>;

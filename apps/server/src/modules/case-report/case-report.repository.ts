@@ -96,6 +96,37 @@ export class CaseReportRepository {
     return this.db.selectFrom('cases').selectAll().where('resident_id', '=', residentId).orderBy('id').execute();
   }
 
+  /** A page of a region's cases for an export, in id order; merged duplicates are left out. */
+  exportPage(regionPrefix: string, after: string | null, limit: number) {
+    let q = this.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('region_code', 'like', `${regionPrefix}%`)
+      .where('merged_into', 'is', null)
+      .orderBy('id')
+      .limit(limit);
+    if (after) q = q.where('id', '>', after);
+    return q.execute();
+  }
+  async countForExport(regionPrefix: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('cases')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('region_code', 'like', `${regionPrefix}%`)
+      .where('merged_into', 'is', null)
+      .executeTakeFirstOrThrow();
+    return r.n;
+  }
+  samplesOf(caseIds: string[]) {
+    if (!caseIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('case_samples')
+      .selectAll()
+      .where('case_id', 'in', caseIds)
+      .orderBy('collected_at')
+      .execute();
+  }
+
   /** Reports merged into a case. */
   duplicatesOf(caseId: string) {
     return this.db.selectFrom('cases').selectAll().where('merged_into', '=', caseId).orderBy('id').execute();

@@ -10,6 +10,8 @@ import {
   caseOutcomes,
   caseSources,
   DuplicateSuggestion,
+  ExportInput,
+  ExportJob,
   literalUnion,
   Page,
   PageQuery,
@@ -71,6 +73,20 @@ export const caseReportRoutes: FastifyPluginAsyncTypebox<{ service: CaseReportSe
       },
     },
     async (req) => service.statistics(actorOf(req), req.query),
+  );
+
+  app.post(
+    '/exports',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Export the cases of the jurisdiction (CSV, XLSX or FHIR R4 NDJSON) as a background job',
+        body: ExportInput,
+        response: { 202: ExportJob },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await service.startExport(actorOf(req), req.body)),
   );
 
   app.get(

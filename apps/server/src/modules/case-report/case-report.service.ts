@@ -6,6 +6,7 @@ import {
   type CaseStatistics,
   type CaseSummary,
   type DuplicateSuggestion,
+  type ExportJob,
   type HealthFacts,
   type RegionRef,
 } from '@zhengtong/contracts';
@@ -13,6 +14,9 @@ import { can, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
+import type { ExportStore } from '../../platform/exports/index.ts';
+import { exportView } from '../../platform/exports/routes.ts';
+import type { Jobs } from '../../platform/jobs/index.ts';
 import { shanghaiDate } from '../../platform/time.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import {
@@ -47,6 +51,7 @@ export const INFECTIOUS = new Set<CaseClassification>(['confirmed', 'clinical', 
 
 /** Facts published on the event bus; payloads carry ids only, never personal data. */
 export const CASE_REPORTED = 'case-report.reported';
+export const EXPORT_JOB = 'case-report.export';
 export const CASE_CONFIRMED = 'case-report.confirmed';
 export const CASE_CLOSED = 'case-report.closed';
 export interface CaseReported {
@@ -154,6 +159,8 @@ export class CaseReportService {
     private readonly vault: Vault,
     private readonly audit: AuditLog,
     private readonly events: EventBus,
+    private readonly jobs: Jobs,
+    private readonly exports: ExportStore,
     private readonly options: CaseReportOptions,
   ) {}
 
@@ -452,6 +459,37 @@ export class CaseReportService {
     }
     const refs = await this.regions.refs([...new Set(out.map((r) => r.district))]);
     return { from, to, districts: [...refs.values()], rows: out };
+  }
+
+  // ---------- exports ----------
+
+  /** Queues an export of the jurisdiction's cases with full personal data, for a stated purpose. */
+  async startExport(actor: Actor, input: { format: 'csv' | 'xlsx' | 'fhir'; purpose: string }): Promise<ExportJob> {
+    if (!actor.permissions.includes('cases.export') || !actor.jurisdiction) throw forbidden();
+    const purpose = input.purpose.trim();
+    const id = await this.repo.db.transaction().execute(async (trx) => {
+      const exportId = await this.exports.create(
+        { kind: 'cases', format: input.format, ownerId: actor.id, regionCode: actor.jurisdiction!, purpose },
+        trx as unknown as Db,
+      );
+      await this.jobs.sendWithin(trx as unknown as Db, EXPORT_JOB, {
+        exportId,
+        actor: { id: actor.id, kind: actor.kind, label: actor.label },
+      });
+      await this.audit.record(
+        actor,
+        {
+          action: 'export-requested',
+          subjectType: 'cases',
+          subjectId: exportId,
+          purpose,
+          regionCode: actor.jurisdiction,
+        },
+        trx as unknown as Db,
+      );
+      return exportId;
+    });
+    return exportView((await this.exports.get(id))!);
   }
 
   // ---------- duplicate reports ----------

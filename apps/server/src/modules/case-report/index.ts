@@ -1,13 +1,17 @@
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
+import type { ExportStore } from '../../platform/exports/index.ts';
+import type { Jobs } from '../../platform/jobs/index.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
 import type { Vault } from '../../platform/vault/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import { CaseReportRepository } from './case-report.repository.ts';
 import { caseReportRoutes } from './case-report.routes.ts';
-import { CaseReportService, type CaseReportOptions } from './case-report.service.ts';
+import { CaseExporter } from './case-report.export.ts';
+import { CaseReportService, EXPORT_JOB, type CaseReportOptions } from './case-report.service.ts';
 
 export {
   CASE_CLOSED,
@@ -31,17 +35,30 @@ export function createCaseReportModule(deps: {
   vault: Vault;
   audit: AuditLog;
   events: EventBus;
+  jobs: Jobs;
+  exports: ExportStore;
   options: CaseReportOptions;
 }) {
+  const repo = new CaseReportRepository(deps.db);
   const service = new CaseReportService(
-    new CaseReportRepository(deps.db),
+    repo,
     deps.identity,
     deps.healthCode,
     deps.regions,
     deps.vault,
     deps.audit,
     deps.events,
+    deps.jobs,
+    deps.exports,
     deps.options,
   );
+  const exporter = new CaseExporter(repo, deps.identity, deps.regions, deps.vault, deps.audit, deps.exports);
+  deps.jobs.define<{ exportId: string; actor: Pick<Actor, 'id' | 'kind' | 'label'> }>({
+    name: EXPORT_JOB,
+    // The person who asked is the one whose reads the audit log shows.
+    handler: ({ exportId, actor }) =>
+      exporter.run(exportId, { ...actor, roles: [], permissions: [], jurisdiction: null, residentId: null }),
+    retryLimit: 2,
+  });
   return { service, routes: caseReportRoutes, prefix: '/api/v1/case-report' };
 }

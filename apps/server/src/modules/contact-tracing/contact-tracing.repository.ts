@@ -188,6 +188,38 @@ export class ContactTracingRepository {
       .execute();
   }
 
+  // ---------- exports ----------
+
+  /** Contacts of these cases in id order, a page after `after` (cleared ones are left out). */
+  exportPage(caseIds: string[], after: string | null, limit: number) {
+    let q = this.db
+      .selectFrom('tracing_contacts')
+      .selectAll()
+      .where(sql<boolean>`case_id = any(${caseIds}::uuid[])`)
+      .where('status', '<>', 'cleared')
+      .orderBy('id')
+      .limit(limit);
+    if (after) q = q.where('id', '>', after);
+    return q.execute();
+  }
+  async countForExport(caseIds: string[]): Promise<number> {
+    const r = await this.db
+      .selectFrom('tracing_contacts')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where(sql<boolean>`case_id = any(${caseIds}::uuid[])`)
+      .where('status', '<>', 'cleared')
+      .executeTakeFirstOrThrow();
+    return r.n;
+  }
+  manifestPersons(ids: number[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('tracing_manifest_rows').select(['id', 'person_enc']).where('id', 'in', ids).execute();
+  }
+  householdByIds(ids: string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('tracing_household').selectAll().where('id', 'in', ids).execute();
+  }
+
   // ---------- batch runs ----------
 
   run(id: string) {

@@ -10,6 +10,8 @@ import {
   CoTravelAnswer,
   CoTravelQuery,
   DiscoveryResult,
+  ExportInput,
+  ExportJob,
   HouseholdInput,
   Investigation,
   literalUnion,
@@ -177,6 +179,20 @@ export const contactTracingRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) => service.discoverNow(actorOf(req), req.params.caseId),
+  );
+
+  app.post(
+    '/exports',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: "Export the contacts of the jurisdiction's cases (CSV or XLSX) as a background job",
+        body: ExportInput,
+        response: { 202: ExportJob },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await service.startExport(actorOf(req), req.body)),
   );
 
   app.post(

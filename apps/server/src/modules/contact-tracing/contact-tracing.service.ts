@@ -5,6 +5,7 @@ import type {
   CoTravelAnswer,
   Contact,
   DiscoveryResult,
+  ExportJob,
   Exposure,
   HouseholdInput,
   Investigation,
@@ -18,6 +19,8 @@ import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/index.ts';
+import type { ExportStore } from '../../platform/exports/index.ts';
+import { exportView } from '../../platform/exports/routes.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
 import { shanghaiDate } from '../../platform/time.ts';
 import { maskIdNumber, maskName, parseIdNumber, parsePhone, type Vault } from '../../platform/vault/index.ts';
@@ -69,6 +72,7 @@ export interface ContactReleased {
 
 export const DISCOVER_JOB = 'contact-tracing.discover';
 export const RUN_JOB = 'contact-tracing.trace-run';
+export const EXPORT_JOB = 'contact-tracing.export';
 const MAX_RUN_CASES = 10_000;
 
 interface Found {
@@ -100,6 +104,7 @@ export class ContactTracingService {
     private readonly audit: AuditLog,
     private readonly events: EventBus,
     private readonly jobs: Jobs,
+    private readonly exports: ExportStore,
     private readonly options: TracingOptions,
   ) {}
 
@@ -330,6 +335,38 @@ export class ContactTracingService {
   async discoverNow(actor: Actor, caseId: string): Promise<DiscoveryResult> {
     await this.caseFor(actor, caseId, true);
     return this.discover(caseId, actor);
+  }
+
+  // ---------- exports ----------
+
+  /** Queues an export of the contacts of the jurisdiction's cases (CSV or XLSX), for a stated purpose. */
+  async startExport(actor: Actor, input: { format: 'csv' | 'xlsx' | 'fhir'; purpose: string }): Promise<ExportJob> {
+    if (!actor.permissions.includes('cases.export') || !actor.jurisdiction) throw forbidden();
+    if (input.format === 'fhir') throw invalid('request.invalid', [{ path: 'format', code: 'field.not_allowed' }]);
+    const purpose = input.purpose.trim();
+    const id = await this.repo.db.transaction().execute(async (trx) => {
+      const exportId = await this.exports.create(
+        { kind: 'contacts', format: input.format, ownerId: actor.id, regionCode: actor.jurisdiction!, purpose },
+        trx as unknown as Db,
+      );
+      await this.jobs.sendWithin(trx as unknown as Db, EXPORT_JOB, {
+        exportId,
+        actor: { id: actor.id, kind: actor.kind, label: actor.label },
+      });
+      await this.audit.record(
+        actor,
+        {
+          action: 'export-requested',
+          subjectType: 'contacts',
+          subjectId: exportId,
+          purpose,
+          regionCode: actor.jurisdiction,
+        },
+        trx as unknown as Db,
+      );
+      return exportId;
+    });
+    return exportView((await this.exports.get(id))!);
   }
 
   // ---------- batch runs ----------

@@ -1,6 +1,8 @@
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+import type { ExportStore } from '../../platform/exports/index.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
 import type { Vault } from '../../platform/vault/index.ts';
 import {
@@ -31,7 +33,8 @@ import {
 import { ContactTracingRepository } from './contact-tracing.repository.ts';
 import { contactTracingRoutes } from './contact-tracing.routes.ts';
 import type { TracingOptions } from './contact-tracing.rules.ts';
-import { ContactTracingService, DISCOVER_JOB, RUN_JOB } from './contact-tracing.service.ts';
+import { ContactExporter } from './contact-tracing.export.ts';
+import { ContactTracingService, DISCOVER_JOB, EXPORT_JOB, RUN_JOB } from './contact-tracing.service.ts';
 
 export {
   CONTACT_IDENTIFIED,
@@ -55,6 +58,7 @@ export function createContactTracingModule(deps: {
   audit: AuditLog;
   events: EventBus;
   jobs: Jobs;
+  exports: ExportStore;
   options: TracingOptions;
   imports: ImportOptions;
 }) {
@@ -71,8 +75,24 @@ export function createContactTracingModule(deps: {
     deps.audit,
     deps.events,
     deps.jobs,
+    deps.exports,
     deps.options,
   );
+  const exporter = new ContactExporter(
+    repo,
+    deps.caseReport,
+    deps.identity,
+    deps.regions,
+    deps.vault,
+    deps.audit,
+    deps.exports,
+  );
+  deps.jobs.define<{ exportId: string; actor: Pick<Actor, 'id' | 'kind' | 'label'> }>({
+    name: EXPORT_JOB,
+    handler: ({ exportId, actor }) =>
+      exporter.run(exportId, { ...actor, roles: [], permissions: [], jurisdiction: null, residentId: null }),
+    retryLimit: 2,
+  });
   deps.events.on<CaseConfirmed>(CASE_CONFIRMED, 'contact-tracing.discover-contacts', (e) =>
     service.traceAutomatically(e.caseId),
   );

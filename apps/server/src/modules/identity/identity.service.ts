@@ -750,6 +750,27 @@ export class IdentityService {
     });
   }
 
+  /**
+   * For other modules' exports of personal data: the residents' name, ID number and phone in clear.
+   * The caller states the purpose and audits every person it writes out.
+   */
+  async plainPeople(
+    ids: string[],
+  ): Promise<Map<string, { name: string; idNumber: string; phone: string; gender: string }>> {
+    const rows = await this.repo.residentsByIds([...new Set(ids)]);
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          name: this.vault.process('name', r.name_enc),
+          idNumber: this.vault.process('idNumber', r.id_number_enc),
+          phone: this.vault.process('phone', r.phone_enc),
+          gender: r.gender,
+        },
+      ]),
+    );
+  }
+
   /** For other modules: the residents holding ID numbers given by their blind index (imported records). */
   async residentRefsByIdNumberIndex(bidxs: string[]): Promise<Map<string, ResidentRef>> {
     const rows = await this.repo.residentsByIdNumberIndexes([...new Set(bidxs)]);
