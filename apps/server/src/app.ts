@@ -164,7 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     options: { sessionTtlSeconds: config.sessionTtlSeconds, lockout: config.lockout },
   });
   const retention = new RetentionLog(database.db);
-  const exports = new ExportStore(database.db);
+  const exports = new ExportStore(database.db, jobs, audit);
   const credentials = createCredentialsModule({
     db: database.db,
     vault,

@@ -16,7 +16,6 @@ import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import type { ExportStore } from '../../platform/exports/index.ts';
 import { exportView } from '../../platform/exports/routes.ts';
-import type { Jobs } from '../../platform/jobs/index.ts';
 import { shanghaiDate } from '../../platform/time.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import {
@@ -159,7 +158,6 @@ export class CaseReportService {
     private readonly vault: Vault,
     private readonly audit: AuditLog,
     private readonly events: EventBus,
-    private readonly jobs: Jobs,
     private readonly exports: ExportStore,
     private readonly options: CaseReportOptions,
   ) {}
@@ -466,28 +464,11 @@ export class CaseReportService {
   /** Queues an export of the jurisdiction's cases with full personal data, for a stated purpose. */
   async startExport(actor: Actor, input: { format: 'csv' | 'xlsx' | 'fhir'; purpose: string }): Promise<ExportJob> {
     if (!actor.permissions.includes('cases.export') || !actor.jurisdiction) throw forbidden();
-    const purpose = input.purpose.trim();
-    const id = await this.repo.db.transaction().execute(async (trx) => {
-      const exportId = await this.exports.create(
-        { kind: 'cases', format: input.format, ownerId: actor.id, regionCode: actor.jurisdiction!, purpose },
-        trx as unknown as Db,
-      );
-      await this.jobs.sendWithin(trx as unknown as Db, EXPORT_JOB, {
-        exportId,
-        actor: { id: actor.id, kind: actor.kind, label: actor.label },
-      });
-      await this.audit.record(
-        actor,
-        {
-          action: 'export-requested',
-          subjectType: 'cases',
-          subjectId: exportId,
-          purpose,
-          regionCode: actor.jurisdiction,
-        },
-        trx as unknown as Db,
-      );
-      return exportId;
+    const id = await this.exports.queue(actor, {
+      kind: 'cases',
+      format: input.format,
+      purpose: input.purpose.trim(),
+      job: EXPORT_JOB,
     });
     return exportView((await this.exports.get(id))!);
   }

@@ -1,9 +1,8 @@
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
-import type { ExportStore } from '../../platform/exports/index.ts';
+import { exportJob, type ExportStore } from '../../platform/exports/index.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
-import type { Actor } from '../../platform/auth/actor.ts';
 import type { Vault } from '../../platform/vault/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
@@ -48,17 +47,10 @@ export function createCaseReportModule(deps: {
     deps.vault,
     deps.audit,
     deps.events,
-    deps.jobs,
     deps.exports,
     deps.options,
   );
   const exporter = new CaseExporter(repo, deps.identity, deps.regions, deps.vault, deps.audit, deps.exports);
-  deps.jobs.define<{ exportId: string; actor: Pick<Actor, 'id' | 'kind' | 'label'> }>({
-    name: EXPORT_JOB,
-    // The person who asked is the one whose reads the audit log shows.
-    handler: ({ exportId, actor }) =>
-      exporter.run(exportId, { ...actor, roles: [], permissions: [], jurisdiction: null, residentId: null }),
-    retryLimit: 2,
-  });
+  deps.jobs.define(exportJob(EXPORT_JOB, (exportId, actor) => exporter.run(exportId, actor)));
   return { service, routes: caseReportRoutes, prefix: '/api/v1/case-report' };
 }

@@ -343,28 +343,11 @@ export class ContactTracingService {
   async startExport(actor: Actor, input: { format: 'csv' | 'xlsx' | 'fhir'; purpose: string }): Promise<ExportJob> {
     if (!actor.permissions.includes('cases.export') || !actor.jurisdiction) throw forbidden();
     if (input.format === 'fhir') throw invalid('request.invalid', [{ path: 'format', code: 'field.not_allowed' }]);
-    const purpose = input.purpose.trim();
-    const id = await this.repo.db.transaction().execute(async (trx) => {
-      const exportId = await this.exports.create(
-        { kind: 'contacts', format: input.format, ownerId: actor.id, regionCode: actor.jurisdiction!, purpose },
-        trx as unknown as Db,
-      );
-      await this.jobs.sendWithin(trx as unknown as Db, EXPORT_JOB, {
-        exportId,
-        actor: { id: actor.id, kind: actor.kind, label: actor.label },
-      });
-      await this.audit.record(
-        actor,
-        {
-          action: 'export-requested',
-          subjectType: 'contacts',
-          subjectId: exportId,
-          purpose,
-          regionCode: actor.jurisdiction,
-        },
-        trx as unknown as Db,
-      );
-      return exportId;
+    const id = await this.exports.queue(actor, {
+      kind: 'contacts',
+      format: input.format,
+      purpose: input.purpose.trim(),
+      job: EXPORT_JOB,
     });
     return exportView((await this.exports.get(id))!);
   }

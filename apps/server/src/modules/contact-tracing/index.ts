@@ -1,8 +1,7 @@
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
-import type { Actor } from '../../platform/auth/actor.ts';
-import type { ExportStore } from '../../platform/exports/index.ts';
+import { exportJob, type ExportStore } from '../../platform/exports/index.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
 import type { Vault } from '../../platform/vault/index.ts';
 import {
@@ -87,12 +86,7 @@ export function createContactTracingModule(deps: {
     deps.audit,
     deps.exports,
   );
-  deps.jobs.define<{ exportId: string; actor: Pick<Actor, 'id' | 'kind' | 'label'> }>({
-    name: EXPORT_JOB,
-    handler: ({ exportId, actor }) =>
-      exporter.run(exportId, { ...actor, roles: [], permissions: [], jurisdiction: null, residentId: null }),
-    retryLimit: 2,
-  });
+  deps.jobs.define(exportJob(EXPORT_JOB, (exportId, actor) => exporter.run(exportId, actor)));
   deps.events.on<CaseConfirmed>(CASE_CONFIRMED, 'contact-tracing.discover-contacts', (e) =>
     service.traceAutomatically(e.caseId),
   );

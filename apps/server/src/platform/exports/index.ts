@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import type { Actor } from '../auth/actor.ts';
+import type { AuditLog } from '../audit/index.ts';
 import type { Db } from '../db/index.ts';
+import type { JobDefinition, Jobs } from '../jobs/index.ts';
 
 export interface ExportFilesTable {
   id: string;
@@ -28,14 +31,51 @@ export type ExportFile = ExportFilesTable;
 const CHUNK_BYTES = 1 << 20;
 const KEEP_MS = 86_400_000;
 
+/** The job that writes an export, run as the person who asked for it (their reads are what is audited). */
+export function exportJob(name: string, write: (exportId: string, actor: Actor) => Promise<void>): JobDefinition {
+  return {
+    name,
+    retryLimit: 2,
+    handler: async (data) => {
+      const { exportId, actor } = data as { exportId: string; actor: Pick<Actor, 'id' | 'kind' | 'label'> };
+      await write(exportId, { ...actor, roles: [], permissions: [], jurisdiction: null, residentId: null });
+    },
+  };
+}
+
 /**
  * Files that background jobs write and people download later: kept in the database in 1 MiB chunks,
  * so any app process serves the download and nothing depends on one machine's disk.
  */
 export class ExportStore {
   private readonly db: ExportsDb;
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly jobs: Jobs,
+    private readonly audit: AuditLog,
+  ) {
     this.db = db as ExportsDb;
+  }
+
+  /**
+   * Records an export of the actor's jurisdiction and queues the module's job for it, with the request
+   * audited, all in one transaction; answers the export's id.
+   */
+  async queue(actor: Actor, meta: { kind: string; format: string; purpose: string; job: string }): Promise<string> {
+    const regionCode = actor.jurisdiction!;
+    return (this.db as unknown as Db).transaction().execute(async (trx) => {
+      const id = await this.create({ ...meta, ownerId: actor.id, regionCode }, trx);
+      await this.jobs.sendWithin(trx, meta.job, {
+        exportId: id,
+        actor: { id: actor.id, kind: actor.kind, label: actor.label },
+      });
+      await this.audit.record(
+        actor,
+        { action: 'export-requested', subjectType: meta.kind, subjectId: id, purpose: meta.purpose, regionCode },
+        trx,
+      );
+      return id;
+    });
   }
 
   /** Records a queued export; pass the transaction that also queues its job. */
