@@ -185,6 +185,22 @@ export default defineSuite({
       await page.keyboard.press('Escape');
     });
 
+    await t.step('the chains show the case with its contact, and a leader sees the statistics', async () => {
+      await page.getByTestId('menu-chains').click();
+      await page.getByTestId('clusters-table').getByText('流****例').first().click();
+      await page.getByTestId('back-overview').waitFor();
+      await page.waitForTimeout(1500);
+      await t.screenshot('chains-cluster');
+      await t.checkAccessibility('chains');
+      await signIn('leader');
+      const menu = await page.getByTestId('side-menu').innerText();
+      assert(menu.includes('疫情统计') && !menu.includes('网络直报'), `leader menu: ${menu}`);
+      await page.getByTestId('menu-statistics').click();
+      await page.getByTestId('stats-districts').getByText('武昌区').waitFor();
+      await t.screenshot('statistics');
+      await t.checkAccessibility('statistics');
+    });
+
     await t.step("the contact's H5 shows a red code with the explanation", async () => {
       await phonePage.goto('/m/health-code');
       await phonePage.getByTestId('qr').waitFor();
