@@ -36,6 +36,8 @@ export function exportJob(name: string, write: (exportId: string, actor: Actor) 
   return {
     name,
     retryLimit: 2,
+    // A million rows take minutes; the queue's default expiry would cut the job off.
+    expireInSeconds: 4 * 3600,
     handler: async (data) => {
       const { exportId, actor } = data as { exportId: string; actor: Pick<Actor, 'id' | 'kind' | 'label'> };
       await write(exportId, { ...actor, roles: [], permissions: [], jurisdiction: null, residentId: null });
