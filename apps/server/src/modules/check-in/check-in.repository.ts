@@ -95,6 +95,18 @@ export class CheckInRepository {
       .orderBy('check_ins.at')
       .execute();
   }
+  /** Several subjects' check-ins at registered places, each from its own time on, by one query. */
+  async visitsOfMany(from: { subject: string; since: Date }[], to: Date) {
+    if (!from.length) return [];
+    const r = await sql<{ subject: string; id: string; at: Date; place_id: string }>`
+      select c.subject, c.id, c.at, c.place_id
+      from unnest(${from.map((f) => f.subject)}::text[], ${from.map((f) => f.since.toISOString())}::timestamptz[])
+        as w(subject, since)
+      join check_ins c on c.subject = w.subject and c.at >= w.since and c.at <= ${to}
+      where c.place_id is not null
+      order by c.subject, c.at`.execute(this.db);
+    return r.rows;
+  }
   /** Active places whose name or address contains the text, or whose code is it. */
   searchPlaces(q: string, limit: number) {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -109,7 +121,11 @@ export class CheckInRepository {
   }
   placesByIds(ids: string[]) {
     if (!ids.length) return Promise.resolve([]);
-    return this.db.selectFrom('places').selectAll().where('id', 'in', ids).execute();
+    return this.db
+      .selectFrom('places')
+      .selectAll()
+      .where(sql<boolean>`id = any(${ids}::uuid[])`)
+      .execute();
   }
   async deleteCheckInsOf(subject: string): Promise<number> {
     const r = await this.db.deleteFrom('check_ins').where('subject', '=', subject).executeTakeFirst();

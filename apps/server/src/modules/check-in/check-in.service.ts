@@ -257,6 +257,12 @@ export class CheckInService {
     return this.repo.visitsOf(subject, from, to);
   }
 
+  /** For contact tracing: several pseudonyms' visits, each from its own time on, oldest first. */
+  async visitsOfMany(from: { subject: string; since: Date }[], to: Date) {
+    await this.writer.flush();
+    return this.repo.visitsOfMany(from, to);
+  }
+
   /** Registered places by code (an investigator names a place by its code) or by id. */
   async placeRefByCode(code: string): Promise<PlaceRef | null> {
     const row = await this.repo.placeByCode(code.trim().toUpperCase());

@@ -340,7 +340,7 @@ export class ContactTracingRepository {
     return trx
       .selectFrom('tracing_contacts')
       .selectAll()
-      .where('resident_id', 'in', residentIds)
+      .where(sql<boolean>`resident_id = any(${residentIds}::uuid[])`)
       .where('status', '=', 'active')
       .execute();
   }

@@ -1,4 +1,5 @@
-import type { Insertable } from 'kysely';
+import { isDeepStrictEqual } from 'node:util';
+import type { Insertable, Updateable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type {
   CaseLinkInput,
@@ -695,11 +696,13 @@ export class ContactTracingService {
           (newlyNotified || old.level !== f.level || old.last_exposure_at.getTime() !== last.getTime())
         )
           changedResidents.add(f.residentId);
-        await this.repo.updateContact(
-          old.id,
-          { ...fields, status, ...(newlyNotified ? { notified_at: now } : {}) },
-          trx,
-        );
+        // A re-run that finds the same exposures writes nothing.
+        if (status !== old.status || !sameFields(old, fields))
+          await this.repo.updateContact(
+            old.id,
+            { ...fields, status, ...(newlyNotified ? { notified_at: now } : {}) },
+            trx,
+          );
       }
       await this.repo.insertContacts(inserts, trx);
       let clearedCount = 0;
@@ -914,19 +917,22 @@ export class ContactTracingService {
     const windows: { key: number; placeId: string; from: Date; to: Date }[] = [];
     const origin: { closeKey: string; at: Date; placeId: string }[] = [];
     const now = new Date();
+    const keyOf = new Map<string, string>();
+    const since = [];
     for (const [closeKey, f] of close) {
       const pseudonym = pseudonyms.get(f.residentId!);
       if (!pseudonym) continue;
-      const since = new Date(Math.min(...f.exposures.map((x) => Date.parse(x.from))));
-      for (const v of await this.checkIn.visitsOf(pseudonym, since, now)) {
-        windows.push({
-          key: origin.length,
-          placeId: v.place_id,
-          from: new Date(v.at.getTime() - stayMs),
-          to: new Date(v.at.getTime() + stayMs),
-        });
-        origin.push({ closeKey, at: v.at, placeId: v.place_id });
-      }
+      keyOf.set(pseudonym, closeKey);
+      since.push({ subject: pseudonym, since: new Date(Math.min(...f.exposures.map((x) => Date.parse(x.from)))) });
+    }
+    for (const v of await this.checkIn.visitsOfMany(since, now)) {
+      windows.push({
+        key: origin.length,
+        placeId: v.place_id,
+        from: new Date(v.at.getTime() - stayMs),
+        to: new Date(v.at.getTime() + stayMs),
+      });
+      origin.push({ closeKey: keyOf.get(v.subject)!, at: v.at, placeId: v.place_id });
     }
     if (!windows.length) return;
     const present = await this.checkIn.presentAt(windows);
@@ -964,36 +970,43 @@ export class ContactTracingService {
    * runs from the last exposure) and publishes it for the community, in the caller's transaction.
    */
   private async publishPeople(residentIds: string[], trx: Trx, releasedWhy: ContactReleased['why']) {
-    const active = await this.repo.activeContactsOf(residentIds, trx);
-    const people: PersonStatus[] = [];
-    for (const residentId of residentIds) {
-      const mine = active.filter((c) => c.resident_id === residentId);
-      const status = personStatus(residentId, mine);
-      people.push(status);
-      if (status.level === 'none')
-        await this.events.publish<ContactReleased>(trx as unknown as Db, CONTACT_RELEASED, {
-          residentId,
-          why: releasedWhy,
-        });
-      else
-        await this.events.publish<ContactIdentified>(trx as unknown as Db, CONTACT_IDENTIFIED, {
-          residentId,
-          level: status.level,
-          lastExposureAt: status.since!.toISOString(),
-          exposure: status.exposure!,
-        });
-    }
+    const active = new Map<string, ContactRow[]>();
+    for (const c of await this.repo.activeContactsOf(residentIds, trx))
+      active.set(c.resident_id!, [...(active.get(c.resident_id!) ?? []), c]);
+    const people = residentIds.map((residentId) => personStatus(residentId, active.get(residentId) ?? []));
+    await this.events.publishMany<ContactReleased>(
+      trx as unknown as Db,
+      CONTACT_RELEASED,
+      people.filter((p) => p.level === 'none').map((p) => ({ residentId: p.residentId, why: releasedWhy })),
+    );
+    await this.events.publishMany<ContactIdentified>(
+      trx as unknown as Db,
+      CONTACT_IDENTIFIED,
+      people.flatMap((p) =>
+        p.level === 'none'
+          ? []
+          : [
+              {
+                residentId: p.residentId,
+                level: p.level,
+                lastExposureAt: p.since!.toISOString(),
+                exposure: p.exposure!,
+              },
+            ],
+      ),
+    );
     return people;
   }
 
   /** The person's code follows at once, through the health-code service. */
   private async syncHealthCodes(people: PersonStatus[], actor: Actor) {
-    for (const p of people)
-      await this.healthCode.setFacts(
-        p.residentId,
-        p.level === 'none' ? { contact: 'none' } : { contact: p.level, contactSince: p.since!.toISOString() },
-        actor,
-      );
+    await this.healthCode.setFactsMany(
+      people.map((p) => ({
+        residentId: p.residentId,
+        patch: p.level === 'none' ? { contact: 'none' } : { contact: p.level, contactSince: p.since!.toISOString() },
+      })),
+      actor,
+    );
   }
 
   /** Runs discovery after an edit of the investigation and answers the investigation as it is now. */
@@ -1102,4 +1115,18 @@ function tripView(t: TripRow) {
     toStation: t.to_station,
     published: t.published_at !== null,
   };
+}
+
+/** Whether a stored contact already says what discovery found now. */
+function sameFields(
+  old: ContactRow,
+  fields: Omit<Updateable<TracingContactsTable>, 'exposures'> & { exposures: string },
+) {
+  const { exposures, ...rest } = fields;
+  return (
+    Object.entries(rest).every(([k, v]) => {
+      const was = old[k as keyof ContactRow];
+      return v instanceof Date && was instanceof Date ? v.getTime() === was.getTime() : v === was;
+    }) && isDeepStrictEqual(old.exposures, JSON.parse(exposures))
+  );
 }

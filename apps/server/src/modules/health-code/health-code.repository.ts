@@ -48,6 +48,46 @@ export class HealthCodeRepository {
       .where('resident_id', '=', residentId)
       .execute();
   }
+  /** Subjects created green on first use, many at once; existing ones are left alone. */
+  async insertSubjects(rows: Insertable<HealthSubjectsTable>[], trx: Trx): Promise<void> {
+    if (rows.length)
+      await trx
+        .insertInto('health_subjects')
+        .values(rows)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+  }
+  /** Many subjects locked for the transaction, in key order so two batches never lock in a cycle. */
+  subjectsForUpdate(residentIds: string[], trx: Trx) {
+    return trx
+      .selectFrom('health_subjects')
+      .selectAll()
+      .where(sql<boolean>`resident_id = any(${residentIds}::uuid[])`)
+      .orderBy('resident_id')
+      .forUpdate()
+      .execute();
+  }
+  /** Writes new facts and colours of many subjects in one statement. */
+  async updateFactsAndColours(
+    rows: {
+      residentId: string;
+      factsEnc: string;
+      colour: string;
+      ruleSetId: string | null;
+      ruleId: string | null;
+      greenAt: Date | null;
+    }[],
+    trx: Trx,
+  ): Promise<void> {
+    if (!rows.length) return;
+    await sql`update health_subjects s set facts_enc = v.facts_enc, colour = v.colour, rule_set_id = v.rule_set_id,
+      rule_id = v.rule_id, green_at = v.green_at, updated_at = now()
+      from unnest(${rows.map((r) => r.residentId)}::uuid[], ${rows.map((r) => r.factsEnc)}::text[],
+        ${rows.map((r) => r.colour)}::text[], ${rows.map((r) => r.ruleSetId)}::uuid[], ${rows.map((r) => r.ruleId)}::text[],
+        ${rows.map((r) => r.greenAt?.toISOString() ?? null)}::timestamptz[])
+        as v(resident_id, facts_enc, colour, rule_set_id, rule_id, green_at)
+      where s.resident_id = v.resident_id`.execute(trx);
+  }
   /** A batch of subjects in a region, in key order, for recomputation. */
   subjectsWithin(regionPrefix: string, after: string | null, limit: number) {
     let q = this.db
@@ -164,7 +204,7 @@ export class HealthCodeRepository {
     return this.db
       .selectFrom('health_subjects')
       .select(['pseudonym', 'resident_id'])
-      .where('resident_id', 'in', residentIds)
+      .where(sql<boolean>`resident_id = any(${residentIds}::uuid[])`)
       .execute();
   }
   residentsOfPseudonyms(pseudonyms: string[]) {
@@ -172,7 +212,7 @@ export class HealthCodeRepository {
     return this.db
       .selectFrom('health_subjects')
       .select(['pseudonym', 'resident_id'])
-      .where('pseudonym', 'in', pseudonyms)
+      .where(sql<boolean>`pseudonym = any(${pseudonyms}::text[])`)
       .execute();
   }
   subjectByPseudonym(pseudonym: string) {

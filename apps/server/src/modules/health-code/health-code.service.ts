@@ -438,28 +438,79 @@ export class HealthCodeService {
    * explanation are recomputed at once, and a change is published as an event.
    */
   async setFacts(residentId: string, patch: FactsPatch, actor: Actor): Promise<HealthExplanation> {
-    const resident = await this.identity.residentRef(residentId);
-    if (!resident) throw notFound('resident.not_found');
+    const e = (await this.setFactsMany([{ residentId, patch }], actor)).get(residentId);
+    if (!e) throw notFound('resident.not_found');
+    return e;
+  }
+
+  /**
+   * The same for many people at once (contact tracing marks hundreds per case): one transaction of a
+   * few statements whatever the number. People who are not registered residents are left out of the
+   * answer.
+   */
+  async setFactsMany(
+    changes: { residentId: string; patch: FactsPatch }[],
+    actor: Actor,
+  ): Promise<Map<string, HealthExplanation>> {
+    const patches = new Map<string, FactsPatch>();
+    for (const c of changes) patches.set(c.residentId, { ...patches.get(c.residentId), ...c.patch });
+    const residents = [...(await this.identity.residentCards([...patches.keys()])).values()];
+    const answers = new Map<string, HealthExplanation>();
+    if (!residents.length) return answers;
     const now = new Date();
-    const ruleSet = await this.ruleSetFor(resident.regionCode);
-    return this.repo.db.transaction().execute(async (trx) => {
-      const subject = await this.lockedSubject(resident, trx);
-      const facts = { ...this.factsOf(subject), ...patch };
-      const explanation = await this.save(subject, facts, ruleSet, now, trx);
-      await this.audit.record(
-        actor,
-        {
-          action: 'update',
-          subjectType: 'health-code',
-          subjectId: residentId,
-          purpose: 'health-status',
-          fields: Object.keys(patch),
-          regionCode: resident.regionCode,
-        },
+    const ruleSets = new Map<string, ActiveRuleSet>();
+    for (const r of residents)
+      if (!ruleSets.has(r.regionCode)) ruleSets.set(r.regionCode, await this.ruleSetFor(r.regionCode));
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.insertSubjects(
+        residents.map((r) => this.newSubject(r)),
         trx,
       );
-      return explanation;
+      const subjects = await this.repo.subjectsForUpdate(
+        residents.map((r) => r.id),
+        trx,
+      );
+      const regionOf = new Map(residents.map((r) => [r.id, r.regionCode]));
+      const updates = [];
+      const changed: ColourChanged[] = [];
+      for (const subject of subjects) {
+        const ruleSet = ruleSets.get(regionOf.get(subject.resident_id)!)!;
+        const facts = { ...this.factsOf(subject), ...patches.get(subject.resident_id) };
+        const e = withOverride(evaluate(ruleSet.body, facts, now), subject, now);
+        answers.set(subject.resident_id, e);
+        updates.push({
+          residentId: subject.resident_id,
+          factsEnc: this.vault.encrypt('healthFacts', JSON.stringify(facts)),
+          colour: e.colour,
+          ruleSetId: ruleSet.id,
+          ruleId: e.ruleId,
+          greenAt: e.greenAt ? new Date(e.greenAt) : null,
+        });
+        if (e.colour !== subject.colour)
+          changed.push({
+            residentId: subject.resident_id,
+            regionCode: subject.region_code,
+            colour: e.colour,
+            previous: subject.colour,
+            ruleId: e.ruleId,
+          });
+      }
+      await this.repo.updateFactsAndColours(updates, trx);
+      await this.events.publishMany(trx, COLOUR_CHANGED, changed);
+      await this.audit.recordMany(
+        actor,
+        residents.map((r) => ({
+          action: 'update' as const,
+          subjectType: 'health-code',
+          subjectId: r.id,
+          purpose: 'health-status' as const,
+          fields: Object.keys(patches.get(r.id)!),
+          regionCode: r.regionCode,
+        })),
+        trx,
+      );
     });
+    return answers;
   }
 
   /** Re-evaluates and stores one person's colour now (after an override began or ended). */
@@ -788,23 +839,24 @@ export class HealthCodeService {
     resident: { id: string; regionCode: string; maskedName: string },
     trx: HealthCodeRepository['db'],
   ) {
-    await this.repo.insertSubject(
-      {
-        resident_id: resident.id,
-        region_code: resident.regionCode,
-        pseudonym: randomBytes(12).toString('base64url'),
-        masked_name: resident.maskedName,
-        facts_enc: this.vault.encrypt('healthFacts', JSON.stringify(noFacts)),
-        colour: 'green',
-        rule_set_id: null,
-        rule_id: null,
-        green_at: null,
-        consent_at: null,
-        last_declaration_at: null,
-      },
-      trx,
-    );
+    await this.repo.insertSubject(this.newSubject(resident), trx);
     return (await this.repo.subjectForUpdate(resident.id, trx))!;
+  }
+
+  private newSubject(resident: { id: string; regionCode: string; maskedName: string }) {
+    return {
+      resident_id: resident.id,
+      region_code: resident.regionCode,
+      pseudonym: randomBytes(12).toString('base64url'),
+      masked_name: resident.maskedName,
+      facts_enc: this.vault.encrypt('healthFacts', JSON.stringify(noFacts)),
+      colour: 'green' as const,
+      rule_set_id: null,
+      rule_id: null,
+      green_at: null,
+      consent_at: null,
+      last_declaration_at: null,
+    };
   }
 
   private factsOf(subject: SubjectRow): HealthFacts {

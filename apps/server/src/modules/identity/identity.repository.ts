@@ -27,11 +27,19 @@ export class IdentityRepository {
   }
   residentsByIds(ids: string[]) {
     if (!ids.length) return Promise.resolve([]);
-    return this.db.selectFrom('residents').selectAll().where('id', 'in', ids).execute();
+    return this.db
+      .selectFrom('residents')
+      .selectAll()
+      .where(sql<boolean>`id = any(${ids}::uuid[])`)
+      .execute();
   }
   residentsByIdNumberIndexes(bidxs: string[]) {
     if (!bidxs.length) return Promise.resolve([]);
-    return this.db.selectFrom('residents').selectAll().where('id_number_bidx', 'in', bidxs).execute();
+    return this.db
+      .selectFrom('residents')
+      .selectAll()
+      .where(sql<boolean>`id_number_bidx = any(${bidxs}::text[])`)
+      .execute();
   }
   residentByIdNumberIndex(bidx: string) {
     return this.db.selectFrom('residents').selectAll().where('id_number_bidx', '=', bidx).executeTakeFirst();

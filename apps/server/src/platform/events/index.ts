@@ -23,4 +23,9 @@ export class EventBus {
   async publish<T extends object>(trx: Db, topic: string, payload: T): Promise<void> {
     for (const queue of this.queues.get(topic) ?? []) await this.jobs.sendWithin(trx, queue, payload);
   }
+
+  /** Records many facts of one topic as part of the caller's transaction, one statement per listener. */
+  async publishMany<T extends object>(trx: Db, topic: string, payloads: T[]): Promise<void> {
+    for (const queue of this.queues.get(topic) ?? []) await this.jobs.sendManyWithin(trx, queue, payloads);
+  }
 }

@@ -94,6 +94,21 @@ export class Jobs {
     await this.boss.send(name, data, { db });
   }
 
+  /** Queues many jobs of one kind in the caller's transaction, in one statement. */
+  async sendManyWithin<T extends object>(trx: Db, name: string, data: T[]): Promise<void> {
+    if (!this.definitions.has(name)) throw new Error(`unknown job ${name}`);
+    if (!data.length) return;
+    const db: PgBoss.Db = {
+      executeSql: async (text, values) => ({
+        rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows,
+      }),
+    };
+    await this.boss.insert(
+      data.map((d) => ({ name, data: d })),
+      { db },
+    );
+  }
+
   /** Waits for a job to finish (for operations and tests); returns its final state. */
   async wait(name: string, id: string, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
