@@ -15,7 +15,7 @@ export class EventBus {
   /** Registers `listener` (`<module>.<what-it-does>`) for `topic`; call before the app starts. */
   on<T extends object>(topic: string, listener: string, handler: (payload: T) => Promise<void>, retryLimit = 5) {
     const queue = `${listener}.on.${topic}`;
-    this.jobs.define<T>({ name: queue, handler, retryLimit });
+    this.jobs.define<T>({ name: queue, handler, retryLimit, batchSize: 50 });
     this.queues.set(topic, [...(this.queues.get(topic) ?? []), queue]);
   }
 

@@ -12,6 +12,11 @@ export interface JobDefinition<T extends object = object> {
   retryLimit?: number;
   /** How long one run may take before the queue counts it as lost and retries it (default 15 minutes). */
   expireInSeconds?: number;
+  /**
+   * Jobs a worker takes per poll (default 1). Short jobs that come by the thousand (event deliveries)
+   * take many: a worker polls every 2 s, so one a poll would deliver a traced case's contacts in hours.
+   */
+  batchSize?: number;
 }
 
 export interface JobsOptions {
@@ -66,8 +71,16 @@ export class Jobs {
         ...(d.expireInSeconds ? { expireInSeconds: d.expireInSeconds } : {}),
       });
       if (!this.workers) continue;
-      await this.boss.work<object>(d.name, { pollingIntervalSeconds: 2 }, async (jobs) => {
-        for (const job of jobs) await d.handler(job.data);
+      await this.boss.work<object>(d.name, { pollingIntervalSeconds: 2, batchSize: d.batchSize ?? 1 }, async (jobs) => {
+        // Each job of a batch succeeds or fails alone: the failed ones are retried, the rest completed.
+        for (const job of jobs)
+          try {
+            await d.handler(job.data);
+          } catch (err) {
+            if (jobs.length === 1) throw err;
+            this.log.warn({ err, job: d.name }, 'job failed; it will be retried');
+            await this.boss.fail(d.name, job.id, { message: String((err as Error)?.message ?? err) });
+          }
       });
       if (d.cron) await this.boss.schedule(d.name, d.cron, {}, { tz: 'UTC' });
     }

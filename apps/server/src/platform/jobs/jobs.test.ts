@@ -36,6 +36,41 @@ describe('background jobs on the database', () => {
     }
   }, 90_000);
 
+  it('takes a batch of jobs per poll; one that fails is retried alone, the others complete once', async () => {
+    const jobs = new Jobs(t.zt.platform.database, t.app.log, { schema: 'jobs_batch_test', workers: true });
+    const runs: number[] = [];
+    jobs.define<{ n: number }>({
+      name: 'test.batch',
+      batchSize: 20,
+      retryLimit: 2,
+      handler: async ({ n }) => {
+        runs.push(n);
+        if (n === 3 && runs.filter((r) => r === 3).length === 1) throw new Error('fails once');
+      },
+    });
+    await jobs.start();
+    try {
+      const db = t.zt.platform.database.db;
+      await db.transaction().execute(async (trx) =>
+        jobs.sendManyWithin(
+          trx,
+          'test.batch',
+          Array.from({ length: 10 }, (_, n) => ({ n })),
+        ),
+      );
+      const deadline = Date.now() + 60_000;
+      while (runs.length < 11 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(runs.filter((n) => n === 3)).toHaveLength(2);
+      expect(runs.filter((n) => n !== 3).sort((x, y) => x - y)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
+      const states = await sql<{ state: string; n: number }>`select state, count(*)::int as n
+        from jobs_batch_test.job where name = 'test.batch' group by state`.execute(db);
+      expect(states.rows).toEqual([{ state: 'completed', n: 10 }]);
+    } finally {
+      await jobs.stop();
+    }
+  }, 90_000);
+
   it('purges expired sessions and keeps live ones', async () => {
     const db = t.zt.platform.database.db;
     await sql`insert into sessions (token_hash, account_kind, account_id, csrf_token, expires_at)
