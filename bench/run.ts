@@ -4,12 +4,14 @@ import { credentials } from './credentials.bench.ts';
 import { healthCodeRecompute } from './health-code-recompute.bench.ts';
 import { healthCodeScan } from './health-code.bench.ts';
 import { printTable, type Row } from './lib/table.ts';
+import { tracing } from './tracing.bench.ts';
 
 const scenarios: Record<string, () => Promise<Row[]>> = {
   'api-read': apiRead,
   credentials,
   'health-code-scan': healthCodeScan,
   'health-code-recompute': healthCodeRecompute,
+  tracing,
 };
 
 const args = process.argv.slice(2);

@@ -11,6 +11,13 @@ export class CheckInRepository {
   async insertPlace(row: Insertable<PlacesTable>): Promise<void> {
     await this.db.insertInto('places').values(row).execute();
   }
+  async insertPlaces(rows: Insertable<PlacesTable>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 5000)
+      await this.db
+        .insertInto('places')
+        .values(rows.slice(i, i + 5000))
+        .execute();
+  }
   place(id: string) {
     return this.db.selectFrom('places').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -48,8 +55,18 @@ export class CheckInRepository {
     await this.db.updateTable('places').set({ active }).where('id', '=', id).execute();
   }
 
+  /** Columns as arrays: one statement of eight parameters, however many rows. */
   async insertCheckIns(rows: Insertable<CheckInsTable>[]): Promise<void> {
-    if (rows.length) await this.db.insertInto('check_ins').values(rows).execute();
+    if (!rows.length) return;
+    await sql`insert into check_ins (id, subject, place_id, region_code, at, colour, method, recorded_by)
+      select * from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.subject)}::text[],
+        ${rows.map((r) => r.place_id ?? null)}::uuid[], ${rows.map((r) => r.region_code)}::text[],
+        ${rows.map((r) => new Date(r.at as Date).toISOString())}::timestamptz[], ${rows.map((r) => r.colour)}::text[],
+        ${rows.map((r) => r.method)}::text[], ${rows.map((r) => r.recorded_by ?? null)}::text[])`.execute(this.db);
+  }
+  async countCheckIns(): Promise<number> {
+    const r = await sql<{ n: number }>`select count(*)::int as n from check_ins`.execute(this.db);
+    return r.rows[0]!.n;
   }
   checkInsOf(subject: string, limit: number, before?: string) {
     let q = this.db

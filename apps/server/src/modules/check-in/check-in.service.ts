@@ -96,6 +96,46 @@ export class CheckInService {
       });
   }
 
+  /** Registers many places at once (synthetic load for benchmarks); answers their ids. */
+  async addPlaces(places: { name: string; address: string; regionCode: string; kind: string }[]): Promise<string[]> {
+    const rows = places.map((p) => ({
+      id: uuidv7(),
+      code: placeCode(),
+      name: p.name,
+      address: p.address,
+      kind: p.kind,
+      region_code: p.regionCode,
+      owner_id: 'synthetic',
+    }));
+    await this.repo.insertPlaces(rows);
+    return rows.map((r) => r.id);
+  }
+
+  /** Places registered for synthetic load, oldest first. */
+  syntheticPlaces(): Promise<{ id: string; region_code: string }[]> {
+    return this.repo.placesOwnedBy('synthetic').then((rows) => rows.reverse());
+  }
+
+  /** Writes many check-ins at once (synthetic load for benchmarks), by the same path as scans. */
+  async addCheckIns(rows: { subject: string; placeId: string; regionCode: string; at: Date }[]): Promise<void> {
+    await this.repo.insertCheckIns(
+      rows.map((r) => ({
+        id: uuidv7({ msecs: r.at.getTime() }),
+        subject: r.subject,
+        place_id: r.placeId,
+        region_code: r.regionCode,
+        at: r.at,
+        colour: 'green',
+        method: 'place-scan',
+        recorded_by: null,
+      })),
+    );
+  }
+
+  countCheckIns(): Promise<number> {
+    return this.repo.countCheckIns();
+  }
+
   /** The places a resident registered themselves. */
   async ownPlaces(actor: Actor): Promise<{ items: Place[] }> {
     if (actor.kind !== 'resident') throw forbidden();

@@ -243,6 +243,10 @@ export class ContactTracingRepository {
   async insertManifestRows(rows: Insertable<TracingManifestRowsTable>[], trx: Trx = this.db): Promise<void> {
     if (rows.length) await trx.insertInto('tracing_manifest_rows').values(rows).execute();
   }
+  async countManifestRows(): Promise<number> {
+    const r = await sql<{ n: number }>`select count(*)::int as n from tracing_manifest_rows`.execute(this.db);
+    return r.rows[0]!.n;
+  }
   /** Passengers of trips, one query for all of a case's trips. */
   async passengers(trips: { key: number; mode: string; number: string; date: string; carriage: number | null }[]) {
     if (!trips.length) return [];

@@ -508,6 +508,10 @@ export class ContactTracingService {
     return { imported: values.length, retraced };
   }
 
+  countManifestRows(): Promise<number> {
+    return this.repo.countManifestRows();
+  }
+
   /** Validates and encrypts one manifest row (the file importer uses the same check). */
   manifestRow(
     row: ManifestRowInput,

@@ -546,6 +546,16 @@ export class HealthCodeService {
     return new Map(rows.map((r) => [r.resident_id, r.pseudonym]));
   }
 
+  /** Gives residents a (green) code if they have none yet, many at once; answers resident id → pseudonym. */
+  async ensureCodes(residentIds: string[]): Promise<Map<string, string>> {
+    const cards = [...(await this.identity.residentCards(residentIds)).values()];
+    await this.repo.insertSubjects(
+      cards.map((r) => this.newSubject(r)),
+      this.repo.db,
+    );
+    return this.pseudonymsOf(residentIds);
+  }
+
   /** Who is behind check-in pseudonyms (contact tracing): pseudonym → resident id. */
   async residentsOfPseudonyms(pseudonyms: string[]): Promise<Map<string, string>> {
     const rows = await this.repo.residentsOfPseudonyms([...new Set(pseudonyms)]);

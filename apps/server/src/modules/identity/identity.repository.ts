@@ -64,6 +64,11 @@ export class IdentityRepository {
     if (q.after) query = query.where('id', '>', q.after);
     return query.execute();
   }
+  async residentIdsAfter(after: string | null, limit: number): Promise<string[]> {
+    let q = this.db.selectFrom('residents').select('id').orderBy('id').limit(limit);
+    if (after) q = q.where('id', '>', after);
+    return (await q.execute()).map((r) => r.id);
+  }
   async countResidents(): Promise<number> {
     const r = await this.db
       .selectFrom('residents')

@@ -668,6 +668,11 @@ export class IdentityService {
     return this.repo.countResidents();
   }
 
+  /** Every resident's id in key order, a page at a time (synthetic load for benchmarks). */
+  residentIdsAfter(after: string | null, limit: number): Promise<string[]> {
+    return this.repo.residentIdsAfter(after, limit);
+  }
+
   /** Residents in the actor's jurisdiction, or the one with a given ID number; each view is audited. */
   async listResidents(actor: Actor, q: { idNumber?: string; limit: number; cursor?: string }) {
     this.require(actor, 'residents.read');
