@@ -109,11 +109,73 @@ export async function tracing(): Promise<Row[]> {
         1000 / last!.mean,
       ),
     );
+    rows.push(...(await chains(zt, ids)));
     return rows;
   } finally {
     await zt.close();
     await scratch?.drop();
   }
+}
+
+/**
+ * Transmission chains over everything traced so far: the run's cases linked into ten chains (each
+ * case infected by an earlier one of its chain), every contact a node. The cluster list and the
+ * drawing of the largest cluster, against reading that cluster's contact rows alone.
+ */
+async function chains(zt: Zhengtong, ids: string[]): Promise<Row[]> {
+  const db = zt.platform.database.db;
+  // Chain k holds cases k, k + 10, k + 20, …; each infected by its parent in a binary tree.
+  const links = ids.flatMap((target, i) => {
+    const j = Math.floor(i / 10);
+    if (!j) return [];
+    const source = ids[Math.floor((j - 1) / 2) * 10 + (i % 10)]!;
+    return [{ id: uuidv7(), source_case_id: source, target_case_id: target, kind: 'contact', created_by: 'bench' }];
+  });
+  await db
+    .insertInto('tracing_case_links' as never)
+    .values(links as never)
+    .execute();
+  const nodes = await sql<{ cases: number; contacts: number }>`select
+    (select count(*)::int from cases) as cases, (select count(*)::int from tracing_contacts) as contacts`.execute(
+    db,
+  );
+  const { cases, contacts } = nodes.rows[0]!;
+  const time = async (f: () => Promise<unknown>) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      await f();
+      xs.push(performance.now() - t);
+    }
+    return xs.sort((a, b) => a - b)[3]!;
+  };
+  const list = await zt.services.chains.clusters(cdc, {});
+  const largest = list.clusters[0]!;
+  const member = largest.id;
+  const graph = await zt.services.chains.graph(cdc, { caseId: member });
+  const clusters = await time(() => zt.services.chains.clusters(cdc, {}));
+  const drawing = await time(() => zt.services.chains.graph(cdc, { caseId: member }));
+  const floor = await time(() =>
+    sql`select * from tracing_contacts where case_id = any(${graph.nodes.filter((n) => n.kind === 'case').map((n) => n.id)}::uuid[])`.execute(
+      db,
+    ),
+  );
+  const n = (x: number) => x.toLocaleString('en-US');
+  return [
+    row(
+      `chains: list ${n(list.clusters.length)} clusters of ${n(cases)} cases and ${n(contacts)} contacts (${n(cases + contacts)} nodes), median`,
+      clusters,
+      'ms',
+      null,
+    ),
+    row(`chains: read the largest cluster's contact rows (${n(largest.contacts)}), median`, floor, 'ms', null),
+    row(
+      `chains: draw the largest cluster (${n(largest.cases)} cases, ${n(largest.contacts)} contacts → ${n(graph.nodes.length)} nodes), median`,
+      drawing,
+      'ms',
+      floor,
+    ),
+  ];
 }
 
 /** Discovers `n` fresh cases one after another; answers latency percentiles and what was found. */

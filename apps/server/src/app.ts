@@ -70,6 +70,7 @@ export interface Zhengtong {
     caseReport: ReturnType<typeof createCaseReportModule>['service'];
     contactTracing: ReturnType<typeof createContactTracingModule>['service'];
     manifestImports: ReturnType<typeof createContactTracingModule>['imports'];
+    chains: ReturnType<typeof createContactTracingModule>['chains'];
     community: ReturnType<typeof createCommunityModule>['service'];
   };
   close(): Promise<void>;
@@ -303,6 +304,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       caseReport: caseReport.service,
       contactTracing: contactTracing.service,
       manifestImports: contactTracing.imports,
+      chains: contactTracing.chains,
       community: community.service,
     },
     close: () => app.close(),
