@@ -136,9 +136,7 @@ async function chains(zt: Zhengtong, ids: string[]): Promise<Row[]> {
     .values(links as never)
     .execute();
   const nodes = await sql<{ cases: number; contacts: number }>`select
-    (select count(*)::int from cases) as cases, (select count(*)::int from tracing_contacts) as contacts`.execute(
-    db,
-  );
+    (select count(*)::int from cases) as cases, (select count(*)::int from tracing_contacts) as contacts`.execute(db);
   const { cases, contacts } = nodes.rows[0]!;
   const time = async (f: () => Promise<unknown>) => {
     const xs: number[] = [];
