@@ -131,6 +131,7 @@ async function chains(zt: Zhengtong, ids: string[]): Promise<Row[]> {
     const source = ids[Math.floor((j - 1) / 2) * 10 + (i % 10)]!;
     return [{ id: uuidv7(), source_case_id: source, target_case_id: target, kind: 'contact', created_by: 'bench' }];
   });
+  if (!links.length) return [];
   await db
     .insertInto('tracing_case_links' as never)
     .values(links as never)

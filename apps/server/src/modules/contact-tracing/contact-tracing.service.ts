@@ -798,16 +798,36 @@ export class ContactTracingService {
 
     // Shared places: a check-in counts as presence for the stay window after it.
     const placed = visits.filter((v) => v.place_id);
-    const present = await this.checkIn.presentAt(
-      placed.map((v, key) => ({
-        key,
-        placeId: v.place_id!,
-        from: new Date(v.from_at.getTime() - stayMs),
-        to: v.to_at,
-      })),
-    );
-    const others = present.filter((p) => p.subject !== casePseudonym);
-    const bySubject = await this.healthCode.residentsOfPseudonyms(others.map((p) => p.subject));
+    // Places and trips are looked up side by side: on PostgreSQL they run on two connections.
+    const [{ others, bySubject }, { passengers, byIndex }] = await Promise.all([
+      (async () => {
+        const present = await this.checkIn.presentAt(
+          placed.map((v, key) => ({
+            key,
+            placeId: v.place_id!,
+            from: new Date(v.from_at.getTime() - stayMs),
+            to: v.to_at,
+          })),
+        );
+        const others = present.filter((p) => p.subject !== casePseudonym);
+        return { others, bySubject: await this.healthCode.residentsOfPseudonyms(others.map((p) => p.subject)) };
+      })(),
+      (async () => {
+        const passengers = await this.repo.passengers(
+          trips.map((t, key) => ({
+            key,
+            mode: t.mode,
+            number: t.number,
+            date: t.travel_date,
+            carriage: t.mode === 'train' ? t.carriage : null,
+          })),
+        );
+        return {
+          passengers,
+          byIndex: await this.identity.residentRefsByIdNumberIndex(passengers.map((p) => p.id_number_bidx)),
+        };
+      })(),
+    ]);
     for (const p of others) {
       const residentId = bySubject.get(p.subject);
       if (!residentId || residentId === ref.residentId) continue;
@@ -828,16 +848,6 @@ export class ContactTracingService {
     }
 
     // Shared trips, from the carriers' manifests.
-    const passengers = await this.repo.passengers(
-      trips.map((t, key) => ({
-        key,
-        mode: t.mode,
-        number: t.number,
-        date: t.travel_date,
-        carriage: t.mode === 'train' ? t.carriage : null,
-      })),
-    );
-    const byIndex = await this.identity.residentRefsByIdNumberIndex(passengers.map((p) => p.id_number_bidx));
     for (const p of passengers) {
       const t = trips[p.key]!;
       const score = tripScore(

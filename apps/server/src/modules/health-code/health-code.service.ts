@@ -462,14 +462,25 @@ export class HealthCodeService {
     for (const r of residents)
       if (!ruleSets.has(r.regionCode)) ruleSets.set(r.regionCode, await this.ruleSetFor(r.regionCode));
     await this.repo.db.transaction().execute(async (trx) => {
-      await this.repo.insertSubjects(
-        residents.map((r) => this.newSubject(r)),
-        trx,
-      );
       const subjects = await this.repo.subjectsForUpdate(
         residents.map((r) => r.id),
         trx,
       );
+      // Most already have a code; only the others get one made (and encrypted) first.
+      const have = new Set(subjects.map((s) => s.resident_id));
+      const missing = residents.filter((r) => !have.has(r.id));
+      if (missing.length) {
+        await this.repo.insertSubjects(
+          missing.map((r) => this.newSubject(r)),
+          trx,
+        );
+        subjects.push(
+          ...(await this.repo.subjectsForUpdate(
+            missing.map((r) => r.id),
+            trx,
+          )),
+        );
+      }
       const regionOf = new Map(residents.map((r) => [r.id, r.regionCode]));
       const updates = [];
       const changed: ColourChanged[] = [];
