@@ -25,6 +25,7 @@ import { RetentionLog, retentionRoutes } from './platform/retention/index.ts';
 import { createCaseReportModule } from './modules/case-report/index.ts';
 import { createCheckInModule } from './modules/check-in/index.ts';
 import { createCommunityModule } from './modules/community/index.ts';
+import { createReservationModule } from './modules/reservation/index.ts';
 import { createContactTracingModule } from './modules/contact-tracing/index.ts';
 import { createCredentialsModule } from './modules/credentials/index.ts';
 import { createDataRightsModule } from './modules/data-rights/index.ts';
@@ -72,6 +73,7 @@ export interface Zhengtong {
     manifestImports: ReturnType<typeof createContactTracingModule>['imports'];
     chains: ReturnType<typeof createContactTracingModule>['chains'];
     community: ReturnType<typeof createCommunityModule>['service'];
+    reservation: ReturnType<typeof createReservationModule>['service'];
   };
   close(): Promise<void>;
 }
@@ -241,6 +243,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     events,
     options: { observationDays: config.observationDays, dueHours: 24, missedCheckHour: 20 },
   });
+  const reservation = createReservationModule({
+    db: database.db,
+    identity: identity.service,
+    regions: regions.service,
+    credentials: credentials.service,
+    audit,
+  });
   const dataRights = createDataRightsModule({
     identity: identity.service,
     healthCode: healthCode.service,
@@ -273,6 +282,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(caseReport.routes, { prefix: caseReport.prefix, service: caseReport.service });
   await app.register(contactTracing.routes, { prefix: contactTracing.prefix });
   await app.register(community.routes, { prefix: community.prefix, service: community.service });
+  await app.register(reservation.routes, { prefix: reservation.prefix, service: reservation.service });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
   await app.register(exportRoutes, { prefix: '/api/v1/exports', store: exports });
@@ -285,7 +295,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: db, cache: c });
   });
 
-  for (const job of [...identity.jobs, ...healthCode.jobs, ...checkIn.jobs, ...community.jobs]) jobs.define(job);
+  for (const job of [...identity.jobs, ...healthCode.jobs, ...checkIn.jobs, ...community.jobs, ...reservation.jobs])
+    jobs.define(job);
   jobs.define(retention.purgeJob('platform.purge-exports', '29 * * * *', (now) => exports.purge(now)));
   options.beforeStart?.({ database, cache, audit, vault, jobs, events, retention, exports });
   await jobs.start();
@@ -306,6 +317,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       manifestImports: contactTracing.imports,
       chains: contactTracing.chains,
       community: community.service,
+      reservation: reservation.service,
     },
     close: () => app.close(),
   };

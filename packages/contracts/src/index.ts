@@ -6,3 +6,4 @@ export * from './health-rules.ts';
 export * from './cases.ts';
 export * from './tracing.ts';
 export * from './community.ts';
+export * from './reservations.ts';

@@ -36,13 +36,15 @@ export const permissions = [
   'tracing.investigate',
   'tracing.import',
   'community.tasks',
+  'reservations.manage',
+  'reservations.redeem',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 /** What each role may do; jurisdiction limits where. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   resident: [],
-  venue_staff: ['regions.read', 'places.manage', 'health.verify'],
+  venue_staff: ['regions.read', 'places.manage', 'health.verify', 'reservations.redeem'],
   medical_staff: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify', 'cases.report', 'cases.read'],
   cdc: [
     'regions.read',
@@ -71,7 +73,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'community.tasks',
   ],
   enterprise: ['regions.read'],
-  department_officer: ['regions.read', 'residents.read', 'tracing.import'],
+  department_officer: ['regions.read', 'residents.read', 'tracing.import', 'reservations.manage'],
   leader: ['regions.read', 'cases.stats'],
   data_steward: ['regions.read', 'residents.read', 'audit.read', 'cases.stats'],
   admin: [...permissions],

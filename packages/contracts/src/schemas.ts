@@ -131,6 +131,7 @@ export const auditPurposes = [
   'view',
   'own-record',
   'audit-export',
+  'reservation',
 ] as const;
 export type AuditPurpose = (typeof auditPurposes)[number];
 

@@ -358,7 +358,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -436,7 +436,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -504,7 +504,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -940,7 +940,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -987,7 +987,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
                         jurisdictionCode: string;
                     };
                 };
@@ -1004,7 +1004,7 @@ export interface paths {
                             item: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -9891,6 +9891,843 @@ export interface paths {
                                 /** Format: date-time */
                                 at: string;
                             }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns of the official's jurisdiction, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "masks" | "tests" | "clinic";
+                                title: string;
+                                regionCode: string;
+                                regionName: string;
+                                mode: "first_come" | "lottery";
+                                status: "draft" | "open" | "closed";
+                                oncePerDays: number;
+                                itemsPerPerson: number;
+                                quota: number;
+                                left: number;
+                                sites: {
+                                    id: string;
+                                    name: string;
+                                    address: string;
+                                    regionCode: string;
+                                    slots: {
+                                        id: string;
+                                        /** Format: date-time */
+                                        startsAt: string;
+                                        /** Format: date-time */
+                                        endsAt: string;
+                                        quota: number;
+                                        left: number;
+                                    }[];
+                                }[];
+                                openedAt: string | null;
+                                closedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a campaign (masks, tests or clinic slots) as a draft, with its sites and slots */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "masks" | "tests" | "clinic";
+                        title: string;
+                        /** @description who may take part: residents of this region */
+                        regionCode: string;
+                        /** @enum {string} */
+                        mode: "first_come";
+                        oncePerDays: number;
+                        /** @description e.g. 5 masks per reservation */
+                        itemsPerPerson: number;
+                        sites: {
+                            name: string;
+                            address: string;
+                            /** @description district, street or community of the site */
+                            regionCode: string;
+                            slots: {
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                quota: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "masks" | "tests" | "clinic";
+                            title: string;
+                            regionCode: string;
+                            regionName: string;
+                            mode: "first_come" | "lottery";
+                            status: "draft" | "open" | "closed";
+                            oncePerDays: number;
+                            itemsPerPerson: number;
+                            quota: number;
+                            left: number;
+                            sites: {
+                                id: string;
+                                name: string;
+                                address: string;
+                                regionCode: string;
+                                slots: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    startsAt: string;
+                                    /** Format: date-time */
+                                    endsAt: string;
+                                    quota: number;
+                                    left: number;
+                                }[];
+                            }[];
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign with what is left in each slot */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "masks" | "tests" | "clinic";
+                            title: string;
+                            regionCode: string;
+                            regionName: string;
+                            mode: "first_come" | "lottery";
+                            status: "draft" | "open" | "closed";
+                            oncePerDays: number;
+                            itemsPerPerson: number;
+                            quota: number;
+                            left: number;
+                            sites: {
+                                id: string;
+                                name: string;
+                                address: string;
+                                regionCode: string;
+                                slots: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    startsAt: string;
+                                    /** Format: date-time */
+                                    endsAt: string;
+                                    quota: number;
+                                    left: number;
+                                }[];
+                            }[];
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/campaigns/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a draft for reservations, or close an open campaign */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        status: "open" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "masks" | "tests" | "clinic";
+                            title: string;
+                            regionCode: string;
+                            regionName: string;
+                            mode: "first_come" | "lottery";
+                            status: "draft" | "open" | "closed";
+                            oncePerDays: number;
+                            itemsPerPerson: number;
+                            quota: number;
+                            left: number;
+                            sites: {
+                                id: string;
+                                name: string;
+                                address: string;
+                                regionCode: string;
+                                slots: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    startsAt: string;
+                                    /** Format: date-time */
+                                    endsAt: string;
+                                    quota: number;
+                                    left: number;
+                                }[];
+                            }[];
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open campaigns the signed-in resident may join */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "masks" | "tests" | "clinic";
+                                title: string;
+                                regionCode: string;
+                                regionName: string;
+                                mode: "first_come" | "lottery";
+                                status: "draft" | "open" | "closed";
+                                oncePerDays: number;
+                                itemsPerPerson: number;
+                                quota: number;
+                                left: number;
+                                sites: {
+                                    id: string;
+                                    name: string;
+                                    address: string;
+                                    regionCode: string;
+                                    slots: {
+                                        id: string;
+                                        /** Format: date-time */
+                                        startsAt: string;
+                                        /** Format: date-time */
+                                        endsAt: string;
+                                        quota: number;
+                                        left: number;
+                                    }[];
+                                }[];
+                                openedAt: string | null;
+                                closedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reserve a place in a slot (one per person and campaign; a double click is one reservation) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        slotId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            campaignId: string;
+                            campaignTitle: string;
+                            kind: "masks" | "tests" | "clinic";
+                            site: {
+                                id: string;
+                                name: string;
+                                address: string;
+                            };
+                            slot: {
+                                id: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                            };
+                            items: number;
+                            status: "confirmed" | "redeemed" | "cancelled" | "expired";
+                            channel: "self" | "proxy" | "operator";
+                            /** Format: date-time */
+                            createdAt: string;
+                            redeemedAt: string | null;
+                            cancelledAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/reservations/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in resident's reservations, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                campaignId: string;
+                                campaignTitle: string;
+                                kind: "masks" | "tests" | "clinic";
+                                site: {
+                                    id: string;
+                                    name: string;
+                                    address: string;
+                                };
+                                slot: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    startsAt: string;
+                                    /** Format: date-time */
+                                    endsAt: string;
+                                };
+                                items: number;
+                                status: "confirmed" | "redeemed" | "cancelled" | "expired";
+                                channel: "self" | "proxy" | "operator";
+                                /** Format: date-time */
+                                createdAt: string;
+                                redeemedAt: string | null;
+                                cancelledAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/reservations/{id}/pickup-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pickup code (ZT1 credential, t "pickup") of a confirmed reservation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ZT1 credential, t "pickup": the QR the site scans */
+                            text: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/reservations/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a confirmed reservation; its place is free at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            campaignId: string;
+                            campaignTitle: string;
+                            kind: "masks" | "tests" | "clinic";
+                            site: {
+                                id: string;
+                                name: string;
+                                address: string;
+                            };
+                            slot: {
+                                id: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                            };
+                            items: number;
+                            status: "confirmed" | "redeemed" | "cancelled" | "expired";
+                            channel: "self" | "proxy" | "operator";
+                            /** Format: date-time */
+                            createdAt: string;
+                            redeemedAt: string | null;
+                            cancelledAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Scan a pickup code at the site and hand out the items, once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the scanned pickup code */
+                        text: string;
+                        /**
+                         * Format: uuid
+                         * @description the site where it is scanned
+                         */
+                        siteId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reservationId: string;
+                            /** @description masked, for a face check */
+                            name: string;
+                            items: number;
+                            slot: {
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                            };
                         };
                     };
                 };

@@ -44,7 +44,12 @@ describe('staff administration', () => {
     });
     expect(res.body).not.toContain('Strong-pass-2026');
     const signed = await signInStaff(t.app, 'ops.jiangan', 'Strong-pass-2026');
-    expect(signed.session.user.permissions).toEqual(['regions.read', 'residents.read', 'tracing.import']);
+    expect(signed.session.user.permissions).toEqual([
+      'regions.read',
+      'reservations.manage',
+      'residents.read',
+      'tracing.import',
+    ]);
     const listed = await as(t.app, admin, { url: '/api/v1/identity/staff?q=ops' });
     expect(listed.json().items.map((s: { username: string }) => s.username)).toEqual(['ops.jiangan']);
   });

@@ -1,0 +1,36 @@
+import type { AuditLog } from '../../platform/audit/index.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { JobDefinition } from '../../platform/jobs/index.ts';
+import type { CredentialsService } from '../credentials/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { RegionsService } from '../regions/index.ts';
+import { ReservationRepository } from './reservation.repository.ts';
+import { reservationRoutes } from './reservation.routes.ts';
+import { ReservationService } from './reservation.service.ts';
+
+export type { ReservationService } from './reservation.service.ts';
+
+export function createReservationModule(deps: {
+  db: Db;
+  identity: IdentityService;
+  regions: RegionsService;
+  credentials: CredentialsService;
+  audit: AuditLog;
+}) {
+  const service = new ReservationService(
+    new ReservationRepository(deps.db),
+    deps.identity,
+    deps.regions,
+    deps.credentials,
+    deps.audit,
+  );
+  const jobs: JobDefinition[] = [
+    // No-shows: a slot that ended leaves its unredeemed reservations expired.
+    {
+      name: 'reservation.expire-no-shows',
+      cron: '*/5 * * * *',
+      handler: async () => void (await service.expireNoShows()),
+    },
+  ];
+  return { service, routes: reservationRoutes, prefix: '/api/v1/reservation', jobs };
+}

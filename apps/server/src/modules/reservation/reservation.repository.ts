@@ -1,0 +1,147 @@
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+import type {
+  ReservationCampaignsTable,
+  ReservationSitesTable,
+  ReservationSlotsTable,
+  ReservationsTable,
+  ReservationTables,
+} from './reservation.tables.ts';
+
+type Trx = Kysely<ReservationTables>;
+
+export class ReservationRepository {
+  readonly db: Trx;
+  constructor(db: Db) {
+    this.db = db as Trx;
+  }
+
+  async insertCampaign(
+    campaign: Insertable<ReservationCampaignsTable>,
+    sites: Insertable<ReservationSitesTable>[],
+    slots: Insertable<ReservationSlotsTable>[],
+    trx: Trx,
+  ): Promise<void> {
+    await trx.insertInto('reservation_campaigns').values(campaign).execute();
+    for (let i = 0; i < sites.length; i += 1000)
+      await trx
+        .insertInto('reservation_sites')
+        .values(sites.slice(i, i + 1000))
+        .execute();
+    for (let i = 0; i < slots.length; i += 2000)
+      await trx
+        .insertInto('reservation_slots')
+        .values(slots.slice(i, i + 2000))
+        .execute();
+  }
+  campaign(id: string, trx: Trx = this.db) {
+    return trx.selectFrom('reservation_campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  /** Campaigns of regions within `within`, or enclosing `containing` (what a resident may join). */
+  campaigns(q: { within?: string; containing?: string; status?: string[]; limit: number; before?: string }) {
+    let query = this.db.selectFrom('reservation_campaigns').selectAll().orderBy('id', 'desc').limit(q.limit);
+    if (q.within) query = query.where('region_code', 'like', `${q.within}%`);
+    if (q.containing) query = query.where(sql<boolean>`${q.containing} like region_code || '%'`);
+    if (q.status) query = query.where('status', 'in', q.status as ReservationCampaignsTable['status'][]);
+    if (q.before) query = query.where('id', '<', q.before);
+    return query.execute();
+  }
+  async setCampaign(id: string, patch: Partial<Insertable<ReservationCampaignsTable>>): Promise<void> {
+    await this.db.updateTable('reservation_campaigns').set(patch).where('id', '=', id).execute();
+  }
+  sitesOf(campaignIds: string[]) {
+    if (!campaignIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('reservation_sites')
+      .selectAll()
+      .where(sql<boolean>`campaign_id = any(${campaignIds}::uuid[])`)
+      .orderBy('id')
+      .execute();
+  }
+  slotsOf(campaignIds: string[]) {
+    if (!campaignIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('reservation_slots')
+      .selectAll()
+      .where(sql<boolean>`campaign_id = any(${campaignIds}::uuid[])`)
+      .orderBy('starts_at')
+      .orderBy('id')
+      .execute();
+  }
+  slot(id: string, trx: Trx = this.db) {
+    return trx.selectFrom('reservation_slots').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  site(id: string, trx: Trx = this.db) {
+    return trx.selectFrom('reservation_sites').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Serialises one person's reservations across processes for the rest of the transaction. */
+  async lockPerson(residentId: string, trx: Trx): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${residentId}, 0))`.execute(trx);
+  }
+  /** A live reservation of the person: of this campaign, or of its kind since `since`. */
+  liveReservation(residentId: string, campaignId: string, kind: string, since: Date | null, trx: Trx) {
+    return trx
+      .selectFrom('reservations')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .where('status', 'in', ['confirmed', 'redeemed'])
+      .where((eb) =>
+        since
+          ? eb.or([
+              eb('campaign_id', '=', campaignId),
+              eb.and([eb('kind', '=', kind as never), eb('created_at', '>', since)]),
+            ])
+          : eb('campaign_id', '=', campaignId),
+      )
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+  }
+  /** Takes one place of the slot if one is left: the row's own check keeps `taken` within the quota. */
+  async takePlace(slotId: string, trx: Trx): Promise<boolean> {
+    const r = await sql<{ id: string }>`update reservation_slots set taken = taken + 1
+      where id = ${slotId} and taken < quota returning id`.execute(trx);
+    return r.rows.length === 1;
+  }
+  async releasePlace(slotId: string, trx: Trx): Promise<void> {
+    await sql`update reservation_slots set taken = taken - 1 where id = ${slotId} and taken > 0`.execute(trx);
+  }
+  async insertReservation(row: Insertable<ReservationsTable>, trx: Trx): Promise<void> {
+    await trx.insertInto('reservations').values(row).execute();
+  }
+  reservation(id: string, trx: Trx = this.db) {
+    return trx.selectFrom('reservations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  reservationsOf(residentId: string, limit: number) {
+    return this.db
+      .selectFrom('reservations')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+  /** Moves a reservation on from `from` only: of two simultaneous scans, one wins. */
+  async transition(
+    id: string,
+    from: ReservationsTable['status'],
+    patch: Partial<Insertable<ReservationsTable>>,
+    trx: Trx = this.db,
+  ): Promise<boolean> {
+    const r = await trx
+      .updateTable('reservations')
+      .set(patch)
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+  /** Confirmed reservations whose slot has ended become no-shows; answers how many. */
+  async expireNoShows(now: Date): Promise<number> {
+    const r = await sql`update reservations r set status = 'expired'
+      from reservation_slots s where s.id = r.slot_id and r.status = 'confirmed' and s.ends_at < ${now}`.execute(
+      this.db,
+    );
+    return Number(r.numAffectedRows ?? 0);
+  }
+}

@@ -1,0 +1,149 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  Campaign,
+  CampaignInput,
+  Page,
+  PageQuery,
+  PickupCode,
+  RedeemAnswer,
+  RedeemInput,
+  Reservation,
+  ReserveInput,
+} from '@zhengtong/contracts';
+import { actorOf } from '../../platform/auth/request.ts';
+import type { ReservationService } from './reservation.service.ts';
+
+const strict = { additionalProperties: false } as const;
+const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const tags = ['reservation'];
+
+export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: ReservationService }> = async (app, opts) => {
+  const { service } = opts;
+
+  // ---------- officials ----------
+  app.post(
+    '/campaigns',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Create a campaign (masks, tests or clinic slots) as a draft, with its sites and slots',
+        body: CampaignInput,
+        response: { 201: Campaign },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await service.createCampaign(actorOf(req), req.body)),
+  );
+  app.get(
+    '/campaigns',
+    {
+      schema: {
+        tags,
+        summary: "Campaigns of the official's jurisdiction, newest first",
+        querystring: Type.Object(PageQuery, strict),
+        response: { 200: Page(Campaign) },
+      },
+    },
+    async (req) => service.listManaged(actorOf(req), { limit: req.query.limit ?? 50, cursor: req.query.cursor }),
+  );
+  app.get(
+    '/campaigns/:id',
+    {
+      schema: { tags, summary: 'One campaign with what is left in each slot', params: Id, response: { 200: Campaign } },
+    },
+    async (req) => service.campaignFor(actorOf(req), req.params.id),
+  );
+  app.post(
+    '/campaigns/:id/status',
+    {
+      schema: {
+        tags,
+        summary: 'Open a draft for reservations, or close an open campaign',
+        params: Id,
+        body: Type.Object({ status: Type.Union([Type.Literal('open'), Type.Literal('closed')]) }, strict),
+        response: { 200: Campaign },
+      },
+    },
+    async (req) => service.setStatus(actorOf(req), req.params.id, req.body.status),
+  );
+
+  // ---------- residents ----------
+  app.get(
+    '/open',
+    {
+      schema: {
+        tags,
+        summary: 'Open campaigns the signed-in resident may join',
+        response: { 200: Type.Object({ items: Type.Array(Campaign) }) },
+      },
+    },
+    async (req) => service.openFor(actorOf(req)),
+  );
+  app.post(
+    '/reservations',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Reserve a place in a slot (one per person and campaign; a double click is one reservation)',
+        body: ReserveInput,
+        response: { 201: Reservation },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await service.reserve(actorOf(req), req.body.slotId)),
+  );
+  app.get(
+    '/reservations/mine',
+    {
+      schema: {
+        tags,
+        summary: "The signed-in resident's reservations, newest first",
+        response: { 200: Type.Object({ items: Type.Array(Reservation) }) },
+      },
+    },
+    async (req) => service.mine(actorOf(req)),
+  );
+  app.get(
+    '/reservations/:id/pickup-code',
+    {
+      schema: {
+        tags,
+        summary: 'The pickup code (ZT1 credential, t "pickup") of a confirmed reservation',
+        params: Id,
+        response: { 200: PickupCode },
+      },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return service.pickupCode(actorOf(req), req.params.id);
+    },
+  );
+  app.post(
+    '/reservations/:id/cancel',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Cancel a confirmed reservation; its place is free at once',
+        params: Id,
+        response: { 200: Reservation },
+      },
+    },
+    async (req) => service.cancel(actorOf(req), req.params.id),
+  );
+
+  // ---------- sites ----------
+  app.post(
+    '/redemptions',
+    {
+      schema: {
+        tags,
+        summary: 'Scan a pickup code at the site and hand out the items, once',
+        body: RedeemInput,
+        response: { 200: RedeemAnswer },
+      },
+    },
+    async (req) => service.redeem(actorOf(req), req.body),
+  );
+};

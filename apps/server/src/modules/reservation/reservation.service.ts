@@ -1,0 +1,389 @@
+import { v7 as uuidv7 } from 'uuid';
+import type {
+  Campaign,
+  CampaignInput,
+  PickupCode,
+  RedeemAnswer,
+  Reservation,
+  reservationChannels,
+} from '@zhengtong/contracts';
+import { can, type Actor } from '../../platform/auth/actor.ts';
+import type { AuditLog } from '../../platform/audit/index.ts';
+import type { Db } from '../../platform/db/index.ts';
+import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
+import type { CredentialsService } from '../credentials/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { RegionsService } from '../regions/index.ts';
+import type { ReservationRepository } from './reservation.repository.ts';
+import type { CampaignRow, ReservationRow, SiteRow, SlotRow } from './reservation.tables.ts';
+
+const DAY_MS = 86_400_000;
+/** A pickup code lives until its slot ends (at most a week, the credential maximum). */
+const MAX_PICKUP_SECONDS = 7 * 86_400;
+
+/**
+ * 预约: campaigns of masks at pharmacies, tests at sites and clinic time slots. The database keeps the
+ * invariants (a slot's quota, one live reservation per person and campaign), so no number of servers,
+ * clicks or retries oversells or doubles; a reservation is durable once answered.
+ */
+export class ReservationService {
+  constructor(
+    private readonly repo: ReservationRepository,
+    private readonly identity: IdentityService,
+    private readonly regions: RegionsService,
+    private readonly credentials: CredentialsService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  // ---------- campaigns (officials) ----------
+
+  /** Creates a campaign as a draft, with its sites and slots. */
+  async createCampaign(actor: Actor, input: CampaignInput): Promise<Campaign> {
+    this.requireManage(actor, input.regionCode);
+    const problems: FieldProblem[] = [];
+    if (!(await this.regions.refs([input.regionCode])).has(input.regionCode))
+      problems.push({ path: 'regionCode', code: 'region.unknown' });
+    input.sites.forEach((site, s) => {
+      if (!site.regionCode.startsWith(input.regionCode))
+        problems.push({ path: `sites/${s}/regionCode`, code: 'reservation.site_outside' });
+      site.slots.forEach((slot, i) => {
+        if (Date.parse(slot.endsAt) <= Date.parse(slot.startsAt))
+          problems.push({ path: `sites/${s}/slots/${i}/endsAt`, code: 'reservation.slot_window' });
+      });
+    });
+    if (problems.length) throw invalid('request.invalid', problems);
+    const id = uuidv7();
+    const sites = input.sites.map((s) => ({
+      id: uuidv7(),
+      campaign_id: id,
+      name: s.name.trim(),
+      address: s.address.trim(),
+      region_code: s.regionCode,
+    }));
+    const slots = input.sites.flatMap((s, i) =>
+      s.slots.map((slot) => ({
+        id: uuidv7(),
+        campaign_id: id,
+        site_id: sites[i]!.id,
+        starts_at: new Date(slot.startsAt),
+        ends_at: new Date(slot.endsAt),
+        quota: slot.quota,
+      })),
+    );
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.insertCampaign(
+        {
+          id,
+          kind: input.kind,
+          title: input.title.trim(),
+          region_code: input.regionCode,
+          mode: input.mode,
+          status: 'draft',
+          once_per_days: input.oncePerDays,
+          items_per_person: input.itemsPerPerson,
+          created_by: actor.label,
+          opened_at: null,
+          closed_at: null,
+        },
+        sites,
+        slots,
+        trx,
+      );
+    });
+    return this.campaignFor(actor, id);
+  }
+
+  /** Opens a draft for reservations, or closes an open campaign. */
+  async setStatus(actor: Actor, id: string, status: 'open' | 'closed'): Promise<Campaign> {
+    const row = await this.managed(actor, id);
+    if (status === 'open' && row.status !== 'draft') throw new AppError('conflict', 'reservation.not_draft');
+    if (status === 'closed' && row.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
+    await this.repo.setCampaign(
+      id,
+      status === 'open' ? { status, opened_at: new Date() } : { status, closed_at: new Date() },
+    );
+    return this.campaignFor(actor, id);
+  }
+
+  /** Campaigns within the official's jurisdiction, newest first. */
+  async listManaged(actor: Actor, q: { limit: number; cursor?: string }) {
+    if (!actor.permissions.includes('reservations.manage') || !actor.jurisdiction) throw forbidden();
+    const rows = await this.repo.campaigns({ within: actor.jurisdiction, limit: q.limit + 1, before: q.cursor });
+    const page = rows.slice(0, q.limit);
+    return {
+      items: await this.views(page),
+      nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null,
+    };
+  }
+
+  async campaignFor(actor: Actor, id: string): Promise<Campaign> {
+    const row = await this.managed(actor, id);
+    return (await this.views([row]))[0]!;
+  }
+
+  // ---------- residents ----------
+
+  /** Open campaigns the resident may join: those of a region that contains where they live. */
+  async openFor(actor: Actor): Promise<{ items: Campaign[] }> {
+    const resident = await this.residentOf(actor);
+    const rows = await this.repo.campaigns({ containing: resident.regionCode, status: ['open'], limit: 100 });
+    return { items: await this.views(rows) };
+  }
+
+  /** One open campaign as a resident sees it. */
+  async publicCampaign(id: string): Promise<Campaign> {
+    const row = await this.repo.campaign(id);
+    if (!row || row.status === 'draft') throw notFound();
+    return (await this.views([row]))[0]!;
+  }
+
+  /** Reserves a place in a slot: once per person and campaign (and per kind within the set days). */
+  async reserve(
+    actor: Actor,
+    slotId: string,
+    channel: (typeof reservationChannels)[number] = 'self',
+  ): Promise<Reservation> {
+    const resident = await this.residentOf(actor);
+    const slot = await this.repo.slot(slotId);
+    if (!slot) throw invalid('request.invalid', [{ path: 'slotId', code: 'reservation.slot_not_found' }]);
+    const campaign = (await this.repo.campaign(slot.campaign_id))!;
+    if (campaign.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
+    if (slot.ends_at.getTime() <= Date.now()) throw new AppError('conflict', 'reservation.slot_over');
+    if (!resident.regionCode.startsWith(campaign.region_code))
+      throw new AppError('forbidden', 'reservation.not_eligible');
+    const id = uuidv7();
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.lockPerson(resident.id, trx);
+      const since = campaign.once_per_days > 0 ? new Date(Date.now() - campaign.once_per_days * DAY_MS) : null;
+      const live = await this.repo.liveReservation(resident.id, campaign.id, campaign.kind, since, trx);
+      if (live)
+        throw new AppError(
+          'conflict',
+          live.campaign_id === campaign.id ? 'reservation.already' : 'reservation.too_soon',
+        );
+      if (!(await this.repo.takePlace(slot.id, trx))) throw new AppError('conflict', 'reservation.sold_out');
+      await this.repo.insertReservation(
+        {
+          id,
+          campaign_id: campaign.id,
+          kind: campaign.kind,
+          slot_id: slot.id,
+          site_id: slot.site_id,
+          resident_id: resident.id,
+          items: campaign.items_per_person,
+          status: 'confirmed',
+          channel,
+          made_by: actor.label,
+          redeemed_at: null,
+          redeemed_by: null,
+          cancelled_at: null,
+        },
+        trx,
+      );
+      await this.audit.record(
+        actor,
+        {
+          action: 'create',
+          subjectType: 'reservation',
+          subjectId: resident.id,
+          purpose: 'reservation',
+          fields: ['location'],
+          regionCode: resident.regionCode,
+        },
+        trx as unknown as Db,
+      );
+    });
+    return (await this.reservationViews([(await this.repo.reservation(id))!]))[0]!;
+  }
+
+  /** The resident's reservations, newest first. */
+  async mine(actor: Actor): Promise<{ items: Reservation[] }> {
+    const resident = await this.residentOf(actor);
+    return { items: await this.reservationViews(await this.repo.reservationsOf(resident.id, 100)) };
+  }
+
+  /** The pickup code of a confirmed reservation: a ZT1 credential the site verifies. */
+  async pickupCode(actor: Actor, id: string): Promise<PickupCode> {
+    const r = await this.own(actor, id);
+    if (r.status !== 'confirmed') throw new AppError('conflict', `reservation.${r.status}`);
+    const slot = (await this.repo.slot(r.slot_id))!;
+    const seconds = Math.min(MAX_PICKUP_SECONDS, Math.ceil((slot.ends_at.getTime() - Date.now()) / 1000));
+    if (seconds <= 0) throw new AppError('conflict', 'reservation.expired');
+    const code = await this.credentials.sign({ t: 'pickup', r: r.id, s: r.site_id }, r.id.replace(/-/g, ''), seconds);
+    return { text: code.text, expiresAt: new Date(code.exp * 1000).toISOString() };
+  }
+
+  /** Cancels a confirmed reservation; its place is free for someone else at once. */
+  async cancel(actor: Actor, id: string): Promise<Reservation> {
+    const r = await this.own(actor, id);
+    await this.repo.db.transaction().execute(async (trx) => {
+      if (!(await this.repo.transition(r.id, 'confirmed', { status: 'cancelled', cancelled_at: new Date() }, trx)))
+        throw new AppError('conflict', `reservation.${(await this.repo.reservation(r.id, trx))!.status}`);
+      await this.repo.releasePlace(r.slot_id, trx);
+    });
+    return (await this.reservationViews([(await this.repo.reservation(id))!]))[0]!;
+  }
+
+  // ---------- sites ----------
+
+  /** The site scans a pickup code and hands out the items once. */
+  async redeem(actor: Actor, input: { text: string; siteId: string }): Promise<RedeemAnswer> {
+    if (!actor.permissions.includes('reservations.redeem')) throw forbidden();
+    const site = await this.repo.site(input.siteId);
+    if (!site || !can(actor, 'reservations.redeem', site.region_code))
+      throw invalid('request.invalid', [{ path: 'siteId', code: 'reservation.site_not_found' }]);
+    const v = await this.credentials.verify(input.text);
+    if (v.result === 'expired') throw new AppError('conflict', 'pickup.expired');
+    if (v.result !== 'valid' || v.claims.zt.t !== 'pickup')
+      throw invalid('request.invalid', [{ path: 'text', code: 'pickup.invalid' }]);
+    const body = v.claims.zt;
+    if (body.s !== site.id) throw new AppError('conflict', 'pickup.other_site');
+    const r = await this.repo.reservation(body.r);
+    if (!r) throw invalid('request.invalid', [{ path: 'text', code: 'pickup.invalid' }]);
+    const slot = (await this.repo.slot(r.slot_id))!;
+    if (r.status === 'confirmed' && slot.ends_at.getTime() < Date.now())
+      throw new AppError('conflict', 'pickup.expired');
+    await this.repo.db.transaction().execute(async (trx) => {
+      if (
+        !(await this.repo.transition(
+          r.id,
+          'confirmed',
+          { status: 'redeemed', redeemed_at: new Date(), redeemed_by: actor.label },
+          trx,
+        ))
+      ) {
+        const now = (await this.repo.reservation(r.id, trx))!.status;
+        throw new AppError('conflict', now === 'redeemed' ? 'pickup.already_redeemed' : `reservation.${now}`);
+      }
+      await this.audit.record(
+        actor,
+        {
+          action: 'update',
+          subjectType: 'reservation',
+          subjectId: r.resident_id,
+          purpose: 'reservation',
+          fields: ['name'],
+          regionCode: site.region_code,
+        },
+        trx as unknown as Db,
+      );
+    });
+    const card = (await this.identity.residentCards([r.resident_id])).get(r.resident_id);
+    return {
+      reservationId: r.id,
+      name: card?.maskedName ?? '',
+      items: r.items,
+      slot: { startsAt: slot.starts_at.toISOString(), endsAt: slot.ends_at.toISOString() },
+    };
+  }
+
+  /** No-shows: confirmed reservations whose slot has ended expire (scheduled). */
+  expireNoShows(now = new Date()): Promise<number> {
+    return this.repo.expireNoShows(now);
+  }
+
+  // ---------- internals ----------
+
+  private requireManage(actor: Actor, regionCode: string) {
+    if (!actor.permissions.includes('reservations.manage')) throw forbidden();
+    if (!can(actor, 'reservations.manage', regionCode))
+      throw invalid('request.invalid', [{ path: 'regionCode', code: 'region.outside_jurisdiction' }]);
+  }
+
+  private async managed(actor: Actor, id: string): Promise<CampaignRow> {
+    if (!actor.permissions.includes('reservations.manage')) throw forbidden();
+    const row = await this.repo.campaign(id);
+    if (!row || !can(actor, 'reservations.manage', row.region_code)) throw notFound();
+    return row;
+  }
+
+  private async residentOf(actor: Actor) {
+    if (actor.kind !== 'resident') throw forbidden();
+    if (!actor.residentId) throw new AppError('conflict', 'health_code.no_resident');
+    const ref = await this.identity.residentRef(actor.residentId);
+    if (!ref) throw notFound('resident.not_found');
+    return ref;
+  }
+
+  private async own(actor: Actor, id: string): Promise<ReservationRow> {
+    const resident = await this.residentOf(actor);
+    const r = await this.repo.reservation(id);
+    if (!r || r.resident_id !== resident.id) throw notFound();
+    return r;
+  }
+
+  private async views(rows: CampaignRow[]): Promise<Campaign[]> {
+    const ids = rows.map((r) => r.id);
+    const [sites, slots, regions] = await Promise.all([
+      this.repo.sitesOf(ids),
+      this.repo.slotsOf(ids),
+      this.regions.refs(rows.map((r) => r.region_code)),
+    ]);
+    const slotsBySite = new Map<string, SlotRow[]>();
+    for (const s of slots) slotsBySite.set(s.site_id, [...(slotsBySite.get(s.site_id) ?? []), s]);
+    const sitesByCampaign = new Map<string, SiteRow[]>();
+    for (const s of sites) sitesByCampaign.set(s.campaign_id, [...(sitesByCampaign.get(s.campaign_id) ?? []), s]);
+    return rows.map((c) => {
+      const mine = slots.filter((s) => s.campaign_id === c.id);
+      return {
+        id: c.id,
+        kind: c.kind,
+        title: c.title,
+        regionCode: c.region_code,
+        regionName: regions.get(c.region_code)?.name ?? c.region_code,
+        mode: c.mode,
+        status: c.status,
+        oncePerDays: c.once_per_days,
+        itemsPerPerson: c.items_per_person,
+        quota: mine.reduce((n, s) => n + s.quota, 0),
+        left: mine.reduce((n, s) => n + s.quota - s.taken, 0),
+        sites: (sitesByCampaign.get(c.id) ?? []).map((site) => ({
+          id: site.id,
+          name: site.name,
+          address: site.address,
+          regionCode: site.region_code,
+          slots: (slotsBySite.get(site.id) ?? []).map((s) => ({
+            id: s.id,
+            startsAt: s.starts_at.toISOString(),
+            endsAt: s.ends_at.toISOString(),
+            quota: s.quota,
+            left: s.quota - s.taken,
+          })),
+        })),
+        openedAt: c.opened_at?.toISOString() ?? null,
+        closedAt: c.closed_at?.toISOString() ?? null,
+        createdAt: c.created_at.toISOString(),
+      };
+    });
+  }
+
+  private async reservationViews(rows: ReservationRow[]): Promise<Reservation[]> {
+    const campaignIds = [...new Set(rows.map((r) => r.campaign_id))];
+    const [campaigns, sites, slots] = await Promise.all([
+      Promise.all(campaignIds.map((id) => this.repo.campaign(id))),
+      this.repo.sitesOf(campaignIds),
+      this.repo.slotsOf(campaignIds),
+    ]);
+    const title = new Map(campaigns.map((c) => [c!.id, c!.title]));
+    const site = new Map(sites.map((s) => [s.id, s]));
+    const slot = new Map(slots.map((s) => [s.id, s]));
+    return rows.map((r) => ({
+      id: r.id,
+      campaignId: r.campaign_id,
+      campaignTitle: title.get(r.campaign_id) ?? '',
+      kind: r.kind,
+      site: { id: r.site_id, name: site.get(r.site_id)!.name, address: site.get(r.site_id)!.address },
+      slot: {
+        id: r.slot_id,
+        startsAt: slot.get(r.slot_id)!.starts_at.toISOString(),
+        endsAt: slot.get(r.slot_id)!.ends_at.toISOString(),
+      },
+      items: r.items,
+      status: r.status,
+      channel: r.channel,
+      createdAt: r.created_at.toISOString(),
+      redeemedAt: r.redeemed_at?.toISOString() ?? null,
+      cancelledAt: r.cancelled_at?.toISOString() ?? null,
+    }));
+  }
+}

@@ -1,0 +1,293 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permissionsOf, type CampaignInput } from '@zhengtong/contracts';
+import {
+  as,
+  buildTestApp,
+  JIANGAN,
+  signInResident,
+  signInStaff,
+  type Signed,
+  type TestApp,
+} from '../../../test/build-test-app.ts';
+import { DEMO_RESIDENT_PHONE } from '../../demo/demo-city.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+
+const HOUR = 3_600_000;
+let t: TestApp;
+let officer: Signed;
+let resident: Signed;
+let siteStaff: Signed;
+let street: string;
+
+beforeAll(async () => {
+  t = await buildTestApp({ residents: 120 });
+  street = (await t.zt.services.regions.list({ parent: JIANGAN, limit: 1 })).items[0]!.code;
+  await t.zt.services.identity.seedStaff({
+    username: 'pharmacist',
+    displayName: '药店店员',
+    password: 'Strong-pass-2026',
+    roles: ['venue_staff'],
+    jurisdictionCode: JIANGAN,
+  });
+  officer = await signInStaff(t.app, 'officer');
+  siteStaff = await signInStaff(t.app, 'pharmacist', 'Strong-pass-2026');
+  resident = await signInResident(t.app, DEMO_RESIDENT_PHONE);
+});
+afterAll(() => t?.close());
+
+const campaign = (over: Partial<CampaignInput> = {}, quota = 5): CampaignInput => ({
+  kind: 'masks',
+  title: '江岸区口罩预约',
+  regionCode: JIANGAN,
+  mode: 'first_come',
+  oncePerDays: 0,
+  itemsPerPerson: 5,
+  sites: [
+    {
+      name: '江岸大药房',
+      address: '江岸区解放大道 1 号',
+      regionCode: street,
+      slots: [
+        {
+          startsAt: new Date(Date.now() - HOUR).toISOString(),
+          endsAt: new Date(Date.now() + 2 * HOUR).toISOString(),
+          quota,
+        },
+      ],
+    },
+  ],
+  ...over,
+});
+
+async function openCampaign(over: Partial<CampaignInput> = {}, quota = 5) {
+  const created = await as(t.app, officer, {
+    method: 'POST',
+    url: '/api/v1/reservation/campaigns',
+    payload: campaign(over, quota),
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const opened = await as(t.app, officer, {
+    method: 'POST',
+    url: `/api/v1/reservation/campaigns/${created.json().id}/status`,
+    payload: { status: 'open' },
+  });
+  expect(opened.statusCode, opened.body).toBe(200);
+  return opened.json() as { id: string; sites: { id: string; slots: { id: string; left: number }[] }[] };
+}
+
+describe('reservations', () => {
+  it('an official opens a campaign, a resident reserves and gets a pickup code, the site redeems it once', async () => {
+    const c = await openCampaign();
+    const open = await as(t.app, resident, { method: 'GET', url: '/api/v1/reservation/open' });
+    expect(open.json().items.map((x: { id: string }) => x.id)).toContain(c.id);
+    const slotId = c.sites[0]!.slots[0]!.id;
+    // A double click: two requests under one Idempotency-Key are one reservation.
+    const [first, second] = await Promise.all(
+      [1, 2].map(() =>
+        as(t.app, resident, {
+          method: 'POST',
+          url: '/api/v1/reservation/reservations',
+          headers: { 'idempotency-key': `reserve-${c.id}` },
+          payload: { slotId },
+        }),
+      ),
+    );
+    const answers = [first!, second!].map((r) => r.statusCode).sort();
+    expect(answers[0]).toBe(201);
+    const reservation = [first!, second!].find((r) => r.statusCode === 201)!.json();
+    expect(reservation).toMatchObject({ status: 'confirmed', items: 5, site: { name: '江岸大药房' } });
+    const mine = (await as(t.app, resident, { method: 'GET', url: '/api/v1/reservation/reservations/mine' })).json();
+    expect(mine.items.filter((r: { campaignId: string }) => r.campaignId === c.id)).toHaveLength(1);
+    const again = await as(t.app, resident, {
+      method: 'POST',
+      url: '/api/v1/reservation/reservations',
+      payload: { slotId },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('reservation.already');
+
+    const code = await as(t.app, resident, {
+      method: 'GET',
+      url: `/api/v1/reservation/reservations/${reservation.id}/pickup-code`,
+    });
+    expect(code.statusCode).toBe(200);
+    expect(code.json().text).toMatch(/^ZT1:/);
+    const verified = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/credentials/verify',
+      payload: { text: code.json().text },
+    });
+    expect(verified.json()).toMatchObject({
+      result: 'valid',
+      claims: { zt: { t: 'pickup', r: reservation.id, s: c.sites[0]!.id } },
+    });
+
+    const redeem = (who: Signed, siteId = c.sites[0]!.id) =>
+      as(t.app, who, {
+        method: 'POST',
+        url: '/api/v1/reservation/redemptions',
+        payload: { text: code.json().text, siteId },
+      });
+    // Staff of another district do not see the site.
+    const elsewhere = await redeem(await signInStaff(t.app, 'venue'));
+    expect(elsewhere.statusCode).toBe(400);
+    expect(elsewhere.json().errors[0].code).toBe('reservation.site_not_found');
+    const ok = await redeem(siteStaff);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ reservationId: reservation.id, items: 5 });
+    expect(ok.json().name).toMatch(/\*/);
+    const twice = await redeem(siteStaff);
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('pickup.already_redeemed');
+    const after = (await as(t.app, officer, { method: 'GET', url: `/api/v1/reservation/campaigns/${c.id}` })).json();
+    expect(after.left).toBe(4);
+  });
+
+  it('never oversells a slot or gives one person two reservations, however many ask at once', async () => {
+    const c = await openCampaign({ title: '抢购测试' }, 10);
+    const slotId = c.sites[0]!.slots[0]!.id;
+    const ids = (
+      await sql<{
+        id: string;
+      }>`select id from residents where region_code like ${`${JIANGAN}%`} order by id limit 40`.execute(
+        t.zt.platform.database.db,
+      )
+    ).rows.map((r) => r.id);
+    expect(ids.length).toBeGreaterThan(20);
+    const actor = (residentId: string): Actor => ({
+      kind: 'resident',
+      id: residentId,
+      label: 'resident',
+      roles: ['resident'],
+      permissions: permissionsOf(['resident']),
+      jurisdiction: null,
+      residentId,
+    });
+    // Everyone clicks twice, all at once.
+    const results = await Promise.allSettled(
+      [...ids, ...ids].map((id) => t.zt.services.reservation.reserve(actor(id), slotId)),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []));
+    expect(ok).toHaveLength(10);
+    expect(new Set(refused)).toEqual(new Set(['reservation.sold_out', 'reservation.already']));
+    const db = t.zt.platform.database.db;
+    const rows = await sql<{
+      n: number;
+      people: number;
+    }>`select count(*)::int as n, count(distinct resident_id)::int as people
+      from reservations where campaign_id = ${c.id} and status = 'confirmed'`.execute(db);
+    expect(rows.rows[0]).toEqual({ n: 10, people: 10 });
+    const slot = await sql<{ taken: number }>`select taken from reservation_slots where id = ${slotId}`.execute(db);
+    expect(slot.rows[0]!.taken).toBe(10);
+
+    // A cancellation frees its place for the next person at once.
+    const holder = ok[0]!.status === 'fulfilled' ? ok[0]!.value : null;
+    const owner = (
+      await sql<{ resident_id: string }>`select resident_id from reservations where id = ${holder!.id}`.execute(db)
+    ).rows[0]!.resident_id;
+    await t.zt.services.reservation.cancel(actor(owner), holder!.id);
+    await expect(t.zt.services.reservation.cancel(actor(owner), holder!.id)).rejects.toMatchObject({
+      code: 'reservation.cancelled',
+    });
+    const late = await Promise.allSettled(ids.map((id) => t.zt.services.reservation.reserve(actor(id), slotId)));
+    expect(late.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      (await sql<{ taken: number }>`select taken from reservation_slots where id = ${slotId}`.execute(db)).rows[0]!
+        .taken,
+    ).toBe(10);
+  });
+
+  it('refuses what cannot be: reversed slots, sites outside the region, the same kind too soon, ended slots, other sites', async () => {
+    const bad = await as(t.app, officer, {
+      method: 'POST',
+      url: '/api/v1/reservation/campaigns',
+      payload: campaign({
+        sites: [
+          {
+            name: '武昌药房',
+            address: '武昌区',
+            regionCode: '420106',
+            slots: [
+              { startsAt: new Date(Date.now() + HOUR).toISOString(), endsAt: new Date().toISOString(), quota: 5 },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json()
+        .errors.map((e: { code: string }) => e.code)
+        .sort(),
+    ).toEqual(['reservation.site_outside', 'reservation.slot_window']);
+    const negative = await as(t.app, officer, {
+      method: 'POST',
+      url: '/api/v1/reservation/campaigns',
+      payload: { ...campaign(), itemsPerPerson: -1 },
+    });
+    expect(negative.statusCode).toBe(400);
+    expect(
+      await sql<{ n: number }>`select count(*)::int as n from reservation_campaigns where title = '武昌药房'`.execute(
+        t.zt.platform.database.db,
+      ),
+    ).toMatchObject({ rows: [{ n: 0 }] });
+
+    // Once a week: a second mask campaign the next day is refused, a test campaign is not.
+    const weekly = await openCampaign({ title: '每周一次', kind: 'tests', oncePerDays: 7 });
+    const next = await openCampaign({ title: '第二周', kind: 'tests', oncePerDays: 7 });
+    const reserve = (slotId: string) =>
+      as(t.app, resident, { method: 'POST', url: '/api/v1/reservation/reservations', payload: { slotId } });
+    expect((await reserve(weekly.sites[0]!.slots[0]!.id)).statusCode).toBe(201);
+    const soon = await reserve(next.sites[0]!.slots[0]!.id);
+    expect(soon.statusCode).toBe(409);
+    expect(soon.json().code).toBe('reservation.too_soon');
+
+    // A code of one site does not work at another, and an ended slot's code has expired.
+    const mine = (await as(t.app, resident, { method: 'GET', url: '/api/v1/reservation/reservations/mine' })).json()
+      .items;
+    const r = mine.find((x: { campaignId: string }) => x.campaignId === weekly.id);
+    const text = (
+      await as(t.app, resident, { method: 'GET', url: `/api/v1/reservation/reservations/${r.id}/pickup-code` })
+    ).json().text;
+    const other = await as(t.app, siteStaff, {
+      method: 'POST',
+      url: '/api/v1/reservation/redemptions',
+      payload: { text, siteId: next.sites[0]!.id },
+    });
+    expect(other.json().code).toBe('pickup.other_site');
+    const db = t.zt.platform.database.db;
+    await sql`update reservation_slots set starts_at = now() - interval '3 hours', ends_at = now() - interval '1 minute'
+      where id = ${r.slot.id}`.execute(db);
+    const late = await as(t.app, siteStaff, {
+      method: 'POST',
+      url: '/api/v1/reservation/redemptions',
+      payload: { text, siteId: weekly.sites[0]!.id },
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('pickup.expired');
+    const garbage = await as(t.app, siteStaff, {
+      method: 'POST',
+      url: '/api/v1/reservation/redemptions',
+      payload: { text: 'ZT1:not-a-code', siteId: weekly.sites[0]!.id },
+    });
+    expect(garbage.statusCode).toBe(400);
+    expect(garbage.json().errors[0].code).toBe('pickup.invalid');
+    // The scheduled sweep marks the no-show.
+    expect(await t.zt.services.reservation.expireNoShows()).toBeGreaterThanOrEqual(1);
+    expect(
+      (await as(t.app, resident, { method: 'GET', url: '/api/v1/reservation/reservations/mine' }))
+        .json()
+        .items.find((x: { id: string }) => x.id === r.id).status,
+    ).toBe('expired');
+    // A resident may not manage campaigns.
+    const forbidden = await as(t.app, resident, {
+      method: 'POST',
+      url: '/api/v1/reservation/campaigns',
+      payload: campaign(),
+    });
+    expect(forbidden.statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,123 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { literalUnion } from './schemas.ts';
+
+const DateTime = Type.String({ format: 'date-time' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/** 口罩 masks at pharmacies, 核酸 tests at sites, 分时段就诊 clinic and hospital time slots. */
+export const campaignKinds = ['masks', 'tests', 'clinic'] as const;
+export const campaignModes = ['first_come', 'lottery'] as const;
+export const campaignStatuses = ['draft', 'open', 'closed'] as const;
+export const reservationStatuses = ['confirmed', 'redeemed', 'cancelled', 'expired'] as const;
+/** How the reservation was made: by the person, by a proxy they hold, by a phone-line operator. */
+export const reservationChannels = ['self', 'proxy', 'operator'] as const;
+
+export const SlotInput = Type.Object(
+  {
+    startsAt: DateTime,
+    endsAt: DateTime,
+    quota: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const SiteInput = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 100 }),
+    address: Type.String({ minLength: 2, maxLength: 200 }),
+    regionCode: Type.String({ pattern: '^\\d{6,12}$', description: 'district, street or community of the site' }),
+    slots: Type.Array(SlotInput, { minItems: 1, maxItems: 500 }),
+  },
+  { additionalProperties: false },
+);
+
+export const CampaignInput = Type.Object(
+  {
+    kind: literalUnion(campaignKinds),
+    title: Type.String({ minLength: 2, maxLength: 100 }),
+    regionCode: Type.String({ pattern: '^\\d{4,12}$', description: 'who may take part: residents of this region' }),
+    mode: literalUnion(['first_come'] as const),
+    /** Once per this many days per person, across campaigns of the same kind (0: once per campaign). */
+    oncePerDays: Type.Integer({ minimum: 0, maximum: 365 }),
+    itemsPerPerson: Type.Integer({ minimum: 1, maximum: 100, description: 'e.g. 5 masks per reservation' }),
+    sites: Type.Array(SiteInput, { minItems: 1, maxItems: 2000 }),
+  },
+  { additionalProperties: false },
+);
+export type CampaignInput = Static<typeof CampaignInput>;
+
+export const Slot = Type.Object({
+  id: Type.String(),
+  startsAt: DateTime,
+  endsAt: DateTime,
+  quota: Type.Integer(),
+  left: Type.Integer(),
+});
+export type Slot = Static<typeof Slot>;
+
+export const Site = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  address: Type.String(),
+  regionCode: Type.String(),
+  slots: Type.Array(Slot),
+});
+
+export const Campaign = Type.Object({
+  id: Type.String(),
+  kind: literalUnion(campaignKinds),
+  title: Type.String(),
+  regionCode: Type.String(),
+  regionName: Type.String(),
+  mode: literalUnion(campaignModes),
+  status: literalUnion(campaignStatuses),
+  oncePerDays: Type.Integer(),
+  itemsPerPerson: Type.Integer(),
+  quota: Type.Integer(),
+  left: Type.Integer(),
+  sites: Type.Array(Site),
+  openedAt: Nullable(DateTime),
+  closedAt: Nullable(DateTime),
+  createdAt: DateTime,
+});
+export type Campaign = Static<typeof Campaign>;
+
+export const ReserveInput = Type.Object({ slotId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+export const Reservation = Type.Object({
+  id: Type.String(),
+  campaignId: Type.String(),
+  campaignTitle: Type.String(),
+  kind: literalUnion(campaignKinds),
+  site: Type.Object({ id: Type.String(), name: Type.String(), address: Type.String() }),
+  slot: Type.Object({ id: Type.String(), startsAt: DateTime, endsAt: DateTime }),
+  items: Type.Integer(),
+  status: literalUnion(reservationStatuses),
+  channel: literalUnion(reservationChannels),
+  createdAt: DateTime,
+  redeemedAt: Nullable(DateTime),
+  cancelledAt: Nullable(DateTime),
+});
+export type Reservation = Static<typeof Reservation>;
+
+export const PickupCode = Type.Object({
+  text: Type.String({ description: 'ZT1 credential, t "pickup": the QR the site scans' }),
+  expiresAt: DateTime,
+});
+export type PickupCode = Static<typeof PickupCode>;
+
+export const RedeemInput = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 2000, description: 'the scanned pickup code' }),
+    siteId: Type.String({ format: 'uuid', description: 'the site where it is scanned' }),
+  },
+  { additionalProperties: false },
+);
+
+export const RedeemAnswer = Type.Object({
+  reservationId: Type.String(),
+  name: Type.String({ description: 'masked, for a face check' }),
+  items: Type.Integer(),
+  slot: Type.Object({ startsAt: DateTime, endsAt: DateTime }),
+});
+export type RedeemAnswer = Static<typeof RedeemAnswer>;
