@@ -261,6 +261,10 @@ describe('automatic contact discovery', () => {
     expect(byName.has('远*庚')).toBe(false);
     expect(byName.has('病*甲')).toBe(false);
     expect((await colourOf(seatF)).colour).toBe('red');
+    // The passenger from elsewhere lives nowhere known here: the case's jurisdiction follows them up.
+    const listed = (await as(t.app, cdc, { method: 'GET', url: `${api}/contacts?limit=200` })).json()
+      .items as Contact[];
+    expect(listed.find((c) => c.name === '外**客')).toMatchObject({ caseId, region: null });
   });
 
   it('links a contact who becomes a case to the source case and ends their follow-up', async () => {

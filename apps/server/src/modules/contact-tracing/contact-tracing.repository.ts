@@ -322,7 +322,15 @@ export class ContactTracingRepository {
       .orderBy('id', 'desc')
       .limit(q.limit);
     if (q.caseId) query = query.where('case_id', '=', q.caseId);
-    if (q.regionPrefix) query = query.where('region_code', 'like', `${q.regionPrefix}%`);
+    if (q.regionPrefix) {
+      const like = `${q.regionPrefix}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb('region_code', 'like', like),
+          eb.and([eb('region_code', 'is', null), eb('case_region_code', 'like', like)]),
+        ]),
+      );
+    }
     if (q.level) query = query.where('level', '=', q.level as ContactRow['level']);
     if (q.after) query = query.where('id', '<', q.after);
     return query.execute();

@@ -424,7 +424,7 @@ export class ContactTracingService {
 
   // ---------- contacts ----------
 
-  /** Contacts of one case, or of everyone living in the actor's jurisdiction; each view is audited. */
+  /** Contacts of one case, or of the jurisdiction (living there, or found by its cases and living nowhere known); audited. */
   async contacts(
     actor: Actor,
     q: { caseId?: string; level?: ContactLevel; limit: number; cursor?: string },
@@ -433,7 +433,8 @@ export class ContactTracingService {
     if (q.caseId) await this.caseFor(actor, q.caseId);
     const rows = await this.repo.contactsPage({
       caseId: q.caseId,
-      // Without a case: the people who live here, whichever district's case they were found from.
+      // Without a case: the people who live here, whichever district's case they were found from, and
+      // those found by this jurisdiction's cases whose residence is unknown.
       regionPrefix: q.caseId ? undefined : actor.jurisdiction,
       level: q.level,
       limit: q.limit + 1,
@@ -679,6 +680,7 @@ export class ContactTracingService {
           inserts.push({
             id: ids.get(key)!,
             case_id: caseId,
+            case_region_code: ref.regionCode,
             person_key: key,
             status: tell ? 'active' : 'pending',
             became_case_id: null,

@@ -105,6 +105,8 @@ export interface TracingContactsTable {
   name_masked: string;
   id_number_masked: string | null;
   region_code: string | null;
+  /** The region of the case that found them: who follows up a contact whose residence is unknown. */
+  case_region_code: string | null;
   score: number;
   rank: (typeof riskRanks)[number];
   first_exposure_at: Date;
