@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { buildApp } from '../apps/server/src/app.ts';
-import { loadConfig } from '../apps/server/src/config.ts';
-import { createScratchDatabase } from '../apps/server/test/build-test-app.ts';
+import { benchApp } from './lib/app.ts';
 import { row, type Row } from './lib/table.ts';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
@@ -13,17 +11,7 @@ const DAY = 86_400_000;
  * changed rows), against reading the same rows in the same batches: the I/O floor of the job.
  */
 export async function healthCodeRecompute(): Promise<Row[]> {
-  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
-  const config = loadConfig(
-    {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      ZT_MASTER_KEY: randomBytes(32).toString('base64'),
-      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-    },
-    { demo: false },
-  );
-  const zt = await buildApp(config, { inMemory: !scratch, regionProvinces: ['42'] });
+  const { zt, close } = await benchApp(['42']);
   try {
     const db = zt.platform.database.db;
     const { vault } = zt.platform;
@@ -95,7 +83,6 @@ export async function healthCodeRecompute(): Promise<Row[]> {
       row(`recompute colours of ${PEOPLE.toLocaleString('en-US')} people: seconds`, recomputeSeconds, 's', readSeconds),
     ];
   } finally {
-    await zt.close();
-    await scratch?.drop();
+    await close();
   }
 }

@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { permissionsOf } from '@zhengtong/contracts';
-import { buildApp, type Zhengtong } from '../apps/server/src/app.ts';
-import { loadConfig } from '../apps/server/src/config.ts';
+import type { Zhengtong } from '../apps/server/src/app.ts';
 import { ensureDemoCity } from '../apps/server/src/demo/demo-city.ts';
 import { ensureTracingLoad, tripsOfLastDays } from '../apps/server/src/demo/demo-tracing-load.ts';
 import type { Actor } from '../apps/server/src/platform/auth/actor.ts';
 import { shanghaiDate, startOfShanghaiDay } from '../apps/server/src/platform/time.ts';
-import { createScratchDatabase } from '../apps/server/test/build-test-app.ts';
+import { benchApp } from './lib/app.ts';
 import { row, type Row } from './lib/table.ts';
 
 const DAY_MS = 86_400_000;
@@ -42,17 +40,7 @@ const cdc: Actor = {
  * 1,000 cases as a job, against tracing them one by one.
  */
 export async function tracing(): Promise<Row[]> {
-  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
-  const config = loadConfig(
-    {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      ZT_MASTER_KEY: randomBytes(32).toString('base64'),
-      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-    },
-    { demo: false },
-  );
-  const zt = await buildApp(config, { inMemory: !scratch, regionProvinces: ['42', '11'] });
+  const { zt, close } = await benchApp(['42', '11']);
   const log = (m: string) => console.error(`  ${m}`);
   const rows: Row[] = [];
   try {
@@ -112,8 +100,7 @@ export async function tracing(): Promise<Row[]> {
     rows.push(...(await chains(zt, ids)));
     return rows;
   } finally {
-    await zt.close();
-    await scratch?.drop();
+    await close();
   }
 }
 

@@ -70,9 +70,9 @@ export async function ensureTracingLoad(zt: Zhengtong, options: TracingLoadOptio
   // Whole days only, yesterday the most recent: no check-in lies in the future.
   const yesterday = startOfShanghaiDay(new Date()).getTime() - DAY_MS;
   const have = await checkIn.countCheckIns();
-  for (let from = have; from < options.checkIns; from += 20_000) {
+  for (let from = have; from < options.checkIns; from += 5000) {
     const rows = [];
-    for (let i = from; i < Math.min(options.checkIns, from + 20_000); i++) {
+    for (let i = from; i < Math.min(options.checkIns, from + 5000); i++) {
       // Check-in i falls on day ⌊i / perDay⌋ before yesterday, between 07:00 and 22:00 Beijing time.
       const day = yesterday - Math.floor(i / options.checkInsPerDay) * DAY_MS;
       const place = places[faker.number.int(places.length - 1)]!;
@@ -84,8 +84,8 @@ export async function ensureTracingLoad(zt: Zhengtong, options: TracingLoadOptio
       });
     }
     await checkIn.addCheckIns(rows);
-    if (Math.floor((from + 20_000) / 500_000) > Math.floor(from / 500_000))
-      log(`tracing load: ${Math.min(options.checkIns, from + 20_000)} check-ins`);
+    if (Math.floor((from + 5000) / 500_000) > Math.floor(from / 500_000))
+      log(`tracing load: ${Math.min(options.checkIns, from + 5000)} check-ins`);
   }
 
   const importer: Actor = {

@@ -84,20 +84,14 @@ export class CheckInService {
   /** Demo places, once: the demo city should have somewhere to check in. */
   async seedPlaces(places: { name: string; address: string; regionCode: string; kind: string }[]): Promise<void> {
     if (await this.repo.anyPlace()) return;
-    for (const p of places)
-      await this.repo.insertPlace({
-        id: uuidv7(),
-        code: placeCode(),
-        name: p.name,
-        address: p.address,
-        kind: p.kind,
-        region_code: p.regionCode,
-        owner_id: 'demo',
-      });
+    await this.addPlaces(places, 'demo');
   }
 
-  /** Registers many places at once (synthetic load for benchmarks); answers their ids. */
-  async addPlaces(places: { name: string; address: string; regionCode: string; kind: string }[]): Promise<string[]> {
+  /** Registers many places at once (demo and synthetic load for benchmarks); answers their ids. */
+  async addPlaces(
+    places: { name: string; address: string; regionCode: string; kind: string }[],
+    owner = 'synthetic',
+  ): Promise<string[]> {
     const rows = places.map((p) => ({
       id: uuidv7(),
       code: placeCode(),
@@ -105,7 +99,7 @@ export class CheckInService {
       address: p.address,
       kind: p.kind,
       region_code: p.regionCode,
-      owner_id: 'synthetic',
+      owner_id: owner,
     }));
     await this.repo.insertPlaces(rows);
     return rows.map((r) => r.id);

@@ -241,7 +241,12 @@ export class ContactTracingRepository {
   // ---------- manifests ----------
 
   async insertManifestRows(rows: Insertable<TracingManifestRowsTable>[], trx: Trx = this.db): Promise<void> {
-    if (rows.length) await trx.insertInto('tracing_manifest_rows').values(rows).execute();
+    // 11 parameters a row: statements stay well below what the embedded database accepts.
+    for (let i = 0; i < rows.length; i += 2000)
+      await trx
+        .insertInto('tracing_manifest_rows')
+        .values(rows.slice(i, i + 2000))
+        .execute();
   }
   async countManifestRows(): Promise<number> {
     const r = await sql<{ n: number }>`select count(*)::int as n from tracing_manifest_rows`.execute(this.db);
