@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +14,7 @@ import { AuditLog } from './platform/audit/index.ts';
 import { createCache, type Cache } from './platform/cache/index.ts';
 import { migrate, openDatabase, type Database } from './platform/db/index.ts';
 import { clientErrorHandler, installErrorHandling, sendProblem } from './platform/http.ts';
+import { AppError } from './platform/errors.ts';
 import { installIdempotency } from './platform/idempotency.ts';
 import { Jobs } from './platform/jobs/index.ts';
 import { EventBus } from './platform/events/index.ts';
@@ -127,6 +129,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     route.schema.response = { ...response, '4xx': { $ref: 'Problem#' }, '5xx': { $ref: 'Problem#' } };
   });
   await app.register(cookie);
+  // An overloaded process refuses new requests at once (503, Retry-After) instead of answering everyone
+  // slowly: a surge meets a fast refusal the apps retry, and the requests already admitted finish.
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.maxEventLoopDelayMs,
+    pressureHandler: async (req) => {
+      if (req.url === '/healthz' || req.url === '/readyz') return;
+      throw new AppError('unavailable', 'server.busy', { retryAfterSeconds: 5 });
+    },
+  });
   await app.register(rateLimit, {
     global: true,
     max: options.rateLimitMax ?? config.rateLimitPerMinute,

@@ -20,6 +20,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Requests per minute per client address, shared across processes through Redis. */
   rateLimitPerMinute: number;
+  /** Above this event-loop delay (ms) new requests are refused at once with 503 and Retry-After. */
+  maxEventLoopDelayMs: number;
   /** Trust X-Forwarded-For (only behind a proxy that sets it), so rate limits see real client addresses. */
   trustProxy: boolean;
   /** SMS gateway for one-time codes; without it the development inbox adapter is used (never in production). */
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     bodyLimitBytes: int('ZT_BODY_LIMIT', env.ZT_BODY_LIMIT, 1024 * 1024, 1024),
     rateLimitPerMinute: int('ZT_RATE_LIMIT', env.ZT_RATE_LIMIT, 1200, 1),
+    maxEventLoopDelayMs: int('ZT_MAX_EVENT_LOOP_DELAY', env.ZT_MAX_EVENT_LOOP_DELAY, 1000, 10),
     trustProxy: bool(env.ZT_TRUST_PROXY, false),
     sms: { webhookUrl: env.ZT_SMS_WEBHOOK_URL || null, token: env.ZT_SMS_WEBHOOK_TOKEN || null },
     region: regionCode(env.ZT_REGION),

@@ -284,6 +284,10 @@ export const errorMessages = {
   'pickup.already_redeemed': { 'zh-CN': '该取货码已使用', en: 'This pickup code was already used' },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },
   'resource.conflict': { 'zh-CN': '记录已被修改或已存在', en: 'The record changed or already exists' },
+  'server.busy': {
+    'zh-CN': '当前访问人数过多，请稍后再试',
+    en: 'Too many people at once; please retry in a few seconds',
+  },
   'server.unavailable': { 'zh-CN': '服务暂不可用，请稍后再试', en: 'The service is unavailable; please retry later' },
   'server.internal': { 'zh-CN': '服务器内部错误', en: 'Internal server error' },
 } as const satisfies Record<string, { 'zh-CN': string; en: string }>;

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../build-test-app.ts';
+
+describe('load shedding', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ residents: 0, config: { maxEventLoopDelayMs: 50 } });
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses new requests at once with 503, Retry-After and a problem the apps show, and recovers', async () => {
+    const ok = await t.app.inject({ url: '/api/v1/trust-list' });
+    expect(ok.statusCode).toBe(200);
+    // A blocked event loop is what an overloaded process looks like to the sampler.
+    const until = Date.now() + 1500;
+    while (Date.now() < until);
+    await new Promise((r) => setTimeout(r, 20));
+    const busy = await t.app.inject({ url: '/api/v1/trust-list', headers: { 'accept-language': 'en' } });
+    expect(busy.statusCode).toBe(503);
+    expect(busy.headers['retry-after']).toBe('5');
+    expect(busy.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(busy.json()).toMatchObject({ code: 'server.busy', status: 503 });
+    // Load balancers still see the process alive.
+    expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    // Once the loop is free again the next sample lets requests in.
+    const deadline = Date.now() + 10_000;
+    let again = busy;
+    while (again.statusCode === 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      again = await t.app.inject({ url: '/api/v1/trust-list' });
+    }
+    expect(again.statusCode).toBe(200);
+  });
+});
