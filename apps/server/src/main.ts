@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, summariseConfig } from './config.ts';
 import { ensureDemoCity } from './demo/demo-city.ts';
 import { ensureDemoOutbreak } from './demo/demo-outbreak.ts';
+import { demoPharmacyAccount, ensureDemoReservations } from './demo/demo-reservations.ts';
 
 async function main() {
   let config;
@@ -19,7 +20,10 @@ async function main() {
   const demo = config.demo
     ? await ensureDemoCity(zt, { residents: config.demoResidents, log: (m) => zt.app.log.info(m) })
     : null;
-  if (demo) await ensureDemoOutbreak(zt, { log: (m) => zt.app.log.info(m) });
+  if (demo) {
+    await ensureDemoOutbreak(zt, { log: (m) => zt.app.log.info(m) });
+    await ensureDemoReservations(zt, { log: (m) => zt.app.log.info(m) });
+  }
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -34,9 +38,10 @@ async function main() {
   }
   await zt.app.listen({ port: config.port, host: config.host });
   if (demo) {
-    const names = await zt.services.regions.refs(demo.accounts.map((a) => a.jurisdiction));
+    const accounts = [...demo.accounts, demoPharmacyAccount];
+    const names = await zt.services.regions.refs(accounts.map((a) => a.jurisdiction));
     printDemoAccounts(
-      demo.accounts.map((a) => ({ ...a, jurisdiction: `${names.get(a.jurisdiction)?.name ?? ''} ${a.jurisdiction}` })),
+      accounts.map((a) => ({ ...a, jurisdiction: `${names.get(a.jurisdiction)?.name ?? ''} ${a.jurisdiction}` })),
       demo.residentPhone,
       config.port,
     );

@@ -32,7 +32,7 @@ export { canAccess, filterNav, type NavItem, type Principal, type Requirement } 
 export { useCountdown } from './composables/use-countdown.ts';
 export { useCursorList, type CursorPage } from './composables/use-cursor-list.ts';
 export { usePersistedRef } from './composables/use-persisted-ref.ts';
-export { daysBetween, formatDateTime, isCalendarDate, shanghaiToday } from './format/date-time.ts';
+export { daysBetween, formatDateTime, formatSlot, isCalendarDate, shanghaiToday } from './format/date-time.ts';
 export {
   MAX_CARRIAGE,
   coTravelParams,

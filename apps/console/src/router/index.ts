@@ -105,6 +105,24 @@ export const router = createAppRouter({
           meta: { title: 'menu.imports', requires: { permissions: ['tracing.import'] } },
         },
         {
+          path: 'reservation/campaigns',
+          name: 'reservation-campaigns',
+          component: () => import('../views/reservation/campaigns/index.vue'),
+          meta: { title: 'menu.reservationCampaigns', requires: { permissions: ['reservations.manage'] } },
+        },
+        {
+          path: 'reservation/campaigns/:id',
+          name: 'reservation-campaign',
+          component: () => import('../views/reservation/campaign/index.vue'),
+          meta: { title: 'reservations.detailTitle', requires: { permissions: ['reservations.manage'] } },
+        },
+        {
+          path: 'reservation/redeem',
+          name: 'reservation-redeem',
+          component: () => import('../views/reservation/redeem/index.vue'),
+          meta: { title: 'menu.reservationRedeem', requires: { permissions: ['reservations.redeem'] } },
+        },
+        {
           path: 'places',
           name: 'places',
           component: () => import('../views/check-in/places/index.vue'),

@@ -37,8 +37,15 @@ describe('console menu', () => {
       'security',
     ]);
     expect(keysFor('grid_worker')).toEqual(['home', 'residents', 'regions', 'tasks', 'places', 'verifier', 'security']);
-    expect(keysFor('department_officer')).toEqual(['home', 'residents', 'regions', 'imports', 'security']);
-    expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'places', 'verifier', 'security']);
+    expect(keysFor('department_officer')).toEqual([
+      'home',
+      'residents',
+      'regions',
+      'imports',
+      'reservationCampaigns',
+      'security',
+    ]);
+    expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'reservationRedeem', 'places', 'verifier', 'security']);
   });
 
   it('shows nothing when signed out', () => {

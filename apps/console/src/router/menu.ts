@@ -20,7 +20,9 @@ export type MenuIcon =
   | 'List'
   | 'Histogram'
   | 'TrendCharts'
-  | 'Upload';
+  | 'Upload'
+  | 'Calendar'
+  | 'Tickets';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -87,6 +89,20 @@ export const menu: MenuItem[] = [
     label: 'menu.imports',
     icon: 'Upload',
     requires: { permissions: ['tracing.import'] },
+  },
+  {
+    key: 'reservationCampaigns',
+    route: 'reservation-campaigns',
+    label: 'menu.reservationCampaigns',
+    icon: 'Calendar',
+    requires: { permissions: ['reservations.manage'] },
+  },
+  {
+    key: 'reservationRedeem',
+    route: 'reservation-redeem',
+    label: 'menu.reservationRedeem',
+    icon: 'Tickets',
+    requires: { permissions: ['reservations.redeem'] },
   },
   { key: 'places', route: 'places', label: 'menu.places', icon: 'Shop', requires: { permissions: ['places.manage'] } },
   {

@@ -77,6 +77,24 @@ export const router = createAppRouter({
       meta: { title: 'observation.title', requires: { anyRole: ['resident'] } },
     },
     {
+      path: '/reserve',
+      name: 'reserve',
+      component: () => import('../views/reservation/open/index.vue'),
+      meta: { title: 'reservation.open.title', requires: { anyRole: ['resident'] } },
+    },
+    {
+      path: '/reservations',
+      name: 'reservations',
+      component: () => import('../views/reservation/mine/index.vue'),
+      meta: { title: 'reservation.mine.title', requires: { anyRole: ['resident'] } },
+    },
+    {
+      path: '/reservations/:id',
+      name: 'reservation',
+      component: () => import('../views/reservation/pickup/index.vue'),
+      meta: { title: 'reservation.pickup.title', requires: { anyRole: ['resident'] } },
+    },
+    {
       path: '/my-data',
       name: 'my-data',
       component: () => import('../views/data-rights/mine/index.vue'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, formatDateTime, isCalendarDate, shanghaiToday } from './date-time.ts';
+import { daysBetween, formatDateTime, formatSlot, isCalendarDate, shanghaiToday } from './date-time.ts';
 
 describe('formatDateTime', () => {
   it('shows Asia/Shanghai time whatever the machine zone', () => {
@@ -26,5 +26,12 @@ describe('Shanghai calendar dates', () => {
     expect(isCalendarDate('2026-02-29')).toBe(false);
     expect(isCalendarDate('2026-3-1')).toBe(false);
     expect(isCalendarDate('')).toBe(false);
+  });
+});
+
+describe('formatSlot', () => {
+  it('shows a slot as a Shanghai day and a time window', () => {
+    expect(formatSlot('2026-03-02T01:00:00Z', '2026-03-02T02:00:00Z', 'zh-CN')).toBe('03/02周一 09:00–10:00');
+    expect(formatSlot('2026-03-02T01:00:00Z', '2026-03-02T02:00:00Z', 'en-US')).toBe('Mon, 03/02 09:00–10:00');
   });
 });

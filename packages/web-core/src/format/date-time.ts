@@ -34,3 +34,23 @@ export function isCalendarDate(s: string): boolean {
   const t = Date.parse(`${s}T00:00:00Z`);
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
 }
+
+/** A time window in Asia/Shanghai, e.g. "03/02周一 09:00–10:00" or "Mon, 03/02 09:00–10:00". */
+export function formatSlot(startsAt: string, endsAt: string, locale: string): string {
+  const start = new Date(startsAt);
+  const end = new Date(endsAt);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return `${startsAt} – ${endsAt}`;
+  const day = new Intl.DateTimeFormat(locale, {
+    timeZone: 'Asia/Shanghai',
+    month: '2-digit',
+    day: '2-digit',
+    weekday: 'short',
+  }).format(start);
+  const time = new Intl.DateTimeFormat(locale, {
+    timeZone: 'Asia/Shanghai',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${day} ${time.format(start)}–${time.format(end)}`;
+}

@@ -9,6 +9,7 @@ describe('resident home entries', () => {
     expect(filterNav(homeEntries, resident).map((e) => e.key)).toEqual([
       'healthCode',
       'declare',
+      'reserve',
       'family',
       'checkIns',
       'coTravel',
@@ -28,5 +29,6 @@ describe('resident home entries', () => {
     expect(elder.length).toBeLessThan(homeEntries.length);
     expect(elder.map((e) => e.key)).toContain('profile');
     expect(elder.map((e) => e.key)).toContain('coTravel');
+    expect(elder.map((e) => e.key)).toContain('reserve');
   });
 });

@@ -32,6 +32,15 @@ export const homeEntries: HomeEntry[] = [
     requires: { anyRole: ['resident'] },
   },
   {
+    key: 'reserve',
+    label: 'home.entries.reserve',
+    icon: 'calendar-o',
+    action: 'route',
+    route: 'reserve',
+    elder: true,
+    requires: { anyRole: ['resident'] },
+  },
+  {
     key: 'family',
     label: 'home.entries.family',
     icon: 'friends-o',

@@ -1,0 +1,172 @@
+import type { Page } from 'playwright-core';
+import {
+  assert,
+  axeViolations,
+  defineSuite,
+  formatViolations,
+  makeScreenshot,
+} from '../../../packages/web-core/e2e/harness.ts';
+import { DEMO_PASSWORD, shanghaiDay } from '../../../packages/web-core/e2e/staff-api.ts';
+
+const PHONE = '13800138000';
+const TITLE = `端到端口罩预约 ${Date.now() % 100000}`;
+
+/** 预约 across the apps: an official opens a campaign, the resident reserves, the site redeems the pickup code. */
+export default defineSuite({
+  name: 'reservations',
+  async run(t) {
+    const { page } = t;
+
+    async function signInStaff(username: string) {
+      await page.goto('/console/');
+      await page.getByTestId('sign-in').waitFor();
+      await page.locator('#login-username').fill(username);
+      await page.locator('#login-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('sign-in').click();
+      await page.getByTestId('welcome').waitFor();
+    }
+
+    async function leftOfCampaign(): Promise<number> {
+      const row = page.getByTestId('campaigns-table').locator('tr', { hasText: TITLE });
+      await row.waitFor();
+      return Number(await row.getByTestId('campaign-left').getAttribute('data-left'));
+    }
+
+    let quota = 0;
+    let siteId = '';
+    await t.step('the 江岸 officer creates a mask campaign with generated slots and opens it', async () => {
+      await signInStaff('officer');
+      await page.getByTestId('menu-reservationCampaigns').click();
+      await page.getByTestId('campaigns-table').waitFor();
+      await page.getByTestId('campaign-create').click();
+      await page.locator('#campaign-title').fill(TITLE);
+      // Nothing else filled: the form names what is missing before anything is sent.
+      await page.getByTestId('campaign-save').click();
+      await page.getByText('预约点 1：请填写名称').waitFor();
+      const site = page.getByTestId('site-0');
+      await site.locator('#site-name-0').fill('江岸测试药房');
+      await site.locator('#site-address-0').fill('江岸区解放大道 2 号');
+      await site.getByTestId('plan-date').fill(shanghaiDay(-1));
+      await site.getByTestId('plan-opens').fill('09:00');
+      await site.getByTestId('plan-closes').fill('12:00');
+      await site.locator('#plan-quota-0').fill('4');
+      await site.locator('#plan-quota-0').blur();
+      const summary = await site.getByTestId('slot-count').innerText();
+      assert(summary.includes('3 个时段') && summary.includes('12 个名额'), `slot summary: ${summary}`);
+      await t.screenshot('create');
+      await t.checkAccessibility('campaign form');
+      await page.getByTestId('campaign-save').click();
+      await page.getByTestId('campaign-heading').filter({ hasText: TITLE }).waitFor();
+      await page.getByTestId('campaign-status').filter({ hasText: '草稿' }).waitFor();
+      await page.getByTestId('campaign-open').click();
+      await page.getByTestId('campaign-status').filter({ hasText: '预约中' }).waitFor();
+      quota = Number(await page.getByTestId('campaign-left').getAttribute('data-left'));
+      assert(quota === 12, `12 places expected, ${quota} shown`);
+      assert((await page.getByTestId('slot-left').count()) === 3, 'three slots expected');
+      siteId = (await page.getByTestId('site-id').innerText()).trim();
+      await page.waitForTimeout(400);
+      await t.screenshot('detail');
+      await t.checkAccessibility('campaign detail');
+      await page.getByRole('button', { name: /返回预约活动/ }).click();
+      assert((await leftOfCampaign()) === 12, 'the list shows 12 left');
+      await t.screenshot('list');
+      await t.checkAccessibility('campaign list');
+    });
+
+    let pickupText = '';
+    const residentContext = await t.browser.newContext({
+      baseURL: t.baseUrl,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 390, height: 844 },
+    });
+    const m: Page = await residentContext.newPage();
+    m.setDefaultTimeout(15_000);
+    const shot = makeScreenshot(m, 'reservations-resident');
+    const axe = async (label: string) => {
+      const v = await axeViolations(m);
+      if (v.length) throw new Error(`axe (${label}): ${v.length} violation(s)\n${formatViolations(v)}`);
+    };
+    try {
+      await t.step('the resident signs in, reserves a slot from the home page and sees a pickup QR', async () => {
+        await m.goto('/m/');
+        await m.getByTestId('phone').locator('input').fill(PHONE);
+        await m.getByTestId('send-code').click();
+        await m
+          .getByTestId('send-code')
+          .getByText(/秒后重发/)
+          .waitFor();
+        const inbox = (await (await m.request.get('/api/v1/identity/dev/sms-inbox')).json()) as {
+          items: { phone: string; code: string }[];
+        };
+        const code = inbox.items.find((i) => i.phone === '138****8000')?.code;
+        assert(code, 'an SMS code for the demo resident');
+        await m.getByTestId('code').locator('input').fill(code);
+        await m.getByTestId('sign-in').click();
+        await m.getByTestId('entry-reserve').click();
+        const card = m.getByTestId('open-campaign').filter({ hasText: TITLE });
+        await card.waitFor();
+        assert((await card.getByTestId('slot-option').count()) === 3, 'three slots offered');
+        await shot('open');
+        await axe('open campaigns');
+        await card.getByTestId('slot-option').nth(1).click();
+        await card.getByTestId('reserve').click();
+        await m.getByTestId('pickup-qr').waitFor();
+        assert((await m.getByTestId('pickup-status').innerText()).includes('待领取'), 'confirmed');
+        pickupText = (await m.getByTestId('pickup-text').textContent())?.trim() ?? '';
+        assert(pickupText.startsWith('ZT1'), `a ZT1 pickup code expected: ${pickupText.slice(0, 20)}`);
+        await shot('pickup');
+        await axe('pickup code');
+        await m.getByRole('button', { name: '返回' }).click();
+        await m.getByTestId('my-reservation').filter({ hasText: TITLE }).first().waitFor();
+        await shot('mine');
+        await axe('my reservations');
+      });
+    } catch (err) {
+      await residentContext.close();
+      throw err;
+    }
+
+    await t.step('the campaign shows one place fewer', async () => {
+      await page.reload();
+      assert((await leftOfCampaign()) === quota - 1, 'one place taken');
+    });
+
+    await t.step('admin redeems the code at its site; a second scan is refused as already used', async () => {
+      // The official's pages show no redeem menu: 江岸 site staff (or admin) redeem.
+      await t.context.clearCookies();
+      await signInStaff('admin');
+      await page.getByTestId('menu-reservationRedeem').click();
+      await page.getByTestId('redeem-site').click();
+      await page.getByRole('option', { name: new RegExp(`江岸测试药房 · ${TITLE}`) }).click();
+      await page.locator('#redeem-text').fill(pickupText);
+      await page.getByTestId('redeem-submit').click();
+      const ok = page.getByTestId('redeem-ok');
+      await ok.waitFor();
+      assert((await ok.getByTestId('redeem-items').innerText()).includes('5'), 'five items to hand out');
+      assert((await ok.getByTestId('redeem-name').innerText()).includes('*'), 'a masked name');
+      await t.screenshot('redeem-ok');
+      await t.checkAccessibility('redeem ok');
+      await page.locator('#redeem-text').fill(pickupText);
+      await page.getByTestId('redeem-submit').click();
+      const refused = page.getByTestId('redeem-refused');
+      await refused.waitFor();
+      assert((await refused.getAttribute('data-refusal')) === 'already', 'refused as already redeemed');
+      await t.screenshot('redeem-again');
+      await t.checkAccessibility('redeem refused');
+      assert(siteId.length === 36, `a site id was shown to the official: ${siteId}`);
+    });
+
+    await t.step('the resident sees the reservation as picked up', async () => {
+      try {
+        await m.goto('/m/reservations');
+        const mine = m.getByTestId('my-reservation').filter({ hasText: TITLE }).first();
+        await mine.waitFor();
+        assert((await mine.getAttribute('data-status')) === 'redeemed', 'redeemed');
+        await shot('mine-redeemed');
+      } finally {
+        await residentContext.close();
+      }
+    });
+  },
+});

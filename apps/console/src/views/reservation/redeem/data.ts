@@ -1,0 +1,38 @@
+import type { Campaign } from '@zhengtong/web-core';
+
+/** Why a pickup code was refused, as the site staff should read it (i18n key under reservations.redeem.refused). */
+export type Refusal = 'already' | 'otherSite' | 'expired' | 'cancelled' | 'invalid' | 'site' | 'other';
+
+const byCode: Record<string, Refusal> = {
+  'pickup.already_redeemed': 'already',
+  'reservation.redeemed': 'already',
+  'pickup.other_site': 'otherSite',
+  'pickup.expired': 'expired',
+  'reservation.expired': 'expired',
+  'reservation.cancelled': 'cancelled',
+  'pickup.invalid': 'invalid',
+  'reservation.site_not_found': 'site',
+};
+
+/** Reads a refusal from a problem's code and its field-level codes (`request.invalid` carries them there). */
+export function refusalOf(problem: { code: string; errors: { code: string }[] }): Refusal {
+  for (const code of [problem.code, ...problem.errors.map((e) => e.code)]) {
+    const found = byCode[code];
+    if (found) return found;
+  }
+  return 'other';
+}
+
+export interface SiteChoice {
+  id: string;
+  label: string;
+}
+
+/** Sites of open campaigns first, then closed ones (late pick-ups); drafts have nothing to redeem. */
+export function siteChoices(campaigns: Campaign[]): SiteChoice[] {
+  const ranked = [...campaigns.filter((c) => c.status === 'open'), ...campaigns.filter((c) => c.status === 'closed')];
+  return ranked.flatMap((c) => c.sites.map((s) => ({ id: s.id, label: `${s.name} · ${c.title}` })));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isSiteId = (s: string) => UUID.test(s.trim());
