@@ -132,30 +132,33 @@ export default defineSuite({
       assert((await leftOfCampaign()) === quota - 1, 'one place taken');
     });
 
-    await t.step('admin redeems the code at its site; a second scan is refused as already used', async () => {
-      // The official's pages show no redeem menu: 江岸 site staff (or admin) redeem.
-      await t.context.clearCookies();
-      await signInStaff('admin');
-      await page.getByTestId('menu-reservationRedeem').click();
-      await page.getByTestId('redeem-site').click();
-      await page.getByRole('option', { name: new RegExp(`江岸测试药房 · ${TITLE}`) }).click();
-      await page.locator('#redeem-text').fill(pickupText);
-      await page.getByTestId('redeem-submit').click();
-      const ok = page.getByTestId('redeem-ok');
-      await ok.waitFor();
-      assert((await ok.getByTestId('redeem-items').innerText()).includes('5'), 'five items to hand out');
-      assert((await ok.getByTestId('redeem-name').innerText()).includes('*'), 'a masked name');
-      await t.screenshot('redeem-ok');
-      await t.checkAccessibility('redeem ok');
-      await page.locator('#redeem-text').fill(pickupText);
-      await page.getByTestId('redeem-submit').click();
-      const refused = page.getByTestId('redeem-refused');
-      await refused.waitFor();
-      assert((await refused.getAttribute('data-refusal')) === 'already', 'refused as already redeemed');
-      await t.screenshot('redeem-again');
-      await t.checkAccessibility('redeem refused');
-      assert(siteId.length === 36, `a site id was shown to the official: ${siteId}`);
-    });
+    await t.step(
+      'the pharmacist redeems the code at their site; a second scan is refused as already used',
+      async () => {
+        // The official's pages show no redeem menu: 江岸 site staff redeem, choosing their site from a list.
+        await t.context.clearCookies();
+        await signInStaff('pharmacy');
+        await page.getByTestId('menu-reservationRedeem').click();
+        await page.getByTestId('redeem-site').click();
+        await page.getByRole('option', { name: new RegExp(`江岸测试药房 · ${TITLE}`) }).click();
+        await page.locator('#redeem-text').fill(pickupText);
+        await page.getByTestId('redeem-submit').click();
+        const ok = page.getByTestId('redeem-ok');
+        await ok.waitFor();
+        assert((await ok.getByTestId('redeem-items').innerText()).includes('5'), 'five items to hand out');
+        assert((await ok.getByTestId('redeem-name').innerText()).includes('*'), 'a masked name');
+        await t.screenshot('redeem-ok');
+        await t.checkAccessibility('redeem ok');
+        await page.locator('#redeem-text').fill(pickupText);
+        await page.getByTestId('redeem-submit').click();
+        const refused = page.getByTestId('redeem-refused');
+        await refused.waitFor();
+        assert((await refused.getAttribute('data-refusal')) === 'already', 'refused as already redeemed');
+        await t.screenshot('redeem-again');
+        await t.checkAccessibility('redeem refused');
+        assert(siteId.length === 36, `a site id was shown to the official: ${siteId}`);
+      },
+    );
 
     await t.step('the resident sees the reservation as picked up', async () => {
       try {

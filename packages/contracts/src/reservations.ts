@@ -82,6 +82,17 @@ export const Campaign = Type.Object({
 });
 export type Campaign = Static<typeof Campaign>;
 
+/** A site where staff hand out reservations: of an open or closed campaign (late pick-ups). */
+export const RedeemSite = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  address: Type.String(),
+  campaignId: Type.String(),
+  campaignTitle: Type.String(),
+  campaignStatus: literalUnion(campaignStatuses),
+});
+export type RedeemSite = Static<typeof RedeemSite>;
+
 export const ReserveInput = Type.Object({ slotId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 
 export const Reservation = Type.Object({

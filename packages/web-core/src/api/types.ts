@@ -72,3 +72,4 @@ export type CampaignKind = Campaign['kind'];
 export type Reservation = ResponseOf<'/api/v1/reservation/reservations/mine', 'get'>['items'][number];
 export type PickupCode = ResponseOf<'/api/v1/reservation/reservations/{id}/pickup-code', 'get'>;
 export type RedeemAnswer = ResponseOf<'/api/v1/reservation/redemptions', 'post'>;
+export type RedeemSite = ResponseOf<'/api/v1/reservation/sites', 'get'>['items'][number];

@@ -75,6 +75,21 @@ export class ReservationRepository {
     return trx.selectFrom('reservation_sites').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Sites within a region of campaigns that are open or closed, open ones first. */
+  sitesWithin(regionPrefix: string, limit: number) {
+    return this.db
+      .selectFrom('reservation_sites as s')
+      .innerJoin('reservation_campaigns as c', 'c.id', 's.campaign_id')
+      .select(['s.id', 's.name', 's.address', 'c.id as campaign_id', 'c.title', 'c.status'])
+      .where('s.region_code', 'like', `${regionPrefix}%`)
+      .where('c.status', 'in', ['open', 'closed'])
+      .orderBy(sql`c.status = 'open'`, 'desc')
+      .orderBy('c.id', 'desc')
+      .orderBy('s.name')
+      .limit(limit)
+      .execute();
+  }
+
   /** Serialises one person's reservations across processes for the rest of the transaction. */
   async lockPerson(residentId: string, trx: Trx): Promise<void> {
     await sql`select pg_advisory_xact_lock(hashtextextended(${residentId}, 0))`.execute(trx);

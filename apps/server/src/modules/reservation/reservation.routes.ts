@@ -8,6 +8,7 @@ import {
   PickupCode,
   RedeemAnswer,
   RedeemInput,
+  RedeemSite,
   Reservation,
   ReserveInput,
 } from '@zhengtong/contracts';
@@ -134,9 +135,22 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: Reservation
   );
 
   // ---------- sites ----------
+  app.get(
+    '/sites',
+    {
+      schema: {
+        tags,
+        summary: "Sites where the staff member may redeem pickup codes (their jurisdiction's open campaigns first)",
+        response: { 200: Type.Object({ items: Type.Array(RedeemSite) }) },
+      },
+    },
+    async (req) => service.redeemSites(actorOf(req)),
+  );
   app.post(
     '/redemptions',
     {
+      // A scan resent after a lost answer gets the first answer, not "already picked up".
+      config: { idempotent: true },
       schema: {
         tags,
         summary: 'Scan a pickup code at the site and hand out the items, once',

@@ -4,6 +4,7 @@ import type {
   CampaignInput,
   PickupCode,
   RedeemAnswer,
+  RedeemSite,
   Reservation,
   reservationChannels,
 } from '@zhengtong/contracts';
@@ -41,11 +42,12 @@ export class ReservationService {
   async createCampaign(actor: Actor, input: CampaignInput): Promise<Campaign> {
     this.requireManage(actor, input.regionCode);
     const problems: FieldProblem[] = [];
-    if (!(await this.regions.refs([input.regionCode])).has(input.regionCode))
-      problems.push({ path: 'regionCode', code: 'region.unknown' });
+    const known = await this.regions.refs([input.regionCode, ...input.sites.map((s) => s.regionCode)]);
+    if (!known.has(input.regionCode)) problems.push({ path: 'regionCode', code: 'region.unknown' });
     input.sites.forEach((site, s) => {
       if (!site.regionCode.startsWith(input.regionCode))
         problems.push({ path: `sites/${s}/regionCode`, code: 'reservation.site_outside' });
+      else if (!known.has(site.regionCode)) problems.push({ path: `sites/${s}/regionCode`, code: 'region.unknown' });
       site.slots.forEach((slot, i) => {
         if (Date.parse(slot.endsAt) <= Date.parse(slot.startsAt))
           problems.push({ path: `sites/${s}/slots/${i}/endsAt`, code: 'reservation.slot_window' });
@@ -127,7 +129,12 @@ export class ReservationService {
   async openFor(actor: Actor): Promise<{ items: Campaign[] }> {
     const resident = await this.residentOf(actor);
     const rows = await this.repo.campaigns({ containing: resident.regionCode, status: ['open'], limit: 100 });
-    return { items: await this.views(rows) };
+    // A campaign whose every slot is over has nothing left to join.
+    const now = Date.now();
+    const items = (await this.views(rows)).filter((c) =>
+      c.sites.some((s) => s.slots.some((slot) => Date.parse(slot.endsAt) > now)),
+    );
+    return { items };
   }
 
   /** One open campaign as a resident sees it. */
@@ -225,6 +232,22 @@ export class ReservationService {
   }
 
   // ---------- sites ----------
+
+  /** The sites where the staff member may redeem: within their jurisdiction, of open campaigns first. */
+  async redeemSites(actor: Actor): Promise<{ items: RedeemSite[] }> {
+    if (!actor.permissions.includes('reservations.redeem') || !actor.jurisdiction) throw forbidden();
+    const rows = await this.repo.sitesWithin(actor.jurisdiction, 500);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        address: r.address,
+        campaignId: r.campaign_id,
+        campaignTitle: r.title,
+        campaignStatus: r.status,
+      })),
+    };
+  }
 
   /** The site scans a pickup code and hands out the items once. */
   async redeem(actor: Actor, input: { text: string; siteId: string }): Promise<RedeemAnswer> {

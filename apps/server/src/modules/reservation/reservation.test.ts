@@ -123,18 +123,32 @@ describe('reservations', () => {
       claims: { zt: { t: 'pickup', r: reservation.id, s: c.sites[0]!.id } },
     });
 
-    const redeem = (who: Signed, siteId = c.sites[0]!.id) =>
+    // Site staff pick their site from a list of their jurisdiction's; other districts' staff do not see it.
+    const sites = (await as(t.app, siteStaff, { method: 'GET', url: '/api/v1/reservation/sites' })).json().items;
+    expect(sites.find((s: { id: string }) => s.id === c.sites[0]!.id)).toMatchObject({
+      name: '江岸大药房',
+      campaignStatus: 'open',
+    });
+    const wuchang = await signInStaff(t.app, 'venue');
+    const theirs = (await as(t.app, wuchang, { method: 'GET', url: '/api/v1/reservation/sites' })).json().items;
+    expect(theirs.some((s: { id: string }) => s.id === c.sites[0]!.id)).toBe(false);
+    const redeem = (who: Signed, siteId = c.sites[0]!.id, key?: string) =>
       as(t.app, who, {
         method: 'POST',
         url: '/api/v1/reservation/redemptions',
+        headers: key ? { 'idempotency-key': key } : {},
         payload: { text: code.json().text, siteId },
       });
     // Staff of another district do not see the site.
-    const elsewhere = await redeem(await signInStaff(t.app, 'venue'));
+    const elsewhere = await redeem(wuchang);
     expect(elsewhere.statusCode).toBe(400);
     expect(elsewhere.json().errors[0].code).toBe('reservation.site_not_found');
-    const ok = await redeem(siteStaff);
+    const ok = await redeem(siteStaff, undefined, 'scan-1');
     expect(ok.statusCode, ok.body).toBe(200);
+    // The same scan resent (its answer was lost) gets the same answer.
+    const resent = await redeem(siteStaff, undefined, 'scan-1');
+    expect(resent.statusCode).toBe(200);
+    expect(resent.json()).toEqual(ok.json());
     expect(ok.json()).toMatchObject({ reservationId: reservation.id, items: 5 });
     expect(ok.json().name).toMatch(/\*/);
     const twice = await redeem(siteStaff);
@@ -223,6 +237,15 @@ describe('reservations', () => {
         .errors.map((e: { code: string }) => e.code)
         .sort(),
     ).toEqual(['reservation.site_outside', 'reservation.slot_window']);
+    const madeUp = await as(t.app, officer, {
+      method: 'POST',
+      url: '/api/v1/reservation/campaigns',
+      payload: campaign({ sites: [{ ...campaign().sites[0]!, regionCode: `${JIANGAN}999999` }] }),
+    });
+    expect(madeUp.statusCode).toBe(400);
+    expect(madeUp.json().errors).toEqual([
+      expect.objectContaining({ path: 'sites/0/regionCode', code: 'region.unknown' }),
+    ]);
     const negative = await as(t.app, officer, {
       method: 'POST',
       url: '/api/v1/reservation/campaigns',
@@ -268,6 +291,10 @@ describe('reservations', () => {
     });
     expect(late.statusCode).toBe(409);
     expect(late.json().code).toBe('pickup.expired');
+    // A campaign whose every slot is over is no longer offered.
+    const offered = (await as(t.app, resident, { method: 'GET', url: '/api/v1/reservation/open' })).json().items;
+    expect(offered.some((x: { id: string }) => x.id === weekly.id)).toBe(false);
+    expect(offered.some((x: { id: string }) => x.id === next.id)).toBe(true);
     const garbage = await as(t.app, siteStaff, {
       method: 'POST',
       url: '/api/v1/reservation/redemptions',

@@ -1,4 +1,4 @@
-import type { Campaign } from '@zhengtong/web-core';
+import type { RedeemSite } from '@zhengtong/web-core';
 
 /** Why a pickup code was refused, as the site staff should read it (i18n key under reservations.redeem.refused). */
 export type Refusal = 'already' | 'otherSite' | 'expired' | 'cancelled' | 'invalid' | 'site' | 'other';
@@ -28,11 +28,7 @@ export interface SiteChoice {
   label: string;
 }
 
-/** Sites of open campaigns first, then closed ones (late pick-ups); drafts have nothing to redeem. */
-export function siteChoices(campaigns: Campaign[]): SiteChoice[] {
-  const ranked = [...campaigns.filter((c) => c.status === 'open'), ...campaigns.filter((c) => c.status === 'closed')];
-  return ranked.flatMap((c) => c.sites.map((s) => ({ id: s.id, label: `${s.name} · ${c.title}` })));
+/** The server lists open campaigns' sites first, then closed ones (late pick-ups). */
+export function siteChoices(sites: RedeemSite[]): SiteChoice[] {
+  return sites.map((s) => ({ id: s.id, label: `${s.name} · ${s.campaignTitle}` }));
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isSiteId = (s: string) => UUID.test(s.trim());
