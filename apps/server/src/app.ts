@@ -131,13 +131,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cookie);
   // An overloaded process refuses new requests at once (503, Retry-After) instead of answering everyone
   // slowly: a surge meets a fast refusal the apps retry, and the requests already admitted finish.
-  await app.register(underPressure, {
-    maxEventLoopDelay: config.maxEventLoopDelayMs,
-    pressureHandler: async (req) => {
-      if (req.url === '/healthz' || req.url === '/readyz') return;
-      throw new AppError('unavailable', 'server.busy', { retryAfterSeconds: 5 });
-    },
-  });
+  if (config.maxEventLoopDelayMs > 0)
+    await app.register(underPressure, {
+      maxEventLoopDelay: config.maxEventLoopDelayMs,
+      pressureHandler: async (req) => {
+        if (req.url === '/healthz' || req.url === '/readyz') return;
+        throw new AppError('unavailable', 'server.busy', { retryAfterSeconds: 5 });
+      },
+    });
   await app.register(rateLimit, {
     global: true,
     max: options.rateLimitMax ?? config.rateLimitPerMinute,
