@@ -113,6 +113,14 @@ const MODES: Record<string, TripMode> = {
   长途汽车: 'bus',
 };
 
+// Cells past the last mapped column must be blank; the width is the header's, the same for every row.
+const widths = new WeakMap<HeaderMap, number>();
+const widthOf = (header: HeaderMap) => {
+  let width = widths.get(header);
+  if (width === undefined) widths.set(header, (width = Math.max(...Object.values(header).map((i) => i + 1))));
+  return width;
+};
+
 /** A record's cells as a manifest row, or the reasons it cannot be one (field names only, never values). */
 export function recordToInput(
   header: HeaderMap,
@@ -123,8 +131,11 @@ export function recordToInput(
     const i = header[f];
     return i === undefined ? '' : (cells[i] ?? '').trim();
   };
-  const width = Math.max(...Object.values(header).map((i) => i + 1));
-  if (cells.slice(width).some((c) => c.trim() !== '')) problems.push({ path: 'row', code: 'import.column_count' });
+  for (let i = widthOf(header); i < cells.length; i++)
+    if (cells[i]!.trim() !== '') {
+      problems.push({ path: 'row', code: 'import.column_count' });
+      break;
+    }
 
   const modeText = at('mode');
   const mode = MODES[modeText.toLowerCase()];
@@ -157,28 +168,31 @@ export function recordToInput(
   const phone = at('phone');
   if (phone.length > 20) problems.push({ path: 'phone', code: 'phone.format' });
   if (problems.length || !mode || !date) return { problems };
-  return {
-    input: {
-      mode,
-      number,
-      date,
-      ...(carriage !== undefined ? { carriage } : {}),
-      ...(seat ? { seat } : {}),
-      name,
-      idNumber,
-      ...(phone ? { phone } : {}),
-    },
-  };
+  const input: ManifestRowInput = { mode, number, date, name, idNumber };
+  if (carriage !== undefined) input.carriage = carriage;
+  if (seat) input.seat = seat;
+  if (phone) input.phone = phone;
+  return { input };
 }
+
+// A manifest holds a few travel dates in a million rows: each distinct text is checked once.
+const dates = new Map<string, string | null>();
 
 /** 2026-12-01, 2026/12/1, 2026.12.01 or 20261201, as a real calendar date. */
 function normaliseDate(text: string): string | null {
+  let date = dates.get(text);
+  if (date !== undefined) return date;
   const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(text);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
+  if (!m) date = null;
+  else {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const day = new Date(Date.UTC(y, mo - 1, d));
+    const real = day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+    date = real ? day.toISOString().slice(0, 10) : null;
+  }
+  if (dates.size >= 10_000) dates.clear();
+  dates.set(text, date);
+  return date;
 }
 
 export const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
@@ -208,14 +222,24 @@ function decodingStream(): Transform {
   });
 }
 
-/** Records of a CSV file, streamed; a record over 64 KiB (say, an unclosed quote) is a broken file. */
-export async function* csvRecords(source: Readable): AsyncGenerator<FileRecord> {
+/**
+ * Records of a CSV file, streamed, a run at a time: the records the parser has ready come in one
+ * array, since one await per record costs as much as checking it. A record over 64 KiB (say, an
+ * unclosed quote) is a broken file.
+ */
+export async function* csvRecords(source: Readable): AsyncGenerator<FileRecord[]> {
   const parser = source
     .pipe(decodingStream())
     .pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: 64 * 1024 }));
   let row = 0;
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) yield { row: ++row, cells };
+    for await (const first of parser as AsyncIterable<string[]>) {
+      const records: FileRecord[] = [{ row: ++row, cells: first }];
+      // The rest of what is buffered, without waiting; the parser still pauses when nobody reads.
+      let cells: string[] | null;
+      while ((cells = parser.read() as string[] | null) !== null) records.push({ row: ++row, cells });
+      yield records;
+    }
   } catch {
     throw new FileError('import.csv_malformed');
   } finally {
@@ -224,7 +248,7 @@ export async function* csvRecords(source: Readable): AsyncGenerator<FileRecord> 
 }
 
 /** Rows of the first worksheet of an XLSX file, streamed (never the whole sheet in memory). */
-export async function* xlsxRecords(source: Readable): AsyncGenerator<FileRecord> {
+export async function* xlsxRecords(source: Readable): AsyncGenerator<FileRecord[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     sharedStrings: 'cache',
     styles: 'cache',
@@ -238,7 +262,7 @@ export async function* xlsxRecords(source: Readable): AsyncGenerator<FileRecord>
         const values = row.values as unknown[];
         const cells: string[] = [];
         for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-        yield { row: row.number, cells };
+        yield [{ row: row.number, cells }];
       }
       break; // the first sheet only
     }
