@@ -14,14 +14,10 @@ import type { ContactTracingService } from './contact-tracing.service.ts';
 import type { ImportRepository } from './contact-tracing.import.repository.ts';
 import {
   csvHeaderOf,
-  csvRecords,
   FileError,
-  isBlank,
   mapHeader,
-  recordToInput,
-  xlsxRecords,
-  type FileRecord,
-  type HeaderMap,
+  parsedRunsInWorker,
+  type ParsedRecord,
 } from './contact-tracing.import.files.ts';
 import type { ImportRow } from './contact-tracing.tables.ts';
 
@@ -244,10 +240,8 @@ export class ManifestImportService {
     });
 
     const source = chunkSource(this.repo, importId);
-    const records: AsyncGenerator<FileRecord[]> =
-      imp.format === 'csv' ? csvRecords(source.stream) : xlsxRecords(source.stream);
+    const runs = parsedRunsInWorker(imp.format, source.chunks, imp.checkpoint);
     const today = shanghaiDate(new Date());
-    let header: HeaderMap | null = null;
     let committed = imp.checkpoint;
     const emptyBatch = (lastRow: number): Batch => ({
       rows: this.repo.manifestRows(),
@@ -270,19 +264,16 @@ export class ManifestImportService {
       if (inFlightError) throw inFlightError;
     };
     try {
-      for await (const run of records)
-        for (const record of run) {
-          if (source.failure()) throw source.failure();
-          if (!header) {
-            const mapped = mapHeader(record.cells);
-            if (!mapped.ok) return await this.refuse(imp, mapped.problems);
-            header = mapped.value;
-            continue;
-          }
-          if (record.row <= imp.checkpoint || isBlank(record.cells)) continue;
-          this.add(batch, record, header, today, importId);
-          // Checking buffered rows never returns to the event loop by itself, and each step of the
-          // batch in flight (begin, checkpoint, COPY, commit) waits for it: return often.
+      for await (const run of runs) {
+        if (source.failure()) throw source.failure();
+        if ('refused' in run) {
+          await settle();
+          return await this.refuse(imp, run.refused);
+        }
+        for (const record of run.records) {
+          this.add(batch, record, today, importId);
+          // Encrypting rows never returns to the event loop by itself, and each step of the batch
+          // in flight (begin, checkpoint, COPY, commit) waits for it: return often.
           if (++sinceYield === 100) {
             sinceYield = 0;
             await new Promise<void>((resolve) => setImmediate(resolve));
@@ -295,6 +286,7 @@ export class ManifestImportService {
             batch = emptyBatch(committed);
           }
         }
+      }
       if (source.failure()) throw source.failure();
     } catch (e) {
       await inFlight;
@@ -304,7 +296,6 @@ export class ManifestImportService {
     }
     try {
       await settle();
-      if (!header) return await this.refuse(imp, [{ path: 'file', code: 'import.empty' }]);
       await this.commitBatch(imp, batch, committed, imp.size, true);
     } catch (e) {
       if (e instanceof Superseded) return;
@@ -324,10 +315,10 @@ export class ManifestImportService {
     return { abandoned, requeued: stalled.length };
   }
 
-  private add(batch: Batch, record: FileRecord, header: HeaderMap, today: string, importId: string) {
+  private add(batch: Batch, record: ParsedRecord, today: string, importId: string) {
     batch.lastRow = record.row;
-    const parsed = recordToInput(header, record.cells);
-    const checked = 'input' in parsed ? this.tracing.manifestRow(parsed.input, today, importId) : parsed;
+    const checked =
+      'input' in record ? this.tracing.manifestRow(record.input, today, importId) : { problems: record.problems };
     if ('row' in checked) {
       batch.rows.add(checked.row);
       return;
@@ -435,9 +426,9 @@ export class ManifestImportService {
 const message = (code: string, locale: Locale) => (code in errorMessages ? t(code as ErrorCode, locale) : code);
 
 /**
- * The uploaded file as a stream read from the database a chunk at a time. A failed read ends the
- * stream early and is kept in `failure`: the importer then stops and retries, instead of taking a
- * truncated file for a broken one.
+ * The uploaded file read from the database a chunk at a time. A failed read ends the chunks early
+ * and is kept in `failure`: the importer then stops and retries, instead of taking a truncated file
+ * for a broken one.
  */
 function chunkSource(repo: ImportRepository, importId: string) {
   let failure: unknown = null;
@@ -458,5 +449,5 @@ function chunkSource(repo: ImportRepository, importId: string) {
       yield chunk.data;
     }
   }
-  return { stream: Readable.from(chunks(), { objectMode: false }), failure: () => failure, bytes: () => bytes };
+  return { chunks: chunks(), failure: () => failure, bytes: () => bytes };
 }
