@@ -8,7 +8,8 @@ const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 
 function field(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
-  const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  const s = typeof v === 'string' ? v : v.toISOString();
   return SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ESCAPED[c]!) : s;
 }
 
