@@ -3,6 +3,7 @@ import { apiRead } from './api-read.bench.ts';
 import { credentials } from './credentials.bench.ts';
 import { healthCodeRecompute } from './health-code-recompute.bench.ts';
 import { healthCodeScan } from './health-code.bench.ts';
+import { manifestImport } from './manifest-import.bench.ts';
 import { printTable, type Row } from './lib/table.ts';
 import { tracing } from './tracing.bench.ts';
 
@@ -12,6 +13,7 @@ const scenarios: Record<string, () => Promise<Row[]>> = {
   'health-code-scan': healthCodeScan,
   'health-code-recompute': healthCodeRecompute,
   tracing,
+  'manifest-import': manifestImport,
 };
 
 const args = process.argv.slice(2);

@@ -233,6 +233,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   const contactTracing = createContactTracingModule({
     db: database.db,
+    bulkTransaction: database.bulkTransaction,
     caseReport: caseReport.service,
     checkIn: checkIn.service,
     healthCode: healthCode.service,

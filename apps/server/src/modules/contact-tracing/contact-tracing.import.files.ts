@@ -3,6 +3,7 @@ import { parse as parseSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { Readable, Transform } from 'node:stream';
 import { TextDecoder } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import type { ErrorCode, ManifestRowInput, TripMode } from '@zhengtong/contracts';
 import type { FieldProblem } from '../../platform/errors.ts';
 
@@ -113,6 +114,14 @@ const MODES: Record<string, TripMode> = {
   长途汽车: 'bus',
 };
 
+// Cells past the last mapped column must be blank; the width is the header's, the same for every row.
+const widths = new WeakMap<HeaderMap, number>();
+const widthOf = (header: HeaderMap) => {
+  let width = widths.get(header);
+  if (width === undefined) widths.set(header, (width = Math.max(...Object.values(header).map((i) => i + 1))));
+  return width;
+};
+
 /** A record's cells as a manifest row, or the reasons it cannot be one (field names only, never values). */
 export function recordToInput(
   header: HeaderMap,
@@ -123,8 +132,11 @@ export function recordToInput(
     const i = header[f];
     return i === undefined ? '' : (cells[i] ?? '').trim();
   };
-  const width = Math.max(...Object.values(header).map((i) => i + 1));
-  if (cells.slice(width).some((c) => c.trim() !== '')) problems.push({ path: 'row', code: 'import.column_count' });
+  for (let i = widthOf(header); i < cells.length; i++)
+    if (cells[i]!.trim() !== '') {
+      problems.push({ path: 'row', code: 'import.column_count' });
+      break;
+    }
 
   const modeText = at('mode');
   const mode = MODES[modeText.toLowerCase()];
@@ -157,28 +169,31 @@ export function recordToInput(
   const phone = at('phone');
   if (phone.length > 20) problems.push({ path: 'phone', code: 'phone.format' });
   if (problems.length || !mode || !date) return { problems };
-  return {
-    input: {
-      mode,
-      number,
-      date,
-      ...(carriage !== undefined ? { carriage } : {}),
-      ...(seat ? { seat } : {}),
-      name,
-      idNumber,
-      ...(phone ? { phone } : {}),
-    },
-  };
+  const input: ManifestRowInput = { mode, number, date, name, idNumber };
+  if (carriage !== undefined) input.carriage = carriage;
+  if (seat) input.seat = seat;
+  if (phone) input.phone = phone;
+  return { input };
 }
+
+// A manifest holds a few travel dates in a million rows: each distinct text is checked once.
+const dates = new Map<string, string | null>();
 
 /** 2026-12-01, 2026/12/1, 2026.12.01 or 20261201, as a real calendar date. */
 function normaliseDate(text: string): string | null {
+  let date = dates.get(text);
+  if (date !== undefined) return date;
   const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(text);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
+  if (!m) date = null;
+  else {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const day = new Date(Date.UTC(y, mo - 1, d));
+    const real = day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+    date = real ? day.toISOString().slice(0, 10) : null;
+  }
+  if (dates.size >= 10_000) dates.clear();
+  dates.set(text, date);
+  return date;
 }
 
 export const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
@@ -208,14 +223,24 @@ function decodingStream(): Transform {
   });
 }
 
-/** Records of a CSV file, streamed; a record over 64 KiB (say, an unclosed quote) is a broken file. */
-export async function* csvRecords(source: Readable): AsyncGenerator<FileRecord> {
+/**
+ * Records of a CSV file, streamed, a run at a time: the records the parser has ready come in one
+ * array, since one await per record costs as much as checking it. A record over 64 KiB (say, an
+ * unclosed quote) is a broken file.
+ */
+export async function* csvRecords(source: Readable): AsyncGenerator<FileRecord[]> {
   const parser = source
     .pipe(decodingStream())
     .pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: 64 * 1024 }));
   let row = 0;
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) yield { row: ++row, cells };
+    for await (const first of parser as AsyncIterable<string[]>) {
+      const records: FileRecord[] = [{ row: ++row, cells: first }];
+      // The rest of what is buffered, without waiting; the parser still pauses when nobody reads.
+      let cells: string[] | null;
+      while ((cells = parser.read() as string[] | null) !== null) records.push({ row: ++row, cells });
+      yield records;
+    }
   } catch {
     throw new FileError('import.csv_malformed');
   } finally {
@@ -224,7 +249,7 @@ export async function* csvRecords(source: Readable): AsyncGenerator<FileRecord> 
 }
 
 /** Rows of the first worksheet of an XLSX file, streamed (never the whole sheet in memory). */
-export async function* xlsxRecords(source: Readable): AsyncGenerator<FileRecord> {
+export async function* xlsxRecords(source: Readable): AsyncGenerator<FileRecord[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     sharedStrings: 'cache',
     styles: 'cache',
@@ -238,7 +263,7 @@ export async function* xlsxRecords(source: Readable): AsyncGenerator<FileRecord>
         const values = row.values as unknown[];
         const cells: string[] = [];
         for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-        yield { row: row.number, cells };
+        yield [{ row: row.number, cells }];
       }
       break; // the first sheet only
     }
@@ -263,4 +288,107 @@ export function cellText(v: unknown): string {
     if (o.result !== undefined) return cellText(o.result);
   }
   return '';
+}
+
+/** One data row of a file, as a manifest row or the reasons it cannot be one. */
+export type ParsedRecord = { row: number; input: ManifestRowInput } | { row: number; problems: FieldProblem[] };
+/** What the file side of an import hands over: checked rows a run at a time, or the file refused whole. */
+export type ParsedRun = { records: ParsedRecord[] } | { refused: FieldProblem[] };
+const RUN_ROWS = 1000;
+
+/**
+ * The file side of an import: reads a CSV or XLSX file, maps its header and checks each data row
+ * after `checkpoint` (blank rows skipped), in runs of at most 1,000 rows. A file with wrong columns
+ * or no header at all yields one `refused` and ends; a broken file throws a FileError.
+ */
+export async function* parsedRuns(
+  format: 'csv' | 'xlsx',
+  source: Readable,
+  checkpoint: number,
+): AsyncGenerator<ParsedRun> {
+  let header: HeaderMap | null = null;
+  let records: ParsedRecord[] = [];
+  for await (const run of format === 'csv' ? csvRecords(source) : xlsxRecords(source)) {
+    for (const record of run) {
+      if (!header) {
+        const mapped = mapHeader(record.cells);
+        if (!mapped.ok) return yield { refused: mapped.problems };
+        header = mapped.value;
+        continue;
+      }
+      if (record.row <= checkpoint || isBlank(record.cells)) continue;
+      const parsed = recordToInput(header, record.cells);
+      records.push('input' in parsed ? { row: record.row, input: parsed.input } : { row: record.row, ...parsed });
+      if (records.length === RUN_ROWS) {
+        yield { records };
+        records = [];
+      }
+    }
+  }
+  if (!header) return yield { refused: [{ path: 'file', code: 'import.empty' }] };
+  if (records.length) yield { records };
+}
+
+/** Messages between an import and its reading worker (see contact-tracing.import.worker.ts). */
+export type ToReader = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'credit' };
+export type FromReader =
+  | { type: 'need' }
+  | { type: 'run'; run: ParsedRun }
+  | { type: 'done' }
+  | { type: 'file-error'; code: ErrorCode }
+  | { type: 'crash'; message: string };
+export interface ReaderData {
+  format: 'csv' | 'xlsx';
+  checkpoint: number;
+}
+// The server runs TypeScript through tsx, whose loader a worker does not inherit on Node 20: the
+// worker registers it first, then loads its TypeScript entry.
+const READER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./contact-tracing.import.worker.ts', import.meta.url).href)}); })`;
+
+/** Runs the worker may have read ahead of the import: enough to never wait, few enough to hold little. */
+export const READ_AHEAD_RUNS = 4;
+
+/**
+ * `parsedRuns` on a worker thread, fed the file's chunks from here: reading and checking a row costs
+ * about a third of an import's CPU, which then runs beside the encryption instead of before it.
+ */
+export async function* parsedRunsInWorker(
+  format: 'csv' | 'xlsx',
+  chunks: AsyncIterator<Buffer>,
+  checkpoint: number,
+): AsyncGenerator<ParsedRun> {
+  const worker = new Worker(READER_BOOT, { eval: true, workerData: { format, checkpoint } satisfies ReaderData });
+  const inbox: FromReader[] = [];
+  let wake: (() => void) | null = null;
+  const deliver = (m: FromReader) => {
+    inbox.push(m);
+    wake?.();
+  };
+  const send = (m: ToReader) => worker.postMessage(m);
+  worker.on('message', (m: FromReader) => {
+    if (m.type !== 'need') return deliver(m);
+    chunks.next().then(
+      (next) => send(next.done ? { type: 'end' } : { type: 'chunk', data: next.value }),
+      () => send({ type: 'end' }),
+    );
+  });
+  worker.on('error', (e) => deliver({ type: 'crash', message: e.message }));
+  worker.on('exit', (code) => deliver({ type: 'crash', message: `reader exited with ${code}` }));
+  try {
+    for (;;) {
+      while (!inbox.length) await new Promise<void>((resolve) => (wake = resolve));
+      const m = inbox.shift()!;
+      if (m.type === 'done') return;
+      if (m.type === 'file-error') throw new FileError(m.code);
+      if (m.type === 'crash') throw new Error(m.message);
+      if (m.type === 'run') {
+        send({ type: 'credit' });
+        yield m.run;
+      }
+    }
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
 }

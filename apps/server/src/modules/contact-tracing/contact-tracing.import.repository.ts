@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
-import type { Db } from '../../platform/db/index.ts';
+import { CopyRows, type Database, type Db } from '../../platform/db/index.ts';
 import type {
   ContactTracingTables,
   ImportRow,
@@ -9,10 +9,28 @@ import type {
 
 type Trx = Kysely<ContactTracingTables>;
 
+/** The columns an import writes, in the order its COPY sends them. */
+const MANIFEST_COLUMNS = [
+  'import_id',
+  'mode',
+  'number',
+  'travel_date',
+  'carriage',
+  'seat',
+  'seat_row',
+  'person_enc',
+  'name_masked',
+  'id_number_bidx',
+  'id_number_masked',
+] as const satisfies readonly (keyof Insertable<TracingManifestRowsTable>)[];
+
 /** SQL of manifest file imports: the import, its chunks, its rejected rows and its bulk writes. */
 export class ImportRepository {
   readonly db: Trx;
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly bulk: Database['bulkTransaction'],
+  ) {
     this.db = db as Trx;
   }
 
@@ -98,45 +116,53 @@ export class ImportRepository {
 
   // ---------- the import's writes ----------
 
+  /** An empty batch of manifest rows for `commitBatch`, encoded as rows are added. */
+  manifestRows(): CopyRows {
+    return new CopyRows(MANIFEST_COLUMNS);
+  }
+
   /**
-   * Commits one batch in one statement (so one round trip, atomic without a transaction): the rows
-   * as column arrays through unnest, the rejects, and the checkpoint moved from `from` to `to`. The
-   * inserts happen only if the checkpoint was still at `from`; answers false when another run of
-   * the same import moved it first, and then nothing was written.
+   * Commits one batch in one transaction: the checkpoint moved from `from` to `to`, the rows by COPY
+   * (the bulk of the import's database time), the rejects, and `finish` (the last batch ends the
+   * import in the same transaction). When another run of the same import moved the checkpoint first,
+   * nothing is written and the answer is false; the row lock taken by the move makes a concurrent
+   * run wait for this one and then find the checkpoint gone.
    */
-  async commitBatch(
+  commitBatch(
     importId: string,
     from: number,
     to: number,
-    rows: Insertable<TracingManifestRowsTable>[],
+    rows: CopyRows,
     rejects: { row: number; field: string; code: string }[],
     counts: { done: number; rejected: number; processedBytes: number },
-    trx: Trx = this.db,
+    finish?: (trx: Trx) => Promise<void>,
   ): Promise<boolean> {
-    const col = <K extends keyof Insertable<TracingManifestRowsTable>>(k: K) => rows.map((r) => r[k] ?? null);
-    const r = await sql<{ moved: number }>`
-      with moved as (
-        update tracing_imports set checkpoint = ${to}, rows_done = rows_done + ${counts.done},
-          rows_rejected = rows_rejected + ${counts.rejected}, processed_bytes = ${counts.processedBytes}, updated_at = now()
-        where id = ${importId} and checkpoint = ${from} and status = 'running'
-        returning id
-      ), manifest as (
-        insert into tracing_manifest_rows (import_id, mode, number, travel_date, carriage, seat, seat_row,
-          person_enc, name_masked, id_number_bidx, id_number_masked)
-        select * from unnest(
-          ${col('import_id')}::uuid[], ${col('mode')}::text[], ${col('number')}::text[], ${col('travel_date')}::date[],
-          ${col('carriage')}::int[], ${col('seat')}::text[], ${col('seat_row')}::int[], ${col('person_enc')}::text[],
-          ${col('name_masked')}::text[], ${col('id_number_bidx')}::text[], ${col('id_number_masked')}::text[])
-        where exists (select 1 from moved)
-      ), rejected as (
-        insert into tracing_import_rejects (import_id, row, field, code)
-        select ${importId}::uuid, * from unnest(
-          ${rejects.map((x) => x.row)}::int[], ${rejects.map((x) => x.field)}::text[], ${rejects.map((x) => x.code)}::text[])
-        where exists (select 1 from moved)
-        on conflict do nothing
-      )
-      select count(*)::int as moved from moved`.execute(trx);
-    return r.rows[0]!.moved === 1;
+    return this.bulk(async ({ db, copyInto }) => {
+      const trx = db as Trx;
+      const moved = await trx
+        .updateTable('tracing_imports')
+        .set({
+          checkpoint: to,
+          rows_done: sql`rows_done + ${counts.done}`,
+          rows_rejected: sql`rows_rejected + ${counts.rejected}`,
+          processed_bytes: counts.processedBytes,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', importId)
+        .where('checkpoint', '=', from)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) return false;
+      await copyInto('tracing_manifest_rows', rows);
+      if (rejects.length)
+        await sql`
+          insert into tracing_import_rejects (import_id, row, field, code)
+          select ${importId}::uuid, * from unnest(
+            ${rejects.map((x) => x.row)}::int[], ${rejects.map((x) => x.field)}::text[], ${rejects.map((x) => x.code)}::text[])
+          on conflict do nothing`.execute(trx);
+      await finish?.(trx);
+      return true;
+    });
   }
   /** Everything an import wrote: a failed import leaves nothing behind. */
   async undo(importId: string, trx: Trx): Promise<void> {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Insertable } from 'kysely';
 import { stringify } from 'csv-stringify';
 import { v7 as uuidv7 } from 'uuid';
 import { errorMessages, type ErrorCode, type ImportCreate, type ImportView, type Locale } from '@zhengtong/contracts';
 import { can, systemActor, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
-import type { Db } from '../../platform/db/index.ts';
+import type { CopyRows, Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import { t } from '../../platform/i18n/locale.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
@@ -15,16 +14,12 @@ import type { ContactTracingService } from './contact-tracing.service.ts';
 import type { ImportRepository } from './contact-tracing.import.repository.ts';
 import {
   csvHeaderOf,
-  csvRecords,
   FileError,
-  isBlank,
   mapHeader,
-  recordToInput,
-  xlsxRecords,
-  type FileRecord,
-  type HeaderMap,
+  parsedRunsInWorker,
+  type ParsedRecord,
 } from './contact-tracing.import.files.ts';
-import type { ImportRow, TracingManifestRowsTable } from './contact-tracing.tables.ts';
+import type { ImportRow } from './contact-tracing.tables.ts';
 
 export const IMPORT_JOB = 'contact-tracing.import';
 export const IMPORT_CLEANUP_JOB = 'contact-tracing.import-cleanup';
@@ -40,12 +35,11 @@ export interface ImportOptions {
 }
 
 interface Batch {
-  rows: Insertable<TracingManifestRowsTable>[];
+  rows: CopyRows;
   rejects: { row: number; field: string; code: string }[];
   rejectedRows: number;
   lastRow: number;
 }
-const emptyBatch = (lastRow: number): Batch => ({ rows: [], rejects: [], rejectedRows: 0, lastRow });
 
 /** A run that lost the import to another run of it (a redelivered job): it stops without writing. */
 class Superseded extends Error {}
@@ -246,11 +240,15 @@ export class ManifestImportService {
     });
 
     const source = chunkSource(this.repo, importId);
-    const records: AsyncGenerator<FileRecord> =
-      imp.format === 'csv' ? csvRecords(source.stream) : xlsxRecords(source.stream);
+    const runs = parsedRunsInWorker(imp.format, source.chunks, imp.checkpoint);
     const today = shanghaiDate(new Date());
-    let header: HeaderMap | null = null;
     let committed = imp.checkpoint;
+    const emptyBatch = (lastRow: number): Batch => ({
+      rows: this.repo.manifestRows(),
+      rejects: [],
+      rejectedRows: 0,
+      lastRow,
+    });
     let batch = emptyBatch(committed);
     // One batch commits while the next is being read and encrypted: the database and the CPU overlap.
     let inFlight: Promise<void> | null = null;
@@ -266,27 +264,27 @@ export class ManifestImportService {
       if (inFlightError) throw inFlightError;
     };
     try {
-      for await (const record of records) {
+      for await (const run of runs) {
         if (source.failure()) throw source.failure();
-        if (!header) {
-          const mapped = mapHeader(record.cells);
-          if (!mapped.ok) return await this.refuse(imp, mapped.problems);
-          header = mapped.value;
-          continue;
-        }
-        if (record.row <= imp.checkpoint || isBlank(record.cells)) continue;
-        this.add(batch, record, header, today, importId);
-        // Reading buffered rows never returns to the event loop by itself; the batch in flight needs it.
-        if (++sinceYield === 1000) {
-          sinceYield = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        if (batch.rows.length + batch.rejectedRows >= this.options.batchRows) {
+        if ('refused' in run) {
           await settle();
-          const from = committed;
-          committed = batch.lastRow;
-          inFlight = commit(batch, from);
-          batch = emptyBatch(committed);
+          return await this.refuse(imp, run.refused);
+        }
+        for (const record of run.records) {
+          this.add(batch, record, today, importId);
+          // Encrypting rows never returns to the event loop by itself, and each step of the batch
+          // in flight (begin, checkpoint, COPY, commit) waits for it: return often.
+          if (++sinceYield === 100) {
+            sinceYield = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+          if (batch.rows.length + batch.rejectedRows >= this.options.batchRows) {
+            await settle();
+            const from = committed;
+            committed = batch.lastRow;
+            inFlight = commit(batch, from);
+            batch = emptyBatch(committed);
+          }
         }
       }
       if (source.failure()) throw source.failure();
@@ -298,7 +296,6 @@ export class ManifestImportService {
     }
     try {
       await settle();
-      if (!header) return await this.refuse(imp, [{ path: 'file', code: 'import.empty' }]);
       await this.commitBatch(imp, batch, committed, imp.size, true);
     } catch (e) {
       if (e instanceof Superseded) return;
@@ -318,12 +315,12 @@ export class ManifestImportService {
     return { abandoned, requeued: stalled.length };
   }
 
-  private add(batch: Batch, record: FileRecord, header: HeaderMap, today: string, importId: string) {
+  private add(batch: Batch, record: ParsedRecord, today: string, importId: string) {
     batch.lastRow = record.row;
-    const parsed = recordToInput(header, record.cells);
-    const checked = 'input' in parsed ? this.tracing.manifestRow(parsed.input, today, importId) : parsed;
+    const checked =
+      'input' in record ? this.tracing.manifestRow(record.input, today, importId) : { problems: record.problems };
     if ('row' in checked) {
-      batch.rows.push(checked.row);
+      batch.rows.add(checked.row);
       return;
     }
     batch.rejectedRows++;
@@ -338,13 +335,7 @@ export class ManifestImportService {
   /** One batch with its checkpoint, atomically; the last one also finishes the import, in one transaction. */
   private async commitBatch(imp: ImportRow, b: Batch, from: number, processedBytes: number, last = false) {
     const counts = { done: b.rows.length, rejected: b.rejectedRows, processedBytes };
-    if (!last) {
-      if (!(await this.repo.commitBatch(imp.id, from, b.lastRow, b.rows, b.rejects, counts))) throw new Superseded();
-      return;
-    }
-    await this.repo.db.transaction().execute(async (trx) => {
-      if (!(await this.repo.commitBatch(imp.id, from, b.lastRow, b.rows, b.rejects, counts, trx)))
-        throw new Superseded();
+    const finish = async (trx: ImportRepository['db']) => {
       await this.repo.update(imp.id, { status: 'done', finished_at: new Date() }, trx);
       await this.repo.deleteChunks(imp.id, trx);
       await this.audit.record(
@@ -359,7 +350,9 @@ export class ManifestImportService {
         },
         trx as unknown as Db,
       );
-    });
+    };
+    if (!(await this.repo.commitBatch(imp.id, from, b.lastRow, b.rows, b.rejects, counts, last ? finish : undefined)))
+      throw new Superseded();
   }
 
   /** Cases that took a trip of this manifest are traced again, once. */
@@ -433,9 +426,9 @@ export class ManifestImportService {
 const message = (code: string, locale: Locale) => (code in errorMessages ? t(code as ErrorCode, locale) : code);
 
 /**
- * The uploaded file as a stream read from the database a chunk at a time. A failed read ends the
- * stream early and is kept in `failure`: the importer then stops and retries, instead of taking a
- * truncated file for a broken one.
+ * The uploaded file read from the database a chunk at a time. A failed read ends the chunks early
+ * and is kept in `failure`: the importer then stops and retries, instead of taking a truncated file
+ * for a broken one.
  */
 function chunkSource(repo: ImportRepository, importId: string) {
   let failure: unknown = null;
@@ -456,5 +449,5 @@ function chunkSource(repo: ImportRepository, importId: string) {
       yield chunk.data;
     }
   }
-  return { stream: Readable.from(chunks(), { objectMode: false }), failure: () => failure, bytes: () => bytes };
+  return { chunks: chunks(), failure: () => failure, bytes: () => bytes };
 }

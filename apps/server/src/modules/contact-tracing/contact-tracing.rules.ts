@@ -64,7 +64,18 @@ export function normaliseTrip(
 }
 
 function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+  return Math.round((dayMs(b) - dayMs(a)) / 86_400_000);
+}
+
+// A manifest of a million rows has a handful of travel dates: parse each once.
+const dayMsOf = new Map<string, number>();
+function dayMs(date: string): number {
+  let ms = dayMsOf.get(date);
+  if (ms === undefined) {
+    if (dayMsOf.size >= 10_000) dayMsOf.clear();
+    dayMsOf.set(date, (ms = Date.parse(`${date}T00:00:00Z`)));
+  }
+  return ms;
 }
 
 export type Rank = (typeof riskRanks)[number];

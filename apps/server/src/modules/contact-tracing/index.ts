@@ -1,5 +1,5 @@
 import type { AuditLog } from '../../platform/audit/index.ts';
-import type { Db } from '../../platform/db/index.ts';
+import type { Database, Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import { exportJob, type ExportStore } from '../../platform/exports/index.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
@@ -48,6 +48,8 @@ export type { ManifestImportService } from './contact-tracing.import.service.ts'
 
 export function createContactTracingModule(deps: {
   db: Db;
+  /** Manifest imports write their batches with COPY in it. */
+  bulkTransaction: Database['bulkTransaction'];
   caseReport: CaseReportService;
   checkIn: CheckInService;
   healthCode: HealthCodeService;
@@ -107,7 +109,7 @@ export function createContactTracingModule(deps: {
     retryLimit: 5,
   });
   const imports = new ManifestImportService(
-    new ImportRepository(deps.db),
+    new ImportRepository(deps.db, deps.bulkTransaction),
     service,
     deps.audit,
     deps.jobs,

@@ -1,11 +1,25 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  sql,
+  type Migration,
+  type MigrationProvider,
+  type PostgresPoolClient,
+} from 'kysely';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { AppError } from '../errors.ts';
+import { quoteIdent, type CopyRows } from './copy.ts';
 import { pglitePool, type SqlExecutor } from './pglite-pool.ts';
+
+export { CopyRows, type CopyValue } from './copy.ts';
 
 // Both drivers answer the same JS types: dates as 'YYYY-MM-DD' text, int8 as number.
 const DATE_OID = 1082;
@@ -24,6 +38,26 @@ export interface Database {
   connection: { url: string } | { executeSql: SqlExecutor };
   close(): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * Runs `fn` in one transaction on one connection that can also COPY rows in: bulk imports write
+   * a batch with COPY (a third cheaper for the database than INSERT) and their bookkeeping through
+   * Kysely, atomically. Commits when `fn` resolves, rolls back when it throws.
+   */
+  bulkTransaction<T>(fn: (trx: BulkTransaction) => Promise<T>): Promise<T>;
+}
+
+export interface BulkTransaction {
+  /** Kysely on the transaction's connection (do not start another transaction on it). */
+  db: Db;
+  /** Appends the rows to `table` in one COPY statement. */
+  copyInto(table: string, rows: CopyRows): Promise<void>;
+}
+
+/** One connection held for a bulk transaction: how to query on it, COPY into it and give it back. */
+interface HeldConnection {
+  client: PostgresPoolClient;
+  copy(statement: string, data: Buffer): Promise<void>;
+  release(broken?: Error): void;
 }
 
 export interface DatabaseOptions {
@@ -37,12 +71,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let dialect: PostgresDialect;
   let kind: Database['kind'];
   let connection: Database['connection'];
+  let hold: () => Promise<HeldConnection>;
   if (options.databaseUrl) {
     kind = 'postgresql';
     connection = { url: options.databaseUrl };
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
     pool.on('error', () => {}); // idle client errors surface on the next query instead
     dialect = new PostgresDialect({ pool });
+    hold = async () => {
+      const client = await pool.connect();
+      return {
+        client: client as unknown as PostgresPoolClient,
+        copy: (statement, data) =>
+          pipeline(
+            Readable.from([data], { objectMode: false }),
+            client.query(copyFromStdin(`${statement} from stdin`)),
+          ),
+        release: (broken) => client.release(broken),
+      };
+    };
   } else {
     kind = 'pglite';
     let dir: string | undefined;
@@ -57,6 +104,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const pool = pglitePool(lite);
     connection = { executeSql: pool.executeSql };
     dialect = new PostgresDialect({ pool });
+    hold = async () => {
+      const client = await pool.connect();
+      return {
+        client,
+        // PGlite has no client socket to stream through; its COPY reads an attached blob instead.
+        copy: async (statement, data) => {
+          await lite.query(`${statement} from '/dev/blob'`, [], { blob: new Blob([data]) });
+        },
+        release: () => client.release(),
+      };
+    };
   }
   const db: Db = new Kysely({ dialect });
   return {
@@ -67,7 +125,36 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    bulkTransaction: (fn) => bulkTransaction(hold, fn),
   };
+}
+
+async function bulkTransaction<T>(hold: () => Promise<HeldConnection>, fn: (trx: BulkTransaction) => Promise<T>) {
+  const held = await hold();
+  // Kysely over the held connection only: its queries and the COPY share the one transaction.
+  const client: PostgresPoolClient = { query: held.client.query.bind(held.client), release: () => {} };
+  const db: Db = new Kysely({
+    dialect: new PostgresDialect({ pool: { connect: async () => client, end: async () => {} } }),
+  });
+  let broken: Error | undefined;
+  try {
+    await sql`begin`.execute(db);
+    const result = await fn({
+      db,
+      copyInto: async (table, rows) => {
+        if (!rows.length) return;
+        await held.copy(`copy ${quoteIdent(table)} (${rows.columns.map(quoteIdent).join(', ')})`, rows.bytes());
+      },
+    });
+    await sql`commit`.execute(db);
+    return result;
+  } catch (e) {
+    // A connection that cannot even roll back is dropped rather than lent out again.
+    await sql`rollback`.execute(db).catch((r: unknown) => (broken = r instanceof Error ? r : new Error(String(r))));
+    throw e;
+  } finally {
+    held.release(broken);
+  }
 }
 
 const migrationsDir = new URL('../../../migrations/', import.meta.url);
