@@ -123,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     imports: {
       maxBytes: int('ZT_IMPORT_MAX_BYTES', env.ZT_IMPORT_MAX_BYTES, 1024 ** 3, 1024),
       chunkBytes: int('ZT_IMPORT_CHUNK_BYTES', env.ZT_IMPORT_CHUNK_BYTES, 8 * 1024 ** 2, 1024),
-      batchRows: int('ZT_IMPORT_BATCH_ROWS', env.ZT_IMPORT_BATCH_ROWS, 10_000, 1),
+      batchRows: int('ZT_IMPORT_BATCH_ROWS', env.ZT_IMPORT_BATCH_ROWS, 40_000, 1),
     },
     ...overrides,
   };
