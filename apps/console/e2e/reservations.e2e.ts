@@ -6,9 +6,18 @@ import {
   formatViolations,
   makeScreenshot,
 } from '../../../packages/web-core/e2e/harness.ts';
-import { DEMO_PASSWORD, shanghaiDay } from '../../../packages/web-core/e2e/staff-api.ts';
+import { DEMO_PASSWORD, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
 
-const PHONE = '13800138000';
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/** A checksum-valid synthetic ID number (GB 11643) for a region and a sequence number. */
+function idNumber(region6: string, seq: number): string {
+  const first17 = `${region6}19750320${String(seq).padStart(3, '0')}`;
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i]!, 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
+// A resident of its own: other suites sign the demo resident in, and SMS codes have a cooldown per phone.
+const STAMP = Date.now() % 100_000;
+const PHONE = `167${String(STAMP).padStart(5, '0')}${String(process.pid % 1000).padStart(3, '0')}`;
 const TITLE = `端到端口罩预约 ${Date.now() % 100000}`;
 
 /** 预约 across the apps: an official opens a campaign, the resident reserves, the site redeems the pickup code. */
@@ -89,6 +98,18 @@ export default defineSuite({
     };
     try {
       await t.step('the resident signs in, reserves a slot from the home page and sees a pickup QR', async () => {
+        // The resident lives in the grid worker's grid, in 江岸区 where the campaign is.
+        const grid = await staffApi(t.baseUrl, 'grid');
+        const admin = await staffApi(t.baseUrl, 'admin');
+        const gridCode = (await grid.call<{ user: { jurisdiction: { code: string } } }>('GET', '/api/v1/identity/me'))
+          .body.user.jurisdiction.code;
+        const registered = await admin.call('POST', '/api/v1/identity/residents', {
+          name: '预约测试',
+          idNumber: idNumber(gridCode.slice(0, 6), STAMP % 1000),
+          phone: PHONE,
+          regionCode: gridCode,
+        });
+        assert(registered.status === 201, `registration answered ${registered.status}`);
         await m.goto('/m/');
         await m.getByTestId('phone').locator('input').fill(PHONE);
         await m.getByTestId('send-code').click();
@@ -99,8 +120,8 @@ export default defineSuite({
         const inbox = (await (await m.request.get('/api/v1/identity/dev/sms-inbox')).json()) as {
           items: { phone: string; code: string }[];
         };
-        const code = inbox.items.find((i) => i.phone === '138****8000')?.code;
-        assert(code, 'an SMS code for the demo resident');
+        const code = inbox.items.find((i) => i.phone === `${PHONE.slice(0, 3)}****${PHONE.slice(-4)}`)?.code;
+        assert(code, 'an SMS code for the resident');
         await m.getByTestId('code').locator('input').fill(code);
         await m.getByTestId('sign-in').click();
         await m.getByTestId('entry-reserve').click();
