@@ -99,26 +99,16 @@ export class Jobs {
    */
   async sendWithin<T extends object>(trx: Db, name: string, data: T): Promise<void> {
     if (!this.definitions.has(name)) throw new Error(`unknown job ${name}`);
-    const db: PgBoss.Db = {
-      executeSql: async (text, values) => ({
-        rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows,
-      }),
-    };
-    await this.boss.send(name, data, { db });
+    await this.boss.send(name, data, { db: within(trx) });
   }
 
   /** Queues many jobs of one kind in the caller's transaction, in one statement. */
   async sendManyWithin<T extends object>(trx: Db, name: string, data: T[]): Promise<void> {
     if (!this.definitions.has(name)) throw new Error(`unknown job ${name}`);
     if (!data.length) return;
-    const db: PgBoss.Db = {
-      executeSql: async (text, values) => ({
-        rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows,
-      }),
-    };
     await this.boss.insert(
       data.map((d) => ({ name, data: d })),
-      { db },
+      { db: within(trx) },
     );
   }
 
@@ -137,4 +127,13 @@ export class Jobs {
     if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     this.started = false;
   }
+}
+
+/** pg-boss runs its statements through the caller's transaction, so a job is queued only if it commits. */
+function within(trx: Db): PgBoss.Db {
+  return {
+    executeSql: async (text, values) => ({
+      rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows,
+    }),
+  };
 }
