@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
+import { groupBy } from '../../platform/collections.ts';
 import { csvFile, mapBatches, xlsxFile } from '../../platform/exports/formats.ts';
 import type { ExportStore } from '../../platform/exports/index.ts';
 import type { Vault } from '../../platform/vault/index.ts';
@@ -112,8 +113,7 @@ export class CaseExporter {
         this.regions.refs(rows.map((r) => r.region_code)),
         this.repo.samplesOf(rows.map((r) => r.id)),
       ]);
-      const bySample = new Map<string, ExportedCase['samples']>();
-      for (const s of samples) bySample.set(s.case_id, [...(bySample.get(s.case_id) ?? []), s]);
+      const bySample = groupBy(samples, (s) => s.case_id);
       const out = rows.map((r) => {
         const person = r.resident_id ? people.get(r.resident_id) : undefined;
         const clinical = JSON.parse(this.vault.process('clinical', r.clinical_enc)) as { symptoms: string[] };

@@ -17,6 +17,7 @@ import type {
 } from '@zhengtong/contracts';
 import { can, systemActor, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
+import { groupBy } from '../../platform/collections.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/index.ts';
@@ -986,9 +987,7 @@ export class ContactTracingService {
    * runs from the last exposure) and publishes it for the community, in the caller's transaction.
    */
   private async publishPeople(residentIds: string[], trx: Trx, releasedWhy: ContactReleased['why']) {
-    const active = new Map<string, ContactRow[]>();
-    for (const c of await this.repo.activeContactsOf(residentIds, trx))
-      active.set(c.resident_id!, [...(active.get(c.resident_id!) ?? []), c]);
+    const active = groupBy(await this.repo.activeContactsOf(residentIds, trx), (c) => c.resident_id!);
     const people = residentIds.map((residentId) => personStatus(residentId, active.get(residentId) ?? []));
     await this.events.publishMany<ContactReleased>(
       trx as unknown as Db,

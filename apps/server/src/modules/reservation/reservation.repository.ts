@@ -68,6 +68,30 @@ export class ReservationRepository {
       .orderBy('id')
       .execute();
   }
+  campaignsByIds(ids: string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('reservation_campaigns')
+      .selectAll()
+      .where(sql<boolean>`id = any(${ids}::uuid[])`)
+      .execute();
+  }
+  sitesByIds(ids: string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('reservation_sites')
+      .selectAll()
+      .where(sql<boolean>`id = any(${ids}::uuid[])`)
+      .execute();
+  }
+  slotsByIds(ids: string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('reservation_slots')
+      .selectAll()
+      .where(sql<boolean>`id = any(${ids}::uuid[])`)
+      .execute();
+  }
   slot(id: string, trx: Trx = this.db) {
     return trx.selectFrom('reservation_slots').selectAll().where('id', '=', id).executeTakeFirst();
   }

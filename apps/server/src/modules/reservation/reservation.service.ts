@@ -10,13 +10,14 @@ import type {
 } from '@zhengtong/contracts';
 import { can, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
+import { groupBy } from '../../platform/collections.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { ReservationRepository } from './reservation.repository.ts';
-import type { CampaignRow, ReservationRow, SiteRow, SlotRow } from './reservation.tables.ts';
+import type { CampaignRow, ReservationRow } from './reservation.tables.ts';
 
 const DAY_MS = 86_400_000;
 /** A pickup code lives until its slot ends (at most a week, the credential maximum). */
@@ -342,12 +343,11 @@ export class ReservationService {
       this.repo.slotsOf(ids),
       this.regions.refs(rows.map((r) => r.region_code)),
     ]);
-    const slotsBySite = new Map<string, SlotRow[]>();
-    for (const s of slots) slotsBySite.set(s.site_id, [...(slotsBySite.get(s.site_id) ?? []), s]);
-    const sitesByCampaign = new Map<string, SiteRow[]>();
-    for (const s of sites) sitesByCampaign.set(s.campaign_id, [...(sitesByCampaign.get(s.campaign_id) ?? []), s]);
+    const slotsBySite = groupBy(slots, (s) => s.site_id);
+    const slotsByCampaign = groupBy(slots, (s) => s.campaign_id);
+    const sitesByCampaign = groupBy(sites, (s) => s.campaign_id);
     return rows.map((c) => {
-      const mine = slots.filter((s) => s.campaign_id === c.id);
+      const mine = slotsByCampaign.get(c.id) ?? [];
       return {
         id: c.id,
         kind: c.kind,
@@ -381,13 +381,13 @@ export class ReservationService {
   }
 
   private async reservationViews(rows: ReservationRow[]): Promise<Reservation[]> {
-    const campaignIds = [...new Set(rows.map((r) => r.campaign_id))];
+    // Only the reservations' own campaigns, sites and slots, one query each.
     const [campaigns, sites, slots] = await Promise.all([
-      Promise.all(campaignIds.map((id) => this.repo.campaign(id))),
-      this.repo.sitesOf(campaignIds),
-      this.repo.slotsOf(campaignIds),
+      this.repo.campaignsByIds([...new Set(rows.map((r) => r.campaign_id))]),
+      this.repo.sitesByIds([...new Set(rows.map((r) => r.site_id))]),
+      this.repo.slotsByIds([...new Set(rows.map((r) => r.slot_id))]),
     ]);
-    const title = new Map(campaigns.map((c) => [c!.id, c!.title]));
+    const title = new Map(campaigns.map((c) => [c.id, c.title]));
     const site = new Map(sites.map((s) => [s.id, s]));
     const slot = new Map(slots.map((s) => [s.id, s]));
     return rows.map((r) => ({
