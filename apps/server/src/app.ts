@@ -262,7 +262,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     regions: regions.service,
     credentials: credentials.service,
     audit,
+    cache,
+    waitingRoom: config.waitingRoom,
   });
+  beforeClose.push(reservation.close);
   const dataRights = createDataRightsModule({
     identity: identity.service,
     healthCode: healthCode.service,

@@ -57,6 +57,16 @@ export interface Config {
     /** Rows committed per transaction, with the checkpoint a restarted import resumes from. */
     batchRows: number;
   };
+  /** 排队: the reservation waiting room's admission controller. */
+  waitingRoom: {
+    /** Admissions per second at start; the controller moves between 5 and maxRate by measured health. */
+    startRate: number;
+    maxRate: number;
+    /** A reservation answered slower than this (ms) counts as the backend slowing down. */
+    targetMs: number;
+    /** Controller step (ms); 0 only in tests, which step it themselves. */
+    tickMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -124,6 +134,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxBytes: int('ZT_IMPORT_MAX_BYTES', env.ZT_IMPORT_MAX_BYTES, 1024 ** 3, 1024),
       chunkBytes: int('ZT_IMPORT_CHUNK_BYTES', env.ZT_IMPORT_CHUNK_BYTES, 8 * 1024 ** 2, 1024),
       batchRows: int('ZT_IMPORT_BATCH_ROWS', env.ZT_IMPORT_BATCH_ROWS, 40_000, 1),
+    },
+    waitingRoom: {
+      startRate: int('ZT_QUEUE_START_RATE', env.ZT_QUEUE_START_RATE, 200, 5),
+      maxRate: int('ZT_QUEUE_MAX_RATE', env.ZT_QUEUE_MAX_RATE, 5_000, 5),
+      targetMs: int('ZT_QUEUE_TARGET_MS', env.ZT_QUEUE_TARGET_MS, 250, 1),
+      tickMs: 250,
     },
     ...overrides,
   };

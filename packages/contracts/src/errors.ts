@@ -272,6 +272,15 @@ export const errorMessages = {
     'zh-CN': '距您上次预约同类物资的时间太近',
     en: 'Your last reservation of this kind was too recent',
   },
+  'reservation.waiting': {
+    'zh-CN': '正在排队，请稍候，轮到您时即可预约',
+    en: 'You are in the waiting room; you can reserve when it is your turn',
+  },
+  'reservation.in_progress': {
+    'zh-CN': '您的预约正在处理中，请勿重复提交',
+    en: 'Your reservation is being made; please do not submit it twice',
+  },
+  'reservation.not_yet_open': { 'zh-CN': '活动尚未开始，请在开始后预约', en: 'The campaign has not opened yet' },
   'reservation.sold_out': { 'zh-CN': '该时段已约满', en: 'This time slot is fully booked' },
   'reservation.confirmed': { 'zh-CN': '预约已确认', en: 'The reservation is confirmed' },
   'reservation.redeemed': { 'zh-CN': '预约已领取', en: 'The reservation was already picked up' },

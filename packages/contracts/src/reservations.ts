@@ -40,6 +40,8 @@ export const CampaignInput = Type.Object(
     /** Once per this many days per person, across campaigns of the same kind (0: once per campaign). */
     oncePerDays: Type.Integer({ minimum: 0, maximum: 365 }),
     itemsPerPerson: Type.Integer({ minimum: 1, maximum: 100, description: 'e.g. 5 masks per reservation' }),
+    // Announced ahead: people may wait in the room before it, and are shuffled at the opening.
+    opensAt: Type.Optional(DateTime),
     sites: Type.Array(SiteInput, { minItems: 1, maxItems: 2000 }),
   },
   { additionalProperties: false },
@@ -76,6 +78,7 @@ export const Campaign = Type.Object({
   quota: Type.Integer(),
   left: Type.Integer(),
   sites: Type.Array(Site),
+  opensAt: Nullable(DateTime),
   openedAt: Nullable(DateTime),
   closedAt: Nullable(DateTime),
   createdAt: DateTime,
@@ -132,3 +135,13 @@ export const RedeemAnswer = Type.Object({
   slot: Type.Object({ startsAt: DateTime, endsAt: DateTime }),
 });
 export type RedeemAnswer = Static<typeof RedeemAnswer>;
+
+/** 排队: where the person stands in the campaign's waiting room. */
+export const QueueState = Type.Object({
+  admitted: Type.Boolean({ description: 'may reserve now' }),
+  position: Type.Integer({ description: 'place in the line of those not yet admitted (1 is next); 0 once admitted' }),
+  etaSeconds: Type.Integer(),
+  rate: Type.Integer({ description: 'people admitted per second now, following the backend health' }),
+  opensAt: Nullable(DateTime),
+});
+export type QueueState = Static<typeof QueueState>;

@@ -9974,6 +9974,7 @@ export interface paths {
                                         left: number;
                                     }[];
                                 }[];
+                                opensAt: string | null;
                                 openedAt: string | null;
                                 closedAt: string | null;
                                 /** Format: date-time */
@@ -10024,6 +10025,8 @@ export interface paths {
                         oncePerDays: number;
                         /** @description e.g. 5 masks per reservation */
                         itemsPerPerson: number;
+                        /** Format: date-time */
+                        opensAt?: string;
                         sites: {
                             name: string;
                             address: string;
@@ -10074,6 +10077,7 @@ export interface paths {
                                     left: number;
                                 }[];
                             }[];
+                            opensAt: string | null;
                             openedAt: string | null;
                             closedAt: string | null;
                             /** Format: date-time */
@@ -10159,6 +10163,7 @@ export interface paths {
                                     left: number;
                                 }[];
                             }[];
+                            opensAt: string | null;
                             openedAt: string | null;
                             closedAt: string | null;
                             /** Format: date-time */
@@ -10254,6 +10259,7 @@ export interface paths {
                                     left: number;
                                 }[];
                             }[];
+                            opensAt: string | null;
                             openedAt: string | null;
                             closedAt: string | null;
                             /** Format: date-time */
@@ -10281,6 +10287,101 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/public/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign as anyone sees it (no sign-in): a snapshot at most a second old, cacheable by a CDN */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "masks" | "tests" | "clinic";
+                            title: string;
+                            regionCode: string;
+                            regionName: string;
+                            mode: "first_come" | "lottery";
+                            status: "draft" | "open" | "closed";
+                            oncePerDays: number;
+                            itemsPerPerson: number;
+                            quota: number;
+                            left: number;
+                            sites: {
+                                id: string;
+                                name: string;
+                                address: string;
+                                regionCode: string;
+                                slots: {
+                                    id: string;
+                                    /** Format: date-time */
+                                    startsAt: string;
+                                    /** Format: date-time */
+                                    endsAt: string;
+                                    quota: number;
+                                    left: number;
+                                }[];
+                            }[];
+                            opensAt: string | null;
+                            openedAt: string | null;
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10338,6 +10439,7 @@ export interface paths {
                                         left: number;
                                     }[];
                                 }[];
+                                opensAt: string | null;
                                 openedAt: string | null;
                                 closedAt: string | null;
                                 /** Format: date-time */
@@ -10368,6 +10470,120 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/campaigns/{id}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the signed-in resident stands in the campaign's waiting room */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description may reserve now */
+                            admitted: boolean;
+                            /** @description place in the line of those not yet admitted (1 is next); 0 once admitted */
+                            position: number;
+                            etaSeconds: number;
+                            /** @description people admitted per second now, following the backend health */
+                            rate: number;
+                            opensAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Join the campaign's waiting room (again: keeps the place) and see where one stands */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description may reserve now */
+                            admitted: boolean;
+                            /** @description place in the line of those not yet admitted (1 is next); 0 once admitted */
+                            position: number;
+                            etaSeconds: number;
+                            /** @description people admitted per second now, following the backend health */
+                            rate: number;
+                            opensAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

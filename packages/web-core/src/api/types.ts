@@ -73,3 +73,4 @@ export type Reservation = ResponseOf<'/api/v1/reservation/reservations/mine', 'g
 export type PickupCode = ResponseOf<'/api/v1/reservation/reservations/{id}/pickup-code', 'get'>;
 export type RedeemAnswer = ResponseOf<'/api/v1/reservation/redemptions', 'post'>;
 export type RedeemSite = ResponseOf<'/api/v1/reservation/sites', 'get'>['items'][number];
+export type QueueState = ResponseOf<'/api/v1/reservation/campaigns/{id}/queue', 'get'>;

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../platform/audit/index.ts';
+import type { Cache } from '../../platform/cache/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
@@ -7,6 +8,8 @@ import type { RegionsService } from '../regions/index.ts';
 import { ReservationRepository } from './reservation.repository.ts';
 import { reservationRoutes } from './reservation.routes.ts';
 import { ReservationService } from './reservation.service.ts';
+import { StockGate } from './reservation.stock-gate.ts';
+import { WaitingRoom, type WaitingRoomOptions } from './reservation.waiting-room.ts';
 
 export type { ReservationService } from './reservation.service.ts';
 
@@ -16,14 +19,20 @@ export function createReservationModule(deps: {
   regions: RegionsService;
   credentials: CredentialsService;
   audit: AuditLog;
+  cache: Cache;
+  waitingRoom: Omit<WaitingRoomOptions, 'minRate'>;
 }) {
+  const room = new WaitingRoom(deps.cache, { ...deps.waitingRoom, minRate: 5 });
   const service = new ReservationService(
     new ReservationRepository(deps.db),
     deps.identity,
     deps.regions,
     deps.credentials,
     deps.audit,
+    room,
+    new StockGate(deps.cache),
   );
+  room.start();
   const jobs: JobDefinition[] = [
     // No-shows: a slot that ended leaves its unredeemed reservations expired.
     {
@@ -32,5 +41,12 @@ export function createReservationModule(deps: {
       handler: async () => void (await service.expireNoShows()),
     },
   ];
-  return { service, routes: reservationRoutes, prefix: '/api/v1/reservation', jobs };
+  return {
+    service,
+    room,
+    routes: reservationRoutes,
+    prefix: '/api/v1/reservation',
+    jobs,
+    close: async () => room.stop(),
+  };
 }

@@ -99,6 +99,34 @@ export class ReservationRepository {
     return trx.selectFrom('reservation_sites').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** A slot with what reserving it needs of its campaign and site, in one query. */
+  slotToReserve(slotId: string) {
+    return this.db
+      .selectFrom('reservation_slots as s')
+      .innerJoin('reservation_campaigns as c', 'c.id', 's.campaign_id')
+      .innerJoin('reservation_sites as st', 'st.id', 's.site_id')
+      .select([
+        's.id',
+        's.site_id',
+        's.campaign_id',
+        's.quota',
+        's.taken',
+        's.starts_at',
+        's.ends_at',
+        'c.title',
+        'c.status',
+        'c.kind',
+        'c.region_code',
+        'c.once_per_days',
+        'c.items_per_person',
+        'c.opens_at',
+        'st.name as site_name',
+        'st.address as site_address',
+      ])
+      .where('s.id', '=', slotId)
+      .executeTakeFirst();
+  }
+
   /** Sites within a region of campaigns that are open or closed, open ones first. */
   sitesWithin(regionPrefix: string, limit: number) {
     return this.db
@@ -136,17 +164,23 @@ export class ReservationRepository {
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
   }
-  /** Takes one place of the slot if one is left: the row's own check keeps `taken` within the quota. */
-  async takePlace(slotId: string, trx: Trx): Promise<boolean> {
-    const r = await sql<{ id: string }>`update reservation_slots set taken = taken + 1
-      where id = ${slotId} and taken < quota returning id`.execute(trx);
+  /**
+   * Takes one place of the slot if one is left and writes the reservation, in one statement: the
+   * slot row's own check keeps `taken` within the quota. False when none was left.
+   */
+  async takePlaceAndInsert(row: Insertable<ReservationsTable>, trx: Trx): Promise<boolean> {
+    const r = await sql<{ id: string }>`with place as (
+        update reservation_slots set taken = taken + 1 where id = ${row.slot_id} and taken < quota returning id
+      )
+      insert into reservations (id, campaign_id, kind, slot_id, site_id, resident_id, items, status, channel,
+        made_by, created_at)
+      select ${row.id}, ${row.campaign_id}, ${row.kind}, place.id, ${row.site_id}, ${row.resident_id}, ${row.items},
+        ${row.status}, ${row.channel}, ${row.made_by}, ${row.created_at as Date} from place
+      returning id`.execute(trx);
     return r.rows.length === 1;
   }
   async releasePlace(slotId: string, trx: Trx): Promise<void> {
     await sql`update reservation_slots set taken = taken - 1 where id = ${slotId} and taken > 0`.execute(trx);
-  }
-  async insertReservation(row: Insertable<ReservationsTable>, trx: Trx): Promise<void> {
-    await trx.insertInto('reservations').values(row).execute();
   }
   reservation(id: string, trx: Trx = this.db) {
     return trx.selectFrom('reservations').selectAll().where('id', '=', id).executeTakeFirst();

@@ -6,6 +6,7 @@ import {
   Page,
   PageQuery,
   PickupCode,
+  QueueState,
   RedeemAnswer,
   RedeemInput,
   RedeemSite,
@@ -13,6 +14,7 @@ import {
   ReserveInput,
 } from '@zhengtong/contracts';
 import { actorOf } from '../../platform/auth/request.ts';
+import { sendSnapshot, Snapshots } from '../../platform/snapshots.ts';
 import type { ReservationService } from './reservation.service.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -21,6 +23,15 @@ const tags = ['reservation'];
 
 export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: ReservationService }> = async (app, opts) => {
   const { service } = opts;
+  // Campaign pages are what a surge reloads: one load a second per process, cacheable by a CDN.
+  const snapshots = new Snapshots(1000);
+
+  // The waiting room admits by the backend's health: every reservation's time feeds its controller,
+  // including the ones load shedding refused (503) before they reached the route.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method === 'POST' && req.routeOptions.url === '/api/v1/reservation/reservations')
+      service.observeReservation(reply.elapsedTime, reply.statusCode === 503);
+  });
 
   // ---------- officials ----------
   app.post(
@@ -66,7 +77,26 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: Reservation
         response: { 200: Campaign },
       },
     },
-    async (req) => service.setStatus(actorOf(req), req.params.id, req.body.status),
+    async (req) => {
+      const campaign = await service.setStatus(actorOf(req), req.params.id, req.body.status);
+      snapshots.forget(campaign.id);
+      return campaign;
+    },
+  );
+
+  // ---------- public ----------
+  app.get(
+    '/public/campaigns/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A campaign as anyone sees it (no sign-in): a snapshot at most a second old, cacheable by a CDN',
+        params: Id,
+        response: { 200: Campaign, 304: Type.Null() },
+      },
+    },
+    async (req, reply) =>
+      sendSnapshot(req, reply, await snapshots.get(req.params.id, () => service.publicCampaign(req.params.id)), 2),
   );
 
   // ---------- residents ----------
@@ -80,6 +110,33 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: Reservation
       },
     },
     async (req) => service.openFor(actorOf(req)),
+  );
+  app.post(
+    '/campaigns/:id/queue',
+    {
+      schema: {
+        tags,
+        summary: "Join the campaign's waiting room (again: keeps the place) and see where one stands",
+        params: Id,
+        response: { 200: QueueState },
+      },
+    },
+    async (req) => service.joinQueue(actorOf(req), req.params.id),
+  );
+  app.get(
+    '/campaigns/:id/queue',
+    {
+      schema: {
+        tags,
+        summary: "Where the signed-in resident stands in the campaign's waiting room",
+        params: Id,
+        response: { 200: QueueState },
+      },
+    },
+    async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return service.queueState(actorOf(req), req.params.id);
+    },
   );
   app.post(
     '/reservations',

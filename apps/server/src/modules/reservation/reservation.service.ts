@@ -3,6 +3,7 @@ import type {
   Campaign,
   CampaignInput,
   PickupCode,
+  QueueState,
   RedeemAnswer,
   RedeemSite,
   Reservation,
@@ -17,7 +18,9 @@ import type { CredentialsService } from '../credentials/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { ReservationRepository } from './reservation.repository.ts';
+import type { StockGate } from './reservation.stock-gate.ts';
 import type { CampaignRow, ReservationRow } from './reservation.tables.ts';
+import type { WaitingRoom } from './reservation.waiting-room.ts';
 
 const DAY_MS = 86_400_000;
 /** A pickup code lives until its slot ends (at most a week, the credential maximum). */
@@ -35,6 +38,8 @@ export class ReservationService {
     private readonly regions: RegionsService,
     private readonly credentials: CredentialsService,
     private readonly audit: AuditLog,
+    private readonly room: WaitingRoom,
+    private readonly gate: StockGate,
   ) {}
 
   // ---------- campaigns (officials) ----------
@@ -84,6 +89,7 @@ export class ReservationService {
           status: 'draft',
           once_per_days: input.oncePerDays,
           items_per_person: input.itemsPerPerson,
+          opens_at: input.opensAt ? new Date(input.opensAt) : null,
           created_by: actor.label,
           opened_at: null,
           closed_at: null,
@@ -151,57 +157,114 @@ export class ReservationService {
     slotId: string,
     channel: (typeof reservationChannels)[number] = 'self',
   ): Promise<Reservation> {
-    const resident = await this.residentOf(actor);
-    const slot = await this.repo.slot(slotId);
+    const [resident, slot] = await Promise.all([this.residentOf(actor), this.repo.slotToReserve(slotId)]);
     if (!slot) throw invalid('request.invalid', [{ path: 'slotId', code: 'reservation.slot_not_found' }]);
-    const campaign = (await this.repo.campaign(slot.campaign_id))!;
-    if (campaign.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
+    if (slot.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
     if (slot.ends_at.getTime() <= Date.now()) throw new AppError('conflict', 'reservation.slot_over');
-    if (!resident.regionCode.startsWith(campaign.region_code))
-      throw new AppError('forbidden', 'reservation.not_eligible');
-    const id = uuidv7();
-    await this.repo.db.transaction().execute(async (trx) => {
-      await this.repo.lockPerson(resident.id, trx);
-      const since = campaign.once_per_days > 0 ? new Date(Date.now() - campaign.once_per_days * DAY_MS) : null;
-      const live = await this.repo.liveReservation(resident.id, campaign.id, campaign.kind, since, trx);
-      if (live)
-        throw new AppError(
-          'conflict',
-          live.campaign_id === campaign.id ? 'reservation.already' : 'reservation.too_soon',
+    if (!resident.regionCode.startsWith(slot.region_code)) throw new AppError('forbidden', 'reservation.not_eligible');
+    if (slot.opens_at && slot.opens_at.getTime() > Date.now())
+      throw new AppError('conflict', 'reservation.not_yet_open');
+    const place = await this.room.join(slot.campaign_id, resident.id, slot.opens_at);
+    if (!place.admitted)
+      throw new AppError('too_many', 'reservation.waiting', {
+        retryAfterSeconds: Math.min(30, Math.max(1, place.etaSeconds)),
+      });
+    // Sold-out and second-click answers come from the shared cache; only people with a place left
+    // reach the database, which still decides.
+    if (await this.gate.holds(slot.campaign_id, resident.id)) throw new AppError('conflict', 'reservation.already');
+    // A person's second request while the first is still running would spend a place of the counter
+    // that the database then refuses: it is told to wait for the first instead.
+    if (!(await this.gate.begin(slot.campaign_id, resident.id)))
+      throw new AppError('conflict', 'reservation.in_progress');
+    const row: ReservationRow = {
+      id: uuidv7(),
+      campaign_id: slot.campaign_id,
+      kind: slot.kind,
+      slot_id: slot.id,
+      site_id: slot.site_id,
+      resident_id: resident.id,
+      items: slot.items_per_person,
+      status: 'confirmed',
+      channel,
+      made_by: actor.label,
+      created_at: new Date(),
+      redeemed_at: null,
+      redeemed_by: null,
+      cancelled_at: null,
+    };
+    try {
+      if (!(await this.gate.take(slot.id, slot.quota - slot.taken)))
+        throw new AppError('conflict', 'reservation.sold_out');
+      try {
+        await this.book(actor, row, slot.once_per_days, resident.regionCode);
+      } catch (e) {
+        await this.gate.giveBack(slot.id);
+        throw e;
+      }
+      await this.gate.hold(slot.campaign_id, resident.id);
+    } finally {
+      await this.gate.end(slot.campaign_id, resident.id);
+    }
+    // The answer is built from what is known: reading the reservation back would cost a surge three queries.
+    return this.reservationView(
+      row,
+      slot.title,
+      { name: slot.site_name, address: slot.site_address },
+      { starts_at: slot.starts_at, ends_at: slot.ends_at },
+    );
+  }
+
+  /** Takes the place and writes the reservation in one transaction: the database keeps the rules. */
+  private async book(actor: Actor, row: ReservationRow, oncePerDays: number, regionCode: string): Promise<void> {
+    try {
+      await this.repo.db.transaction().execute(async (trx) => {
+        // Once per N days spans campaigns, which no index can hold: the person's reservations are
+        // serialised instead. Once per campaign is the unique index's to keep.
+        if (oncePerDays > 0) {
+          await this.repo.lockPerson(row.resident_id, trx);
+          const since = new Date(Date.now() - oncePerDays * DAY_MS);
+          const live = await this.repo.liveReservation(row.resident_id, row.campaign_id, row.kind, since, trx);
+          if (live)
+            throw new AppError(
+              'conflict',
+              live.campaign_id === row.campaign_id ? 'reservation.already' : 'reservation.too_soon',
+            );
+        }
+        if (!(await this.repo.takePlaceAndInsert(row, trx))) throw new AppError('conflict', 'reservation.sold_out');
+        await this.audit.record(
+          actor,
+          {
+            action: 'create',
+            subjectType: 'reservation',
+            subjectId: row.resident_id,
+            purpose: 'reservation',
+            fields: ['location'],
+            regionCode,
+          },
+          trx as unknown as Db,
         );
-      if (!(await this.repo.takePlace(slot.id, trx))) throw new AppError('conflict', 'reservation.sold_out');
-      await this.repo.insertReservation(
-        {
-          id,
-          campaign_id: campaign.id,
-          kind: campaign.kind,
-          slot_id: slot.id,
-          site_id: slot.site_id,
-          resident_id: resident.id,
-          items: campaign.items_per_person,
-          status: 'confirmed',
-          channel,
-          made_by: actor.label,
-          redeemed_at: null,
-          redeemed_by: null,
-          cancelled_at: null,
-        },
-        trx,
-      );
-      await this.audit.record(
-        actor,
-        {
-          action: 'create',
-          subjectType: 'reservation',
-          subjectId: resident.id,
-          purpose: 'reservation',
-          fields: ['location'],
-          regionCode: resident.regionCode,
-        },
-        trx as unknown as Db,
-      );
-    });
-    return (await this.reservationViews([(await this.repo.reservation(id))!]))[0]!;
+      });
+    } catch (e) {
+      if ((e as { code?: unknown }).code === '23505') throw new AppError('conflict', 'reservation.already');
+      throw e;
+    }
+  }
+
+  /** Joins the campaign's waiting room (again: the person keeps their place) and says where they stand. */
+  async joinQueue(actor: Actor, campaignId: string): Promise<QueueState> {
+    const { campaign, resident } = await this.joinable(actor, campaignId);
+    return this.room.join(campaign.id, resident.id, campaign.opens_at);
+  }
+
+  /** Where the resident stands in the campaign's waiting room. */
+  async queueState(actor: Actor, campaignId: string): Promise<QueueState> {
+    const { campaign, resident } = await this.joinable(actor, campaignId);
+    return this.room.state(campaign.id, resident.id, campaign.opens_at);
+  }
+
+  /** Feeds the waiting room's controller: how long a reservation took, and whether it was shed. */
+  observeReservation(ms: number, shed: boolean): void {
+    this.room.observe(ms, shed);
   }
 
   /** The resident's reservations, newest first. */
@@ -229,6 +292,7 @@ export class ReservationService {
         throw new AppError('conflict', `reservation.${(await this.repo.reservation(r.id, trx))!.status}`);
       await this.repo.releasePlace(r.slot_id, trx);
     });
+    await this.gate.release(r.campaign_id, r.resident_id, r.slot_id);
     return (await this.reservationViews([(await this.repo.reservation(id))!]))[0]!;
   }
 
@@ -321,6 +385,16 @@ export class ReservationService {
     return row;
   }
 
+  private async joinable(actor: Actor, campaignId: string) {
+    const resident = await this.residentOf(actor);
+    const campaign = await this.repo.campaign(campaignId);
+    if (!campaign || campaign.status === 'draft') throw notFound();
+    if (campaign.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
+    if (!resident.regionCode.startsWith(campaign.region_code))
+      throw new AppError('forbidden', 'reservation.not_eligible');
+    return { campaign, resident };
+  }
+
   private async residentOf(actor: Actor) {
     if (actor.kind !== 'resident') throw forbidden();
     if (!actor.residentId) throw new AppError('conflict', 'health_code.no_resident');
@@ -360,6 +434,7 @@ export class ReservationService {
         itemsPerPerson: c.items_per_person,
         quota: mine.reduce((n, s) => n + s.quota, 0),
         left: mine.reduce((n, s) => n + s.quota - s.taken, 0),
+        opensAt: c.opens_at?.toISOString() ?? null,
         sites: (sitesByCampaign.get(c.id) ?? []).map((site) => ({
           id: site.id,
           name: site.name,
@@ -390,23 +465,30 @@ export class ReservationService {
     const title = new Map(campaigns.map((c) => [c.id, c.title]));
     const site = new Map(sites.map((s) => [s.id, s]));
     const slot = new Map(slots.map((s) => [s.id, s]));
-    return rows.map((r) => ({
+    return rows.map((r) =>
+      this.reservationView(r, title.get(r.campaign_id) ?? '', site.get(r.site_id)!, slot.get(r.slot_id)!),
+    );
+  }
+
+  private reservationView(
+    r: ReservationRow,
+    campaignTitle: string,
+    site: { name: string; address: string },
+    slot: { starts_at: Date; ends_at: Date },
+  ): Reservation {
+    return {
       id: r.id,
       campaignId: r.campaign_id,
-      campaignTitle: title.get(r.campaign_id) ?? '',
+      campaignTitle,
       kind: r.kind,
-      site: { id: r.site_id, name: site.get(r.site_id)!.name, address: site.get(r.site_id)!.address },
-      slot: {
-        id: r.slot_id,
-        startsAt: slot.get(r.slot_id)!.starts_at.toISOString(),
-        endsAt: slot.get(r.slot_id)!.ends_at.toISOString(),
-      },
+      site: { id: r.site_id, name: site.name, address: site.address },
+      slot: { id: r.slot_id, startsAt: slot.starts_at.toISOString(), endsAt: slot.ends_at.toISOString() },
       items: r.items,
       status: r.status,
       channel: r.channel,
       createdAt: r.created_at.toISOString(),
       redeemedAt: r.redeemed_at?.toISOString() ?? null,
       cancelledAt: r.cancelled_at?.toISOString() ?? null,
-    }));
+    };
   }
 }

@@ -19,6 +19,7 @@ export interface ReservationCampaignsTable {
   items_per_person: number;
   created_by: string;
   created_at: Generated<Date>;
+  opens_at: Date | null;
   opened_at: Date | null;
   closed_at: Date | null;
 }

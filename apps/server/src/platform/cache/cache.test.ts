@@ -89,3 +89,50 @@ describe.runIf(process.env.REDIS_URL)('redis cache (same semantics)', () => {
     expect(await cache.ttl('missing')).toBe(0);
   });
 });
+
+// The waiting room orders people by these sets, so the embedded map must rank exactly as Redis does.
+describe.each([
+  ['memory', () => createCache(null)],
+  ...(process.env.REDIS_URL
+    ? [['redis', () => createCache(process.env.REDIS_URL!, `zt-test:${randomBytes(6).toString('hex')}:`)] as const]
+    : []),
+] as const)('%s cache: ranked sets and counted increments', (_name, make) => {
+  let cache: Cache;
+  beforeAll(() => {
+    cache = make();
+  });
+  afterAll(async () => {
+    for (const k of ['line', 'by', 'left']) await cache.del(k);
+    await cache.close();
+  });
+
+  it('ranks members by score, ties by member, and keeps the first score of a member', async () => {
+    expect(await cache.rankedAdd('line', 'b', 2, 60)).toBe(true);
+    expect(await cache.rankedAdd('line', 'a', 2, 60)).toBe(true);
+    expect(await cache.rankedAdd('line', 'c', 0.5, 60)).toBe(true);
+    expect(await cache.rankedAdd('line', 'c', 9, 60)).toBe(false);
+    expect(await cache.rankedMembers('line')).toEqual(['c', 'a', 'b']);
+    expect(await cache.rank('line', 'b')).toBe(2);
+    expect(await cache.rank('line', 'nobody')).toBeNull();
+    expect(await cache.rankedCount('line')).toBe(3);
+    await cache.del('line');
+    expect(await cache.rankedCount('line')).toBe(0);
+  });
+
+  it('increments by more than one, and raises a counter only upwards', async () => {
+    expect(await cache.increment('by', 60, 5)).toBe(5);
+    expect(await cache.increment('by', 60, -2)).toBe(3);
+    expect(await cache.raiseTo('by', 2, 60)).toBe(3);
+    expect(await cache.raiseTo('by', 7, 60)).toBe(7);
+    expect(await cache.get('by')).toBe('7');
+  });
+
+  it('takes from a counter only while it is above zero', async () => {
+    expect(await cache.decrementIfPositive('left')).toBeNull();
+    await cache.set('left', '2', 60);
+    expect(await cache.decrementIfPositive('left')).toBe(1);
+    expect(await cache.decrementIfPositive('left')).toBe(0);
+    expect(await cache.decrementIfPositive('left')).toBe(-1);
+    expect(await cache.get('left')).toBe('0');
+  });
+});

@@ -12,8 +12,19 @@ export interface Cache {
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** Reads and deletes in one step, so a one-time value is used once. */
   take(key: string): Promise<string | null>;
-  /** Increments and, on the first increment, starts the window. */
-  increment(key: string, windowSeconds: number): Promise<number>;
+  /** Increments (by `by`, default 1) and, on the first increment, starts the window. */
+  increment(key: string, windowSeconds: number, by?: number): Promise<number>;
+  /** Adds a member to a ranked set at `score` unless it is there already; true when added. */
+  rankedAdd(key: string, member: string, score: number, ttlSeconds: number): Promise<boolean>;
+  /** The member's 0-based rank by score (ties by member), or null when absent. */
+  rank(key: string, member: string): Promise<number | null>;
+  rankedCount(key: string): Promise<number>;
+  /** Takes one from a counter above zero (atomic): the new value, -1 when it was at zero, null when absent. */
+  decrementIfPositive(key: string): Promise<number | null>;
+  /** Raises a counter to `value` if it is lower (atomic); answers the counter afterwards. */
+  raiseTo(key: string, value: number, ttlSeconds: number): Promise<number>;
+  /** Every member, lowest score first. */
+  rankedMembers(key: string): Promise<string[]>;
   ttl(key: string): Promise<number>;
   del(key: string): Promise<void>;
   ping(): Promise<void>;
@@ -38,10 +49,41 @@ function redisCache(url: string, prefix: string): Cache {
     },
     setIfAbsent: async (k, v, ttl) => (await redis.set(k, v, 'EX', ttl, 'NX')) === 'OK',
     take: (k) => redis.getdel(k),
-    increment: async (k, window) => {
-      const [[, n]] = (await redis.multi().incr(k).expire(k, window, 'NX').exec()) as [[null, number]];
+    increment: async (k, window, by = 1) => {
+      const [[, n]] = (await redis.multi().incrby(k, by).expire(k, window, 'NX').exec()) as [[null, number]];
       return n;
     },
+    rankedAdd: async (k, member, score, ttl) => {
+      const [[, added]] = (await redis.multi().zadd(k, 'NX', score, member).expire(k, ttl).exec()) as [[null, number]];
+      return added === 1;
+    },
+    rank: (k, member) => redis.zrank(k, member),
+    rankedCount: (k) => redis.zcard(k),
+    decrementIfPositive: async (k) => {
+      const v = await redis.eval(
+        `local v = redis.call('GET', KEYS[1])
+         if not v then return nil end
+         if tonumber(v) <= 0 then return -1 end
+         return redis.call('DECR', KEYS[1])`,
+        1,
+        k,
+      );
+      return v === null ? null : Number(v);
+    },
+    raiseTo: async (k, value, ttl) =>
+      Number(
+        await redis.eval(
+          `local v = tonumber(redis.call('GET', KEYS[1]) or '0')
+           if tonumber(ARGV[1]) > v then v = tonumber(ARGV[1]); redis.call('SET', KEYS[1], v) end
+           redis.call('EXPIRE', KEYS[1], ARGV[2])
+           return v`,
+          1,
+          k,
+          value,
+          ttl,
+        ),
+      ),
+    rankedMembers: (k) => redis.zrange(k, 0, -1),
     ttl: async (k) => Math.max(0, await redis.ttl(k)),
     del: async (k) => {
       await redis.del(k);
@@ -57,6 +99,24 @@ function redisCache(url: string, prefix: string): Cache {
 
 function memoryCache(): Cache {
   const store = new Map<string, { value: string; expiresAt: number }>();
+  // Ranked sets kept sorted by (score, member), as Redis orders them, so a rank is a binary search.
+  const ranked = new Map<string, { scores: Map<string, number>; order: [number, string][]; expiresAt: number }>();
+  const liveRanked = (k: string) => {
+    const e = ranked.get(k);
+    if (e && e.expiresAt <= Date.now()) ranked.delete(k);
+    return e && e.expiresAt > Date.now() ? e : null;
+  };
+  const before = (a: [number, string], b: [number, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  const position = (order: [number, string][], x: [number, string]) => {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(order[mid]!, x)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const live = (k: string) => {
     const e = store.get(k);
     if (!e) return null;
@@ -88,23 +148,53 @@ function memoryCache(): Cache {
       store.delete(k);
       return e?.value ?? null;
     },
-    increment: async (k, window) => {
+    increment: async (k, window, by = 1) => {
       const e = live(k);
-      const n = e ? Number(e.value) + 1 : 1;
+      const n = (e ? Number(e.value) : 0) + by;
       store.set(k, { value: String(n), expiresAt: e ? e.expiresAt : Date.now() + window * 1000 });
       return n;
     },
+    rankedAdd: async (k, member, score, ttl) => {
+      let e = liveRanked(k);
+      if (!e) ranked.set(k, (e = { scores: new Map(), order: [], expiresAt: 0 }));
+      e.expiresAt = Date.now() + ttl * 1000;
+      if (e.scores.has(member)) return false;
+      e.scores.set(member, score);
+      e.order.splice(position(e.order, [score, member]), 0, [score, member]);
+      return true;
+    },
+    rank: async (k, member) => {
+      const e = liveRanked(k);
+      const score = e?.scores.get(member);
+      return e && score !== undefined ? position(e.order, [score, member]) : null;
+    },
+    rankedCount: async (k) => liveRanked(k)?.order.length ?? 0,
+    decrementIfPositive: async (k) => {
+      const e = live(k);
+      if (!e) return null;
+      if (Number(e.value) <= 0) return -1;
+      e.value = String(Number(e.value) - 1);
+      return Number(e.value);
+    },
+    raiseTo: async (k, value, ttl) => {
+      const v = Math.max(Number(live(k)?.value ?? 0), value);
+      store.set(k, { value: String(v), expiresAt: Date.now() + ttl * 1000 });
+      return v;
+    },
+    rankedMembers: async (k) => liveRanked(k)?.order.map(([, m]) => m) ?? [],
     ttl: async (k) => {
       const e = live(k);
       return e ? Math.ceil((e.expiresAt - Date.now()) / 1000) : 0;
     },
     del: async (k) => {
       store.delete(k);
+      ranked.delete(k);
     },
     ping: async () => {},
     close: async () => {
       clearInterval(sweep);
       store.clear();
+      ranked.clear();
     },
   };
 }

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import type { Cache } from '../../platform/cache/index.ts';
+
+export interface WaitingRoomOptions {
+  /** Admissions per second to begin with, and the bounds the controller keeps to. */
+  startRate: number;
+  minRate: number;
+  maxRate: number;
+  /** A reservation answered slower than this counts against the backend's health. */
+  targetMs: number;
+  /** How often the controller admits the next people (0: only when `tick` is called, for tests). */
+  tickMs: number;
+}
+
+export interface QueueState {
+  admitted: boolean;
+  /** Place in the line among those not yet admitted (1 is next); 0 once admitted. */
+  position: number;
+  etaSeconds: number;
+  /** How many people the room admits per second right now. */
+  rate: number;
+  opensAt: string | null;
+}
+
+const TTL = 2 * 86_400;
+/** More than this share of slow reservations in a second is the backend saying "slower, please". */
+const SLOW_SHARE = 0.05;
+const k = (campaignId: string, part: string) => `wr:${campaignId}:${part}`;
+
+/**
+ * 排队: the virtual waiting room in front of each campaign. People who arrive before the opening get a
+ * random place (the fastest clicker has no edge), later arrivals queue in order behind them. The room
+ * admits people at a rate that follows the backend's measured health (additive increase while
+ * reservations stay fast, multiplicative decrease when they slow down or the server sheds load), not a
+ * fixed guess. All state lives in the shared cache (Redis in production), so every app process sees one
+ * line; one process at a time (the leader) moves it on.
+ */
+export class WaitingRoom {
+  private readonly id = randomUUID();
+  private timer: NodeJS.Timeout | null = null;
+  private samples = { n: 0, slow: 0 };
+  private rate: number;
+  private lastTick = Date.now();
+  private decidedSecond = 0;
+  /** Fractions of an admission carried to the next tick, per campaign. */
+  private readonly carry = new Map<string, number>();
+
+  constructor(
+    private readonly cache: Cache,
+    private readonly opts: WaitingRoomOptions,
+  ) {
+    this.rate = opts.startRate;
+  }
+
+  start(): void {
+    if (this.opts.tickMs > 0 && !this.timer) {
+      this.timer = setInterval(() => void this.tick().catch(() => {}), this.opts.tickMs);
+      this.timer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Puts the person in the campaign's line (again: they keep their place) and says where they stand. */
+  async join(campaignId: string, member: string, opensAt: Date | null, now = Date.now()): Promise<QueueState> {
+    const open = !opensAt || opensAt.getTime() <= now;
+    if ((await this.cache.rank(k(campaignId, 'q'), member)) === null) {
+      // Before the opening everyone draws a random place below 1; afterwards places count up from 1.
+      const score = open ? 1 + (await this.cache.increment(k(campaignId, 'seq'), TTL)) : Math.random();
+      await this.cache.rankedAdd(k(campaignId, 'q'), member, score, TTL);
+      await this.cache.rankedAdd('wr:active', campaignId, now, TTL);
+      if (opensAt) await this.cache.set(k(campaignId, 'opens'), String(opensAt.getTime()), TTL);
+    }
+    if (open) await this.admitIfRoom(campaignId, member, now);
+    return this.state(campaignId, member, opensAt);
+  }
+
+  /** Where the person stands, or null when they have not joined. */
+  async state(campaignId: string, member: string, opensAt: Date | null): Promise<QueueState> {
+    const [rank, front, rate] = await Promise.all([
+      this.cache.rank(k(campaignId, 'q'), member),
+      this.front(campaignId),
+      this.currentRate(),
+    ]);
+    const admitted = rank !== null && rank < front;
+    const position = rank === null ? 0 : admitted ? 0 : rank - front + 1;
+    return {
+      admitted,
+      position,
+      etaSeconds: admitted ? 0 : Math.ceil(position / rate),
+      rate: Math.round(rate),
+      opensAt: opensAt?.toISOString() ?? null,
+    };
+  }
+
+  /** Records how long a reservation took and whether the server shed it, for the controller. */
+  observe(ms: number, shed: boolean): void {
+    this.samples.n += 1;
+    if (shed || ms > this.opts.targetMs) this.samples.slow += 1;
+  }
+
+  /** One step of the controller: report health, and if leader, adjust the rate and admit the next. */
+  async tick(now = Date.now()): Promise<void> {
+    const second = Math.floor(now / 1000);
+    const { n, slow } = this.samples;
+    this.samples = { n: 0, slow: 0 };
+    if (n) {
+      await this.cache.increment(`wr:health:${second}:n`, 10, n);
+      if (slow) await this.cache.increment(`wr:health:${second}:slow`, 10, slow);
+    }
+    if (!(await this.lead())) {
+      this.lastTick = now;
+      return;
+    }
+    const campaigns = await this.cache.rankedMembers('wr:active');
+    const lines = await Promise.all(
+      campaigns.map(async (c) => {
+        const [count, front, opens] = await Promise.all([
+          this.cache.rankedCount(k(c, 'q')),
+          this.front(c),
+          this.cache.get(k(c, 'opens')),
+        ]);
+        return { c, count, front, open: !opens || Number(opens) <= now };
+      }),
+    );
+    const waiting = lines.filter((l) => l.open && l.count > l.front);
+    if (second > this.decidedSecond) {
+      this.decidedSecond = second;
+      await this.decide(second - 1, waiting.length > 0);
+    }
+    const dt = Math.min(1, (now - this.lastTick) / 1000);
+    this.lastTick = now;
+    for (const l of waiting) {
+      const due = (this.rate * dt) / waiting.length + (this.carry.get(l.c) ?? 0);
+      const whole = Math.floor(due);
+      this.carry.set(l.c, due - whole);
+      if (whole > 0) await this.cache.raiseTo(k(l.c, 'front'), Math.min(l.count, l.front + whole), TTL);
+    }
+  }
+
+  // ---------- internals ----------
+
+  /**
+   * Admits at once while the line ahead fits in what is left of this second's budget: no wait when
+   * calm, while a backlog (a surge, the crowd at the opening) is let in only by the controller.
+   */
+  private async admitIfRoom(campaignId: string, member: string, now: number) {
+    const [rank, front, rate] = await Promise.all([
+      this.cache.rank(k(campaignId, 'q'), member),
+      this.front(campaignId),
+      this.currentRate(),
+    ]);
+    if (rank === null || rank < front) return;
+    const used = await this.cache.increment(k(campaignId, `admitted:${Math.floor(now / 1000)}`), 2);
+    if (used <= rate && rank - front < rate - used + 1) await this.cache.raiseTo(k(campaignId, 'front'), rank + 1, TTL);
+  }
+
+  /** AIMD on the last whole second's reservations, as TCP does on a congested link. */
+  private async decide(second: number, backlog: boolean) {
+    const [n, slow] = (
+      await Promise.all([this.cache.get(`wr:health:${second}:n`), this.cache.get(`wr:health:${second}:slow`)])
+    ).map((v) => Number(v ?? 0));
+    if (n! > 0 && slow! / n! > SLOW_SHARE) this.rate = Math.max(this.opts.minRate, this.rate * 0.7);
+    else if (backlog) this.rate = Math.min(this.opts.maxRate, this.rate + Math.max(5, this.rate * 0.1));
+    await this.cache.set('wr:rate', String(this.rate), TTL);
+  }
+
+  /** One process leads at a time; a leader that stops is replaced within two seconds. */
+  private async lead(): Promise<boolean> {
+    if (await this.cache.setIfAbsent('wr:leader', this.id, 2)) {
+      // A new leader carries on from the rate the previous one left.
+      this.rate = Number((await this.cache.get('wr:rate')) ?? this.rate);
+      return true;
+    }
+    if ((await this.cache.get('wr:leader')) !== this.id) return false;
+    await this.cache.set('wr:leader', this.id, 2);
+    return true;
+  }
+
+  private async front(campaignId: string) {
+    return Number((await this.cache.get(k(campaignId, 'front'))) ?? 0);
+  }
+
+  private async currentRate() {
+    return Number((await this.cache.get('wr:rate')) ?? this.rate);
+  }
+}

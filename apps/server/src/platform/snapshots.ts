@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface Snapshot {
+  body: string;
+  etag: string;
+}
+
+/**
+ * Public read models served from memory: each key is loaded at most once per `ttlMs` per process, and
+ * everyone asking meanwhile shares that one load. A million people reloading a page cost the database
+ * one query a second per process; the answers are cacheable, so a CDN in front takes even that away.
+ */
+export class Snapshots {
+  private readonly entries = new Map<string, { at: number; value: Promise<Snapshot> }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(key: string, load: () => Promise<unknown>, now = Date.now()): Promise<Snapshot> {
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    const value = load().then((data) => {
+      const body = JSON.stringify(data);
+      return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    });
+    // A failed load is not kept: the next reader tries again.
+    value.catch(() => this.entries.get(key)?.value === value && this.entries.delete(key));
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { at: now, value });
+    return value;
+  }
+
+  /** Drops a snapshot after a change its readers should see at once (a campaign opened or closed). */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+/** Sends a snapshot as a shared-cacheable JSON answer, or 304 when the client already holds it. */
+export function sendSnapshot(req: FastifyRequest, reply: FastifyReply, snap: Snapshot, maxAgeSeconds: number) {
+  reply
+    .header('cache-control', `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds * 10}`)
+    .header('etag', snap.etag);
+  if (req.headers['if-none-match'] === snap.etag) return reply.code(304).send();
+  // The body is JSON already: Fastify sends a string as it is.
+  return reply.type('application/json; charset=utf-8').send(snap.body);
+}
