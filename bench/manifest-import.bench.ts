@@ -2,27 +2,14 @@ import { sql } from 'kysely';
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import type { Actor } from '../apps/server/src/platform/auth/actor.ts';
-import { idNumberCheckChar, maskIdNumber, maskName } from '../apps/server/src/platform/vault/index.ts';
+import { maskIdNumber, maskName } from '../apps/server/src/platform/vault/index.ts';
 import { benchApp } from './lib/app.ts';
+import { passenger } from './lib/people.ts';
 import { row, type Row } from './lib/table.ts';
 
 const ROWS = Number(process.env.BENCH_MANIFEST_ROWS ?? 1_000_000);
 /** Rows per statement of the baseline: 11 columns each, as many as the embedded database accepts in one message. */
 const BASELINE_BATCH = 2000;
-const SURNAMES = ['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '周', '吴'];
-const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '勇', '艳', '杰', '小红', '建国'];
-
-/** Passenger n of the synthetic manifest: a distinct checksum-valid ID number (GB 11643) and a phone. */
-function passenger(n: number) {
-  const birth = new Date(Date.UTC(1950, 0, 1) + (n % 20_000) * 86_400_000).toISOString().slice(0, 10);
-  const first17 = `420102${birth.replace(/-/g, '')}${String(Math.floor(n / 20_000) % 1000).padStart(3, '0')}`;
-  return {
-    name: SURNAMES[n % SURNAMES.length]! + GIVEN[Math.floor(n / 10) % GIVEN.length]!,
-    idNumber: first17 + idNumberCheckChar(first17),
-    phone: `139${String(n).padStart(8, '0')}`,
-  };
-}
-
 /** Trains over the last week, 16 carriages of 100 seats each: the shape of a railway's passenger list. */
 function trip(n: number, dates: string[]) {
   return {

@@ -5,6 +5,7 @@ import { healthCodeRecompute } from './health-code-recompute.bench.ts';
 import { healthCodeScan } from './health-code.bench.ts';
 import { manifestImport } from './manifest-import.bench.ts';
 import { printTable, type Row } from './lib/table.ts';
+import { reservationSurge } from './reservation-surge.bench.ts';
 import { tracing } from './tracing.bench.ts';
 
 const scenarios: Record<string, () => Promise<Row[]>> = {
@@ -14,6 +15,7 @@ const scenarios: Record<string, () => Promise<Row[]>> = {
   'health-code-recompute': healthCodeRecompute,
   tracing,
   'manifest-import': manifestImport,
+  'reservation-surge': reservationSurge,
 };
 
 const args = process.argv.slice(2);

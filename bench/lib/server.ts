@@ -11,14 +11,21 @@ export interface BenchServer {
 
 /**
  * Starts the real server in its own process on a fresh data dir and, with DATABASE_URL, a fresh
- * database beside it (each run has its own data key, so it cannot reuse another run's rows).
+ * database beside it (each run has its own data key, so it cannot reuse another run's rows), or on the
+ * database the bench prepared (`databaseUrl`, with the bench's ZT_MASTER_KEY in `env`).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { databaseUrl?: string } = {},
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zt-bench-'));
-  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
+  // A database the bench prepared itself is the caller's to drop.
+  const scratch =
+    !options.databaseUrl && process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
   const server = await startServerProcess({
     ...process.env,
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ZT_DATA_DIR: dataDir,
     ZT_DEMO: '1',
     ZT_DEMO_RESIDENTS: '2000',

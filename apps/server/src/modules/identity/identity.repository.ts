@@ -148,6 +148,15 @@ export class IdentityRepository {
   }
 
   // sessions
+  async insertAccountsAndSessions(
+    accounts: Insertable<ResidentAccountsTable>[],
+    sessions: Insertable<SessionsTable>[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('resident_accounts').values(accounts).execute();
+      await trx.insertInto('sessions').values(sessions).execute();
+    });
+  }
   async insertSession(row: Insertable<SessionsTable>): Promise<void> {
     await this.db.insertInto('sessions').values(row).execute();
   }

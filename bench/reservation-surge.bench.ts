@@ -1,0 +1,250 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { CampaignInput } from '@zhengtong/contracts';
+import { buildApp } from '../apps/server/src/app.ts';
+import { loadConfig } from '../apps/server/src/config.ts';
+import type { Actor } from '../apps/server/src/platform/auth/actor.ts';
+import { createScratchDatabase } from '../apps/server/test/build-test-app.ts';
+import { load } from './lib/load.ts';
+import { passenger } from './lib/people.ts';
+import { startServer } from './lib/server.ts';
+import { row, type Row } from './lib/table.ts';
+
+const JIANGAN = '420102';
+const LEVELS = (process.env.BENCH_SURGE_LEVELS ?? '1,2,5,10').split(',').map(Number);
+/** Seconds of arrivals per level; the line then drains. */
+const ARRIVAL_SECONDS = Number(process.env.BENCH_SURGE_SECONDS ?? 3);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const officer: Actor = {
+  kind: 'staff',
+  id: 'bench',
+  label: 'bench-officer',
+  roles: ['department_officer'],
+  permissions: ['reservations.manage'],
+  jurisdiction: JIANGAN,
+  residentId: null,
+};
+
+interface Person {
+  residentId: string;
+  headers: Record<string, string>;
+}
+
+const p99 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]! : 0;
+};
+
+/**
+ * 口罩预约 surge: the real server (PostgreSQL, Redis) in its own process, people arriving from this
+ * process at 1× to 10× the rate it served in a calm closed-loop run. Each person takes the way the
+ * H5 takes: reserve; when told to wait, ask the waiting room until admitted, then reserve; a few click
+ * twice. Figures: reservations admitted per second against a trivial route of the same server, the p99
+ * of waiting-room answers, and the database's own count of oversold places and doubled people.
+ */
+export async function reservationSurge(): Promise<Row[]> {
+  if (!process.env.DATABASE_URL) {
+    console.error('reservation-surge needs DATABASE_URL (and REDIS_URL): the bench and the server share the database');
+    return [];
+  }
+  const scratch = await createScratchDatabase(process.env.DATABASE_URL);
+  const masterKey = randomBytes(32).toString('base64');
+  const config = loadConfig(
+    { NODE_ENV: 'test', LOG_LEVEL: 'silent', ZT_MASTER_KEY: masterKey, DATABASE_URL: scratch.url },
+    { demo: false },
+  );
+  const zt = await buildApp(config, { regionProvinces: ['42'] });
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  try {
+    // People: synthetic residents of 江岸区 with a session each (the SMS step is not what is measured).
+    const street = (await zt.services.regions.list({ parent: JIANGAN, limit: 1 })).items[0]!.code;
+    const maxPeople = Number(process.env.BENCH_SURGE_PEOPLE ?? 30_000);
+    const rows = Array.from({ length: maxPeople }, (_, n) => {
+      const p = passenger(n);
+      return { ...p, row: zt.services.identity.encryptResident({ ...p, regionCode: street, synthetic: true }) };
+    });
+    for (let i = 0; i < rows.length; i += 1000)
+      await zt.services.identity.insertResidentRows(rows.slice(i, i + 1000).map((r) => r.row));
+    const sessions = await zt.services.identity.seedResidentSessions(
+      rows.map((r) => ({ residentId: r.row.id, phone: r.phone })),
+    );
+    const people: Person[] = sessions.map((s) => ({
+      residentId: s.residentId,
+      headers: { cookie: `zt_session=${s.token}`, 'x-csrf-token': s.csrfToken, 'content-type': 'application/json' },
+    }));
+
+    server = await startServer(
+      {
+        ZT_MASTER_KEY: masterKey,
+        ZT_DEMO: '0',
+        ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+      },
+      { databaseUrl: scratch.url },
+    );
+    const url = server.url;
+    await load(`${url}/healthz`, { seconds: 2 });
+    const trivial = await load(`${url}/healthz`, { seconds: 3 });
+
+    const campaign = async (title: string, quota: number) => {
+      const input: CampaignInput = {
+        kind: 'masks',
+        title,
+        regionCode: JIANGAN,
+        mode: 'first_come',
+        oncePerDays: 0,
+        itemsPerPerson: 5,
+        sites: [
+          {
+            name: '江岸大药房',
+            address: '解放大道 1 号',
+            regionCode: street,
+            slots: [
+              {
+                startsAt: new Date(Date.now() - 60_000).toISOString(),
+                endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+                quota,
+              },
+            ],
+          },
+        ],
+      };
+      const c = await zt.services.reservation.createCampaign(officer, input);
+      await zt.services.reservation.setStatus(officer, c.id, 'open');
+      return { id: c.id, slotId: c.sites[0]!.slots[0]!.id, quota };
+    };
+
+    // Calm capacity: a closed loop of 32 people at a time, each reserving once.
+    const calm = await campaign('容量测定', 1_000_000);
+    let next = 0;
+    let served = 0;
+    const calmUntil = Date.now() + 3000;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (Date.now() < calmUntil && next < people.length) {
+          const res = await reserveOnce(url, people[next++]!, calm.slotId);
+          if (res.status === 201) served++;
+        }
+      }),
+    );
+    const capacity = served / 3;
+    const out: Row[] = [
+      row('trivial route GET /healthz: requests/s', trivial.rps, 'req/s', null),
+      row('calm closed-loop reservations/s (capacity, 32 at a time)', capacity, 'res/s', trivial.rps),
+    ];
+
+    for (const level of LEVELS) {
+      const arrivals = Math.min(people.length, Math.round(level * capacity * ARRIVAL_SECONDS));
+      // Fewer places than people: the surge also meets "sold out", where overselling would show.
+      const c = await campaign(`${level}× 抢购`, Math.round(arrivals * 0.8));
+      const r = await surge(url, people.slice(0, arrivals), c.id, c.slotId, arrivals / ARRIVAL_SECONDS);
+      const counts = await sql<{ taken: number; confirmed: number; doubled: number }>`
+        select (select taken from reservation_slots where id = ${c.slotId}) as taken,
+          (select count(*)::int from reservations where campaign_id = ${c.id} and status = 'confirmed') as confirmed,
+          (select count(*)::int from (select resident_id from reservations where campaign_id = ${c.id}
+            and status = 'confirmed' group by resident_id having count(*) > 1) d) as doubled`.execute(
+        zt.platform.database.db,
+      );
+      const { taken, confirmed, doubled } = counts.rows[0]!;
+      const label = `${level}× offered (${Math.round(arrivals / ARRIVAL_SECONDS)} arrivals/s, ${arrivals} people, ${c.quota} places)`;
+      out.push(
+        row(`${label}: admitted reservations/s`, r.admittedPerSecond, 'res/s', trivial.rps),
+        row(`${label}: waiting-room answers p99`, r.waitingP99, 'ms', trivial.p99),
+        row(`${label}: reservation answers p99`, r.reserveP99, 'ms', trivial.p99),
+        row(
+          `${label}: oversold places (taken − quota, and confirmed ≠ taken)`,
+          Math.max(0, taken - c.quota) + Math.abs(confirmed - taken),
+          'places',
+          null,
+        ),
+        row(`${label}: people with two reservations`, doubled, 'people', null),
+        row(`${label}: people never answered (errors, lost answers)`, r.failed, 'people', null),
+        row(`${label}: shed answers (503 Retry-After)`, r.shed, 'answers', null),
+      );
+    }
+    return out;
+  } finally {
+    await server?.stop();
+    await zt.close();
+    await scratch.drop();
+  }
+}
+
+async function reserveOnce(url: string, p: Person, slotId: string, key = randomUUID()) {
+  return fetch(`${url}/api/v1/reservation/reservations`, {
+    method: 'POST',
+    headers: { ...p.headers, 'idempotency-key': key },
+    body: JSON.stringify({ slotId }),
+  });
+}
+
+/** Open-loop arrivals at `perSecond`; each person reserves, waits in the room when told, and retries. */
+async function surge(url: string, people: Person[], campaignId: string, slotId: string, perSecond: number) {
+  const waiting: number[] = [];
+  const reserving: number[] = [];
+  let admitted = 0;
+  let failed = 0;
+  let shed = 0;
+  let lastSuccess = 0;
+  const started = Date.now();
+  const timed = async (into: number[], f: () => Promise<Response>) => {
+    const t0 = performance.now();
+    const res = await f();
+    const body = await res.text();
+    into.push(performance.now() - t0);
+    return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 1), body };
+  };
+  const person = async (p: Person, n: number) => {
+    const key = randomUUID();
+    const deadline = Date.now() + 120_000;
+    try {
+      while (Date.now() < deadline) {
+        // One in twenty clicks twice: the same Idempotency-Key, so it must stay one reservation.
+        const tries = n % 20 === 0 ? 2 : 1;
+        const answers = await Promise.all(
+          Array.from({ length: tries }, () => timed(reserving, () => reserveOnce(url, p, slotId, key))),
+        );
+        const res = answers.find((a) => a.status === 201) ?? answers[0]!;
+        if (res.status === 201) {
+          admitted++;
+          lastSuccess = Date.now();
+          return;
+        }
+        if (res.status === 409) return; // sold out (or already holds one): an answer
+        if (res.status === 503) {
+          shed++;
+          await sleep(res.retryAfter * 1000);
+          continue;
+        }
+        if (res.status !== 429) throw new Error(`reserve answered ${res.status}`);
+        // In the waiting room: ask where one stands until admitted, as the H5 does.
+        for (;;) {
+          const s = await timed(waiting, () =>
+            fetch(`${url}/api/v1/reservation/campaigns/${campaignId}/queue`, { headers: p.headers }),
+          );
+          if (s.status === 503) {
+            shed++;
+            await sleep(1000);
+            continue;
+          }
+          if (s.status !== 200) throw new Error(`queue answered ${s.status}`);
+          const state = JSON.parse(s.body) as { admitted: boolean; etaSeconds: number };
+          if (state.admitted) break;
+          await sleep(Math.min(2000, Math.max(250, state.etaSeconds * 250)));
+        }
+      }
+      failed++;
+    } catch {
+      failed++;
+    }
+  };
+  const flows: Promise<void>[] = [];
+  for (let n = 0; n < people.length;) {
+    const due = Math.min(people.length, Math.floor(((Date.now() - started) / 1000) * perSecond) + 1);
+    for (; n < due; n++) flows.push(person(people[n]!, n));
+    await sleep(5);
+  }
+  await Promise.all(flows);
+  const seconds = Math.max(0.001, (lastSuccess - started) / 1000);
+  return { admittedPerSecond: admitted / seconds, waitingP99: p99(waiting), reserveP99: p99(reserving), failed, shed };
+}
