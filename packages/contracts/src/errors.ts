@@ -280,6 +280,30 @@ export const errorMessages = {
     'zh-CN': '您的预约正在处理中，请勿重复提交',
     en: 'Your reservation is being made; please do not submit it twice',
   },
+  'reservation.registration_required': {
+    'zh-CN': '抽签活动需要设置登记截止时间',
+    en: 'A lottery needs the end of its registration period',
+  },
+  'reservation.lottery_only': {
+    'zh-CN': '本活动通过抽签分配，请登记参加抽签',
+    en: 'Places of this campaign are drawn by lottery; register for the draw',
+  },
+  'reservation.registration_closed': { 'zh-CN': '登记已截止', en: 'Registration has closed' },
+  'reservation.registration_open': {
+    'zh-CN': '登记尚未截止，截止后才能抽签',
+    en: 'Registration is still open; the draw comes after it closes',
+  },
+  'reservation.already_drawn': { 'zh-CN': '本活动已经抽过签', en: 'This lottery has been drawn already' },
+  'reservation.already_registered': {
+    'zh-CN': '您已登记本次活动',
+    en: 'You are already registered for this campaign',
+  },
+  'reservation.places_left': {
+    'zh-CN': '还有名额，可直接预约',
+    en: 'Places are left: reserve one directly',
+  },
+  'reservation.entry_decided': { 'zh-CN': '该登记已有结果', en: 'This registration has been decided' },
+  'reservation.not_drawn': { 'zh-CN': '尚未抽签', en: 'The lottery has not been drawn yet' },
   'reservation.not_yet_open': { 'zh-CN': '活动尚未开始，请在开始后预约', en: 'The campaign has not opened yet' },
   'reservation.sold_out': { 'zh-CN': '该时段已约满', en: 'This time slot is fully booked' },
   'reservation.confirmed': { 'zh-CN': '预约已确认', en: 'The reservation is confirmed' },

@@ -11,6 +11,8 @@ export const campaignStatuses = ['draft', 'open', 'closed'] as const;
 export const reservationStatuses = ['confirmed', 'redeemed', 'cancelled', 'expired'] as const;
 /** How the reservation was made: by the person, by a proxy they hold, by a phone-line operator. */
 export const reservationChannels = ['self', 'proxy', 'operator'] as const;
+/** 登记: waiting for the draw or for a freed place, then won (a reservation) or lost; or withdrawn. */
+export const entryStatuses = ['waiting', 'won', 'lost', 'withdrawn'] as const;
 
 export const SlotInput = Type.Object(
   {
@@ -36,12 +38,14 @@ export const CampaignInput = Type.Object(
     kind: literalUnion(campaignKinds),
     title: Type.String({ minLength: 2, maxLength: 100 }),
     regionCode: Type.String({ pattern: '^\\d{4,12}$', description: 'who may take part: residents of this region' }),
-    mode: literalUnion(['first_come'] as const),
+    mode: literalUnion(campaignModes),
     /** Once per this many days per person, across campaigns of the same kind (0: once per campaign). */
     oncePerDays: Type.Integer({ minimum: 0, maximum: 365 }),
     itemsPerPerson: Type.Integer({ minimum: 1, maximum: 100, description: 'e.g. 5 masks per reservation' }),
     // Announced ahead: people may wait in the room before it, and are shuffled at the opening.
     opensAt: Type.Optional(DateTime),
+    /** Lottery: people register until then; the draw follows (required for a lottery). */
+    registrationEndsAt: Type.Optional(DateTime),
     sites: Type.Array(SiteInput, { minItems: 1, maxItems: 2000 }),
   },
   { additionalProperties: false },
@@ -79,6 +83,12 @@ export const Campaign = Type.Object({
   left: Type.Integer(),
   sites: Type.Array(Site),
   opensAt: Nullable(DateTime),
+  registrationEndsAt: Nullable(DateTime),
+  /** The published seed of the lottery's draw, once drawn. */
+  drawSeed: Nullable(Type.String()),
+  drawnAt: Nullable(DateTime),
+  /** People registered and still waiting (for the draw, or for a freed place). */
+  waiting: Type.Integer(),
   openedAt: Nullable(DateTime),
   closedAt: Nullable(DateTime),
   createdAt: DateTime,
@@ -145,3 +155,52 @@ export const QueueState = Type.Object({
   opensAt: Nullable(DateTime),
 });
 export type QueueState = Static<typeof QueueState>;
+
+export const EntryInput = Type.Object(
+  { siteId: Type.Optional(Type.String({ format: 'uuid', description: 'the site the person prefers' })) },
+  { additionalProperties: false },
+);
+
+/** 登记: a person's registration for a lottery's draw or a first-come campaign's waiting list (候补). */
+export const Entry = Type.Object({
+  id: Type.String(),
+  campaignId: Type.String(),
+  campaignTitle: Type.String(),
+  mode: literalUnion(campaignModes),
+  ticket: Type.String({ description: 'the published name of the entry in the draw' }),
+  siteId: Nullable(Type.String()),
+  status: literalUnion(entryStatuses),
+  /** Waiting list: how many registered before, still waiting. */
+  ahead: Type.Integer(),
+  reservationId: Nullable(Type.String()),
+  createdAt: DateTime,
+});
+export type Entry = Static<typeof Entry>;
+
+export const DrawInput = Type.Object(
+  {
+    seed: Type.String({
+      minLength: 4,
+      maxLength: 200,
+      description: 'announced before the draw (e.g. a public lottery result), so nobody can pick it afterwards',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** The published record of a draw: with it anyone can redo the draw and check the winners. */
+export const DrawRecord = Type.Object({
+  campaignId: Type.String(),
+  seed: Type.String(),
+  drawnAt: DateTime,
+  method: Type.String({ description: 'how the order follows from the seed' }),
+  entries: Type.Array(
+    Type.Object({
+      ticket: Type.String(),
+      siteId: Nullable(Type.String()),
+      won: Type.Boolean(),
+    }),
+  ),
+  winners: Type.Integer(),
+});
+export type DrawRecord = Static<typeof DrawRecord>;

@@ -9975,6 +9975,10 @@ export interface paths {
                                     }[];
                                 }[];
                                 opensAt: string | null;
+                                registrationEndsAt: string | null;
+                                drawSeed: string | null;
+                                drawnAt: string | null;
+                                waiting: number;
                                 openedAt: string | null;
                                 closedAt: string | null;
                                 /** Format: date-time */
@@ -10020,13 +10024,14 @@ export interface paths {
                         title: string;
                         /** @description who may take part: residents of this region */
                         regionCode: string;
-                        /** @enum {string} */
-                        mode: "first_come";
+                        mode: "first_come" | "lottery";
                         oncePerDays: number;
                         /** @description e.g. 5 masks per reservation */
                         itemsPerPerson: number;
                         /** Format: date-time */
                         opensAt?: string;
+                        /** Format: date-time */
+                        registrationEndsAt?: string;
                         sites: {
                             name: string;
                             address: string;
@@ -10078,6 +10083,10 @@ export interface paths {
                                 }[];
                             }[];
                             opensAt: string | null;
+                            registrationEndsAt: string | null;
+                            drawSeed: string | null;
+                            drawnAt: string | null;
+                            waiting: number;
                             openedAt: string | null;
                             closedAt: string | null;
                             /** Format: date-time */
@@ -10164,6 +10173,10 @@ export interface paths {
                                 }[];
                             }[];
                             opensAt: string | null;
+                            registrationEndsAt: string | null;
+                            drawSeed: string | null;
+                            drawnAt: string | null;
+                            waiting: number;
                             openedAt: string | null;
                             closedAt: string | null;
                             /** Format: date-time */
@@ -10260,6 +10273,10 @@ export interface paths {
                                 }[];
                             }[];
                             opensAt: string | null;
+                            registrationEndsAt: string | null;
+                            drawSeed: string | null;
+                            drawnAt: string | null;
+                            waiting: number;
                             openedAt: string | null;
                             closedAt: string | null;
                             /** Format: date-time */
@@ -10287,6 +10304,158 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/campaigns/{id}/draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draw a lottery once its registration has closed, with the seed announced beforehand (once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description announced before the draw (e.g. a public lottery result), so nobody can pick it afterwards */
+                        seed: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaignId: string;
+                            seed: string;
+                            /** Format: date-time */
+                            drawnAt: string;
+                            /** @description how the order follows from the seed */
+                            method: string;
+                            entries: {
+                                ticket: string;
+                                siteId: string | null;
+                                won: boolean;
+                            }[];
+                            winners: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/public/campaigns/{id}/draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published draw of a lottery: seed, method and every ticket in order, for anyone to redo */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaignId: string;
+                            seed: string;
+                            /** Format: date-time */
+                            drawnAt: string;
+                            /** @description how the order follows from the seed */
+                            method: string;
+                            entries: {
+                                ticket: string;
+                                siteId: string | null;
+                                won: boolean;
+                            }[];
+                            winners: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10346,6 +10515,10 @@ export interface paths {
                                 }[];
                             }[];
                             opensAt: string | null;
+                            registrationEndsAt: string | null;
+                            drawSeed: string | null;
+                            drawnAt: string | null;
+                            waiting: number;
                             openedAt: string | null;
                             closedAt: string | null;
                             /** Format: date-time */
@@ -10440,6 +10613,10 @@ export interface paths {
                                     }[];
                                 }[];
                                 opensAt: string | null;
+                                registrationEndsAt: string | null;
+                                drawSeed: string | null;
+                                drawnAt: string | null;
+                                waiting: number;
                                 openedAt: string | null;
                                 closedAt: string | null;
                                 /** Format: date-time */
@@ -10646,6 +10823,223 @@ export interface paths {
                             createdAt: string;
                             redeemedAt: string | null;
                             cancelledAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/campaigns/{id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register for the campaign's lottery, or on its waiting list (候补) when it is full */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description the site the person prefers
+                         */
+                        siteId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            campaignId: string;
+                            campaignTitle: string;
+                            mode: "first_come" | "lottery";
+                            /** @description the published name of the entry in the draw */
+                            ticket: string;
+                            siteId: string | null;
+                            status: "waiting" | "won" | "lost" | "withdrawn";
+                            ahead: number;
+                            reservationId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/entries/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in resident's registrations (lottery, waiting list), newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                campaignId: string;
+                                campaignTitle: string;
+                                mode: "first_come" | "lottery";
+                                /** @description the published name of the entry in the draw */
+                                ticket: string;
+                                siteId: string | null;
+                                status: "waiting" | "won" | "lost" | "withdrawn";
+                                ahead: number;
+                                reservationId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/entries/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a registration still waiting */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            campaignId: string;
+                            campaignTitle: string;
+                            mode: "first_come" | "lottery";
+                            /** @description the published name of the entry in the draw */
+                            ticket: string;
+                            siteId: string | null;
+                            status: "waiting" | "won" | "lost" | "withdrawn";
+                            ahead: number;
+                            reservationId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
                         };
                     };
                 };

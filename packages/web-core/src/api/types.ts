@@ -74,3 +74,5 @@ export type PickupCode = ResponseOf<'/api/v1/reservation/reservations/{id}/picku
 export type RedeemAnswer = ResponseOf<'/api/v1/reservation/redemptions', 'post'>;
 export type RedeemSite = ResponseOf<'/api/v1/reservation/sites', 'get'>['items'][number];
 export type QueueState = ResponseOf<'/api/v1/reservation/campaigns/{id}/queue', 'get'>;
+export type Entry = ResponseOf<'/api/v1/reservation/entries/mine', 'get'>['items'][number];
+export type DrawRecord = ResponseOf<'/api/v1/reservation/public/campaigns/{id}/draw', 'get'>;

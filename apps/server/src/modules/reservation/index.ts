@@ -5,6 +5,7 @@ import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
+import { ReservationEntries } from './reservation.entries.ts';
 import { ReservationRepository } from './reservation.repository.ts';
 import { reservationRoutes } from './reservation.routes.ts';
 import { ReservationService } from './reservation.service.ts';
@@ -23,14 +24,17 @@ export function createReservationModule(deps: {
   waitingRoom: Omit<WaitingRoomOptions, 'minRate'>;
 }) {
   const room = new WaitingRoom(deps.cache, { ...deps.waitingRoom, minRate: 5 });
+  const repo = new ReservationRepository(deps.db);
+  const gate = new StockGate(deps.cache);
   const service = new ReservationService(
-    new ReservationRepository(deps.db),
+    repo,
     deps.identity,
     deps.regions,
     deps.credentials,
     deps.audit,
     room,
-    new StockGate(deps.cache),
+    gate,
+    new ReservationEntries(repo, deps.audit, gate),
   );
   room.start();
   const jobs: JobDefinition[] = [

@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type {
   ReservationCampaignsTable,
+  ReservationEntriesTable,
   ReservationSitesTable,
   ReservationSlotsTable,
   ReservationsTable,
@@ -58,9 +59,9 @@ export class ReservationRepository {
       .orderBy('id')
       .execute();
   }
-  slotsOf(campaignIds: string[]) {
+  slotsOf(campaignIds: string[], trx: Trx = this.db) {
     if (!campaignIds.length) return Promise.resolve([]);
-    return this.db
+    return trx
       .selectFrom('reservation_slots')
       .selectAll()
       .where(sql<boolean>`campaign_id = any(${campaignIds}::uuid[])`)
@@ -120,6 +121,7 @@ export class ReservationRepository {
         'c.once_per_days',
         'c.items_per_person',
         'c.opens_at',
+        'c.mode',
         'st.name as site_name',
         'st.address as site_address',
       ])
@@ -216,5 +218,121 @@ export class ReservationRepository {
       this.db,
     );
     return Number(r.numAffectedRows ?? 0);
+  }
+
+  // ---------- entries (lottery registrations, waiting lists) ----------
+
+  async insertEntry(row: Insertable<ReservationEntriesTable>): Promise<void> {
+    await this.db.insertInto('reservation_entries').values(row).execute();
+  }
+  entry(id: string) {
+    return this.db.selectFrom('reservation_entries').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  entriesOf(residentId: string, limit: number) {
+    return this.db
+      .selectFrom('reservation_entries')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+  /** Waiting entries per campaign. */
+  async waitingCounts(campaignIds: string[]): Promise<Map<string, number>> {
+    if (!campaignIds.length) return new Map();
+    const rows = await this.db
+      .selectFrom('reservation_entries')
+      .select(['campaign_id', sql<number>`count(*)::int`.as('n')])
+      .where(sql<boolean>`campaign_id = any(${campaignIds}::uuid[])`)
+      .where('status', '=', 'waiting')
+      .groupBy('campaign_id')
+      .execute();
+    return new Map(rows.map((r) => [r.campaign_id, r.n]));
+  }
+  /** How many of the campaign's waiting entries came before this one. */
+  async waitingBefore(campaignId: string, entryId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('reservation_entries')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'waiting')
+      .where('id', '<', entryId)
+      .executeTakeFirstOrThrow();
+    return r.n;
+  }
+  waitingEntries(campaignId: string, trx: Trx) {
+    return trx
+      .selectFrom('reservation_entries')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'waiting')
+      .execute();
+  }
+  decidedEntries(campaignId: string) {
+    return this.db
+      .selectFrom('reservation_entries')
+      .select(['ticket', 'site_id', 'status'])
+      .where('campaign_id', '=', campaignId)
+      .where('status', 'in', ['won', 'lost'])
+      .execute();
+  }
+  /** The oldest waiting entry, locked for this transaction (another process serving the list skips it). */
+  nextWaiting(campaignId: string, trx: Trx) {
+    return trx
+      .selectFrom('reservation_entries')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'waiting')
+      .orderBy('id')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+  }
+  async decideEntries(
+    decisions: { id: string; status: 'won' | 'lost'; reservationId: string | null }[],
+    trx: Trx,
+  ): Promise<void> {
+    for (let i = 0; i < decisions.length; i += 2000) {
+      const part = decisions.slice(i, i + 2000);
+      await sql`update reservation_entries e set status = d.status, reservation_id = d.reservation_id,
+          decided_at = now()
+        from unnest(${part.map((d) => d.id)}::uuid[], ${part.map((d) => d.status)}::text[],
+          ${part.map((d) => d.reservationId)}::uuid[]) as d(id, status, reservation_id)
+        where e.id = d.id and e.status = 'waiting'`.execute(trx);
+    }
+  }
+  async withdrawEntry(id: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('reservation_entries')
+      .set({ status: 'withdrawn', decided_at: new Date() })
+      .where('id', '=', id)
+      .where('status', '=', 'waiting')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+  /** Marks the lottery drawn with its seed, once: false when it was drawn already. */
+  async markDrawn(campaignId: string, seed: string, trx: Trx): Promise<boolean> {
+    const r = await trx
+      .updateTable('reservation_campaigns')
+      .set({ draw_seed: seed, drawn_at: new Date() })
+      .where('id', '=', campaignId)
+      .where('drawn_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+  /** Writes the draw's reservations and the places they take, in a few statements. */
+  async insertDrawn(rows: Insertable<ReservationsTable>[], trx: Trx): Promise<void> {
+    for (let i = 0; i < rows.length; i += 1000)
+      await trx
+        .insertInto('reservations')
+        .values(rows.slice(i, i + 1000))
+        .execute();
+    const taken = new Map<string, number>();
+    for (const r of rows) taken.set(r.slot_id, (taken.get(r.slot_id) ?? 0) + 1);
+    if (taken.size)
+      await sql`update reservation_slots s set taken = s.taken + t.n
+        from unnest(${[...taken.keys()]}::uuid[], ${[...taken.values()]}::int[]) as t(id, n)
+        where s.id = t.id`.execute(trx);
   }
 }

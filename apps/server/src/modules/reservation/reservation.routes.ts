@@ -3,6 +3,10 @@ import { Type } from '@sinclair/typebox';
 import {
   Campaign,
   CampaignInput,
+  DrawInput,
+  DrawRecord,
+  Entry,
+  EntryInput,
   Page,
   PageQuery,
   PickupCode,
@@ -84,7 +88,44 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: Reservation
     },
   );
 
+  app.post(
+    '/campaigns/:id/draw',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Draw a lottery once its registration has closed, with the seed announced beforehand (once)',
+        params: Id,
+        body: DrawInput,
+        response: { 200: DrawRecord },
+      },
+    },
+    async (req) => {
+      const record = await service.draw(actorOf(req), req.params.id, req.body.seed);
+      snapshots.forget(req.params.id);
+      return record;
+    },
+  );
+
   // ---------- public ----------
+  app.get(
+    '/public/campaigns/:id/draw',
+    {
+      schema: {
+        tags,
+        summary: 'The published draw of a lottery: seed, method and every ticket in order, for anyone to redo',
+        params: Id,
+        response: { 200: DrawRecord, 304: Type.Null() },
+      },
+    },
+    async (req, reply) =>
+      sendSnapshot(
+        req,
+        reply,
+        await snapshots.get(`draw:${req.params.id}`, () => service.publicDraw(req.params.id)),
+        60,
+      ),
+  );
   app.get(
     '/public/campaigns/:id',
     {
@@ -150,6 +191,39 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: Reservation
       },
     },
     async (req, reply) => reply.code(201).send(await service.reserve(actorOf(req), req.body.slotId)),
+  );
+  app.post(
+    '/campaigns/:id/entries',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: "Register for the campaign's lottery, or on its waiting list (候补) when it is full",
+        params: Id,
+        body: EntryInput,
+        response: { 201: Entry },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await service.register(actorOf(req), req.params.id, req.body.siteId)),
+  );
+  app.get(
+    '/entries/mine',
+    {
+      schema: {
+        tags,
+        summary: "The signed-in resident's registrations (lottery, waiting list), newest first",
+        response: { 200: Type.Object({ items: Type.Array(Entry) }) },
+      },
+    },
+    async (req) => service.myEntries(actorOf(req)),
+  );
+  app.post(
+    '/entries/:id/withdraw',
+    {
+      config: { idempotent: true },
+      schema: { tags, summary: 'Withdraw a registration still waiting', params: Id, response: { 200: Entry } },
+    },
+    async (req) => service.withdrawEntry(actorOf(req), req.params.id),
   );
   app.get(
     '/reservations/mine',

@@ -2,6 +2,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type {
   Campaign,
   CampaignInput,
+  DrawRecord,
+  Entry,
   PickupCode,
   QueueState,
   RedeemAnswer,
@@ -17,6 +19,7 @@ import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../..
 import type { CredentialsService } from '../credentials/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
+import type { ReservationEntries } from './reservation.entries.ts';
 import type { ReservationRepository } from './reservation.repository.ts';
 import type { StockGate } from './reservation.stock-gate.ts';
 import type { CampaignRow, ReservationRow } from './reservation.tables.ts';
@@ -40,6 +43,7 @@ export class ReservationService {
     private readonly audit: AuditLog,
     private readonly room: WaitingRoom,
     private readonly gate: StockGate,
+    private readonly entries: ReservationEntries,
   ) {}
 
   // ---------- campaigns (officials) ----------
@@ -50,6 +54,8 @@ export class ReservationService {
     const problems: FieldProblem[] = [];
     const known = await this.regions.refs([input.regionCode, ...input.sites.map((s) => s.regionCode)]);
     if (!known.has(input.regionCode)) problems.push({ path: 'regionCode', code: 'region.unknown' });
+    if (input.mode === 'lottery' && !input.registrationEndsAt)
+      problems.push({ path: 'registrationEndsAt', code: 'reservation.registration_required' });
     input.sites.forEach((site, s) => {
       if (!site.regionCode.startsWith(input.regionCode))
         problems.push({ path: `sites/${s}/regionCode`, code: 'reservation.site_outside' });
@@ -90,6 +96,10 @@ export class ReservationService {
           once_per_days: input.oncePerDays,
           items_per_person: input.itemsPerPerson,
           opens_at: input.opensAt ? new Date(input.opensAt) : null,
+          registration_ends_at:
+            input.mode === 'lottery' && input.registrationEndsAt ? new Date(input.registrationEndsAt) : null,
+          draw_seed: null,
+          drawn_at: null,
           created_by: actor.label,
           opened_at: null,
           closed_at: null,
@@ -160,6 +170,7 @@ export class ReservationService {
     const [resident, slot] = await Promise.all([this.residentOf(actor), this.repo.slotToReserve(slotId)]);
     if (!slot) throw invalid('request.invalid', [{ path: 'slotId', code: 'reservation.slot_not_found' }]);
     if (slot.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
+    if (slot.mode === 'lottery') throw new AppError('conflict', 'reservation.lottery_only');
     if (slot.ends_at.getTime() <= Date.now()) throw new AppError('conflict', 'reservation.slot_over');
     if (!resident.regionCode.startsWith(slot.region_code)) throw new AppError('forbidden', 'reservation.not_eligible');
     if (slot.opens_at && slot.opens_at.getTime() > Date.now())
@@ -293,7 +304,39 @@ export class ReservationService {
       await this.repo.releasePlace(r.slot_id, trx);
     });
     await this.gate.release(r.campaign_id, r.resident_id, r.slot_id);
+    // The freed place goes to the waiting list first, if the campaign has one.
+    await this.entries.serveWaiting(r.campaign_id);
     return (await this.reservationViews([(await this.repo.reservation(id))!]))[0]!;
+  }
+
+  // ---------- registrations: lottery and waiting list ----------
+
+  /** Registers for the campaign's lottery, or on its waiting list when it is full (候补). */
+  async register(actor: Actor, campaignId: string, siteId?: string): Promise<Entry> {
+    const resident = await this.residentOf(actor);
+    const campaign = await this.repo.campaign(campaignId);
+    if (!campaign || campaign.status === 'draft') throw notFound();
+    return this.entries.register(actor, resident, campaign, siteId);
+  }
+
+  /** The resident's registrations, newest first. */
+  async myEntries(actor: Actor): Promise<{ items: Entry[] }> {
+    return { items: await this.entries.mine(await this.residentOf(actor)) };
+  }
+
+  /** Withdraws a registration still waiting. */
+  async withdrawEntry(actor: Actor, id: string): Promise<Entry> {
+    return this.entries.withdraw(await this.residentOf(actor), id);
+  }
+
+  /** Draws a lottery once its registration has closed, with the seed announced beforehand. */
+  async draw(actor: Actor, campaignId: string, seed: string): Promise<DrawRecord> {
+    return this.entries.draw(actor, await this.managed(actor, campaignId), seed.trim());
+  }
+
+  /** The published record of a draw, for anyone to check. */
+  publicDraw(campaignId: string): Promise<DrawRecord> {
+    return this.entries.drawRecord(campaignId);
   }
 
   // ---------- sites ----------
@@ -412,10 +455,11 @@ export class ReservationService {
 
   private async views(rows: CampaignRow[]): Promise<Campaign[]> {
     const ids = rows.map((r) => r.id);
-    const [sites, slots, regions] = await Promise.all([
+    const [sites, slots, regions, waiting] = await Promise.all([
       this.repo.sitesOf(ids),
       this.repo.slotsOf(ids),
       this.regions.refs(rows.map((r) => r.region_code)),
+      this.repo.waitingCounts(ids),
     ]);
     const slotsBySite = groupBy(slots, (s) => s.site_id);
     const slotsByCampaign = groupBy(slots, (s) => s.campaign_id);
@@ -435,6 +479,10 @@ export class ReservationService {
         quota: mine.reduce((n, s) => n + s.quota, 0),
         left: mine.reduce((n, s) => n + s.quota - s.taken, 0),
         opensAt: c.opens_at?.toISOString() ?? null,
+        registrationEndsAt: c.registration_ends_at?.toISOString() ?? null,
+        drawSeed: c.draw_seed,
+        drawnAt: c.drawn_at?.toISOString() ?? null,
+        waiting: waiting.get(c.id) ?? 0,
         sites: (sitesByCampaign.get(c.id) ?? []).map((site) => ({
           id: site.id,
           name: site.name,

@@ -3,6 +3,7 @@ import type {
   campaignKinds,
   campaignModes,
   campaignStatuses,
+  entryStatuses,
   reservationChannels,
   reservationStatuses,
 } from '@zhengtong/contracts';
@@ -20,6 +21,10 @@ export interface ReservationCampaignsTable {
   created_by: string;
   created_at: Generated<Date>;
   opens_at: Date | null;
+  /** Lottery: interest may be registered until then; the draw follows. */
+  registration_ends_at: Date | null;
+  draw_seed: string | null;
+  drawn_at: Date | null;
   opened_at: Date | null;
   closed_at: Date | null;
 }
@@ -64,9 +69,25 @@ export interface ReservationsTable {
 }
 export type ReservationRow = Selectable<ReservationsTable>;
 
+export interface ReservationEntriesTable {
+  id: string;
+  campaign_id: string;
+  resident_id: string;
+  ticket: string;
+  site_id: string | null;
+  status: (typeof entryStatuses)[number];
+  reservation_id: string | null;
+  channel: (typeof reservationChannels)[number];
+  made_by: string;
+  created_at: Generated<Date>;
+  decided_at: Date | null;
+}
+export type EntryRow = Selectable<ReservationEntriesTable>;
+
 export interface ReservationTables {
   reservation_campaigns: ReservationCampaignsTable;
   reservation_sites: ReservationSitesTable;
   reservation_slots: ReservationSlotsTable;
   reservations: ReservationsTable;
+  reservation_entries: ReservationEntriesTable;
 }

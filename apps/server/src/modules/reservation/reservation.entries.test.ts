@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permissionsOf, type CampaignInput } from '@zhengtong/contracts';
+import { as, buildTestApp, JIANGAN, signInStaff, type Signed, type TestApp } from '../../../test/build-test-app.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+
+const HOUR = 3_600_000;
+let t: TestApp;
+let officer: Signed;
+let people: string[];
+
+const resident = (residentId: string): Actor => ({
+  kind: 'resident',
+  id: residentId,
+  label: 'resident',
+  roles: ['resident'],
+  permissions: permissionsOf(['resident']),
+  jurisdiction: null,
+  residentId,
+});
+
+beforeAll(async () => {
+  t = await buildTestApp({ residents: 120 });
+  officer = await signInStaff(t.app, 'officer');
+  people = (
+    await sql<{
+      id: string;
+    }>`select id from residents where region_code like ${`${JIANGAN}%`} order by id limit 10`.execute(
+      t.zt.platform.database.db,
+    )
+  ).rows.map((r) => r.id);
+});
+afterAll(() => t?.close());
+
+const campaign = (over: Partial<CampaignInput>, quota: number): CampaignInput => ({
+  kind: 'masks',
+  title: '登记测试',
+  regionCode: JIANGAN,
+  mode: 'first_come',
+  oncePerDays: 0,
+  itemsPerPerson: 5,
+  sites: [
+    {
+      name: '江岸大药房',
+      address: '江岸区解放大道 1 号',
+      regionCode: JIANGAN,
+      slots: [{ startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 2 * HOUR).toISOString(), quota }],
+    },
+  ],
+  ...over,
+});
+
+async function open(input: CampaignInput) {
+  const created = await as(t.app, officer, { method: 'POST', url: '/api/v1/reservation/campaigns', payload: input });
+  expect(created.statusCode, created.body).toBe(201);
+  const opened = await as(t.app, officer, {
+    method: 'POST',
+    url: `/api/v1/reservation/campaigns/${created.json().id}/status`,
+    payload: { status: 'open' },
+  });
+  return opened.json() as { id: string; sites: { id: string; slots: { id: string }[] }[] };
+}
+
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code: string }) => e.code,
+  );
+
+describe('lottery (抽签)', () => {
+  it('refuses a lottery without a registration period', async () => {
+    const bad = await as(t.app, officer, {
+      method: 'POST',
+      url: '/api/v1/reservation/campaigns',
+      payload: campaign({ mode: 'lottery' }, 3),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([
+      expect.objectContaining({ path: 'registrationEndsAt', code: 'reservation.registration_required' }),
+    ]);
+  });
+
+  it('collects registrations, draws once from the published seed, and anyone can redo the draw', async () => {
+    const ends = new Date(Date.now() + 1500);
+    const c = await open(campaign({ mode: 'lottery', title: '抽签测试', registrationEndsAt: ends.toISOString() }, 3));
+    const svc = t.zt.services.reservation;
+    for (const id of people.slice(0, 8)) await svc.register(resident(id), c.id, c.sites[0]!.id);
+    expect(await codeOf(svc.register(resident(people[0]!), c.id))).toBe('reservation.already_registered');
+    expect(await codeOf(svc.reserve(resident(people[9]!), c.sites[0]!.slots[0]!.id))).toBe('reservation.lottery_only');
+    const early = await as(t.app, officer, {
+      method: 'POST',
+      url: `/api/v1/reservation/campaigns/${c.id}/draw`,
+      payload: { seed: '2026-12-01 福彩3D 123' },
+    });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().code).toBe('reservation.registration_open');
+
+    await new Promise((r) => setTimeout(r, Math.max(0, ends.getTime() - Date.now() + 50)));
+    expect(await codeOf(svc.register(resident(people[9]!), c.id))).toBe('reservation.registration_closed');
+    const drawn = await as(t.app, officer, {
+      method: 'POST',
+      url: `/api/v1/reservation/campaigns/${c.id}/draw`,
+      payload: { seed: '2026-12-01 福彩3D 123' },
+    });
+    expect(drawn.statusCode, drawn.body).toBe(200);
+    expect(drawn.json()).toMatchObject({ seed: '2026-12-01 福彩3D 123', winners: 3 });
+    const again = await as(t.app, officer, {
+      method: 'POST',
+      url: `/api/v1/reservation/campaigns/${c.id}/draw`,
+      payload: { seed: 'another seed' },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('reservation.already_drawn');
+
+    // The published record, redone here from its seed and tickets alone.
+    const record = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/reservation/public/campaigns/${c.id}/draw` })
+    ).json() as { seed: string; entries: { ticket: string; won: boolean }[] };
+    expect(record.entries).toHaveLength(8);
+    for (const id of people) expect(JSON.stringify(record)).not.toContain(id); // tickets name nobody
+    const digest = (ticket: string) => createHash('sha256').update(`${record.seed}:${ticket}`).digest('hex');
+    const redone = [...record.entries].sort((a, b) => (digest(a.ticket) < digest(b.ticket) ? -1 : 1));
+    expect(record.entries.map((e) => e.ticket)).toEqual(redone.map((e) => e.ticket));
+    expect(redone.map((e) => e.won)).toEqual([true, true, true, false, false, false, false, false]);
+
+    const db = t.zt.platform.database.db;
+    const held = await sql<{ n: number; taken: number }>`select count(*)::int as n,
+        (select taken from reservation_slots where campaign_id = ${c.id}) as taken
+      from reservations where campaign_id = ${c.id} and status = 'confirmed'`.execute(db);
+    expect(held.rows[0]).toEqual({ n: 3, taken: 3 });
+    // Each person sees the result: a winner's registration points at the reservation they were given.
+    const results = await Promise.all(people.slice(0, 8).map((id) => svc.myEntries(resident(id))));
+    const mineHere = results.map((r) => r.items.find((e) => e.campaignId === c.id)!);
+    expect(mineHere.filter((e) => e.status === 'won' && e.reservationId)).toHaveLength(3);
+    expect(mineHere.filter((e) => e.status === 'lost')).toHaveLength(5);
+  });
+});
+
+describe('waiting list (候补)', () => {
+  it('takes registrations only when full, and gives a freed place to the first on the list', async () => {
+    const c = await open(campaign({ title: '候补测试' }, 2));
+    const svc = t.zt.services.reservation;
+    const slotId = c.sites[0]!.slots[0]!.id;
+    expect(await codeOf(svc.register(resident(people[2]!), c.id))).toBe('reservation.places_left');
+    const first = await svc.reserve(resident(people[0]!), slotId);
+    await svc.reserve(resident(people[1]!), slotId);
+    expect(await codeOf(svc.register(resident(people[0]!), c.id))).toBe('reservation.already');
+    const second = await svc.register(resident(people[3]!), c.id);
+    const third = await svc.register(resident(people[2]!), c.id);
+    expect(second).toMatchObject({ status: 'waiting', ahead: 0 });
+    expect(third).toMatchObject({ status: 'waiting', ahead: 1 });
+
+    await svc.cancel(resident(people[0]!), first.id);
+    const entry = (await svc.myEntries(resident(people[3]!))).items.find((e) => e.campaignId === c.id)!;
+    expect(entry.status).toBe('won');
+    const theirs = (await svc.mine(resident(people[3]!))).items.find((r) => r.campaignId === c.id)!;
+    expect(theirs).toMatchObject({ id: entry.reservationId, status: 'confirmed' });
+    expect((await svc.myEntries(resident(people[2]!))).items.find((e) => e.campaignId === c.id)).toMatchObject({
+      status: 'waiting',
+      ahead: 0,
+    });
+    const withdrawn = await svc.withdrawEntry(resident(people[2]!), third.id);
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(await codeOf(svc.withdrawEntry(resident(people[2]!), third.id))).toBe('reservation.entry_decided');
+  });
+});
