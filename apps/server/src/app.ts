@@ -261,6 +261,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     identity: identity.service,
     regions: regions.service,
     credentials: credentials.service,
+    healthCode: healthCode.service,
     audit,
     cache,
     waitingRoom: config.waitingRoom,

@@ -314,6 +314,14 @@ export const errorMessages = {
   'pickup.invalid': { 'zh-CN': '不是有效的取货码', en: 'Not a valid pickup code' },
   'pickup.expired': { 'zh-CN': '取货码已过期', en: 'The pickup code has expired' },
   'pickup.other_site': { 'zh-CN': '该取货码属于其他预约点', en: 'This pickup code belongs to another site' },
+  'pickup.none_for_person': {
+    'zh-CN': '此人在本预约点没有待领取的预约',
+    en: 'This person has no reservation to pick up at this site',
+  },
+  'reservation.person_not_found': {
+    'zh-CN': '未找到身份证号与姓名相符的辖区居民',
+    en: 'No resident of your jurisdiction matches this ID number and name',
+  },
   'pickup.already_redeemed': { 'zh-CN': '该取货码已使用', en: 'This pickup code was already used' },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },
   'resource.conflict': { 'zh-CN': '记录已被修改或已存在', en: 'The record changed or already exists' },

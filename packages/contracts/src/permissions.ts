@@ -38,6 +38,7 @@ export const permissions = [
   'community.tasks',
   'reservations.manage',
   'reservations.redeem',
+  'reservations.assist',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -71,9 +72,16 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'health.proxy',
     'places.manage',
     'community.tasks',
+    'reservations.assist',
   ],
   enterprise: ['regions.read'],
-  department_officer: ['regions.read', 'residents.read', 'tracing.import', 'reservations.manage'],
+  department_officer: [
+    'regions.read',
+    'residents.read',
+    'tracing.import',
+    'reservations.manage',
+    'reservations.assist',
+  ],
   leader: ['regions.read', 'cases.stats'],
   data_steward: ['regions.read', 'residents.read', 'audit.read', 'cases.stats'],
   admin: [...permissions],

@@ -106,7 +106,30 @@ export const RedeemSite = Type.Object({
 });
 export type RedeemSite = Static<typeof RedeemSite>;
 
-export const ReserveInput = Type.Object({ slotId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export const ReserveInput = Type.Object(
+  {
+    slotId: Type.String({ format: 'uuid' }),
+    proxyId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'reserve for the person the resident holds codes for (代预约)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AssistLookupInput = Type.Object(
+  { idNumber: Type.String({ minLength: 15, maxLength: 20 }), name: Type.String({ minLength: 1, maxLength: 50 }) },
+  { additionalProperties: false },
+);
+
+/** 代预约 by a hotline operator or grid worker for a person without a smartphone. */
+export const AssistInput = Type.Object(
+  {
+    idNumber: Type.String({ minLength: 15, maxLength: 20 }),
+    name: Type.String({ minLength: 1, maxLength: 50 }),
+    slotId: Type.String({ format: 'uuid' }),
+  },
+  { additionalProperties: false },
+);
 
 export const Reservation = Type.Object({
   id: Type.String(),
@@ -132,7 +155,14 @@ export type PickupCode = Static<typeof PickupCode>;
 
 export const RedeemInput = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: 2000, description: 'the scanned pickup code' }),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'the scanned pickup code' })),
+    idNumber: Type.Optional(
+      Type.String({
+        minLength: 15,
+        maxLength: 20,
+        description: 'instead of a code: the ID card of a person who reserved without a phone',
+      }),
+    ),
     siteId: Type.String({ format: 'uuid', description: 'the site where it is scanned' }),
   },
   { additionalProperties: false },
@@ -204,3 +234,8 @@ export const DrawRecord = Type.Object({
   winners: Type.Integer(),
 });
 export type DrawRecord = Static<typeof DrawRecord>;
+
+export const AssistLookup = Type.Object({
+  maskedName: Type.String(),
+  campaigns: Type.Array(Campaign),
+});

@@ -117,6 +117,12 @@ export const router = createAppRouter({
           meta: { title: 'reservations.detailTitle', requires: { permissions: ['reservations.manage'] } },
         },
         {
+          path: 'reservation/assist',
+          name: 'reservation-assist',
+          component: () => import('../views/reservation/assist/index.vue'),
+          meta: { title: 'menu.reservationAssist', requires: { permissions: ['reservations.assist'] } },
+        },
+        {
           path: 'reservation/redeem',
           name: 'reservation-redeem',
           component: () => import('../views/reservation/redeem/index.vue'),

@@ -36,13 +36,23 @@ describe('console menu', () => {
       'overrides',
       'security',
     ]);
-    expect(keysFor('grid_worker')).toEqual(['home', 'residents', 'regions', 'tasks', 'places', 'verifier', 'security']);
+    expect(keysFor('grid_worker')).toEqual([
+      'home',
+      'residents',
+      'regions',
+      'tasks',
+      'reservationAssist',
+      'places',
+      'verifier',
+      'security',
+    ]);
     expect(keysFor('department_officer')).toEqual([
       'home',
       'residents',
       'regions',
       'imports',
       'reservationCampaigns',
+      'reservationAssist',
       'security',
     ]);
     expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'reservationRedeem', 'places', 'verifier', 'security']);

@@ -22,7 +22,8 @@ export type MenuIcon =
   | 'TrendCharts'
   | 'Upload'
   | 'Calendar'
-  | 'Tickets';
+  | 'Tickets'
+  | 'Phone';
 
 export interface MenuItem extends NavItem {
   route: string;
@@ -96,6 +97,13 @@ export const menu: MenuItem[] = [
     label: 'menu.reservationCampaigns',
     icon: 'Calendar',
     requires: { permissions: ['reservations.manage'] },
+  },
+  {
+    key: 'reservationAssist',
+    route: 'reservation-assist',
+    label: 'menu.reservationAssist',
+    icon: 'Phone',
+    requires: { permissions: ['reservations.assist'] },
   },
   {
     key: 'reservationRedeem',

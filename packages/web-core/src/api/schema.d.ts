@@ -358,7 +358,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -436,7 +436,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -504,7 +504,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -940,7 +940,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -987,7 +987,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
+                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
                         jurisdictionCode: string;
                     };
                 };
@@ -1004,7 +1004,7 @@ export interface paths {
                             item: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -10789,6 +10789,11 @@ export interface paths {
                     "application/json": {
                         /** Format: uuid */
                         slotId: string;
+                        /**
+                         * Format: uuid
+                         * @description reserve for the person the resident holds codes for (代预约)
+                         */
+                        proxyId?: string;
                     };
                 };
             };
@@ -11290,6 +11295,193 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reservation/assisted-reservations/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find a person without a smartphone by ID number and name, with the campaigns open to them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        idNumber: string;
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            maskedName: string;
+                            campaigns: {
+                                id: string;
+                                kind: "masks" | "tests" | "clinic";
+                                title: string;
+                                regionCode: string;
+                                regionName: string;
+                                mode: "first_come" | "lottery";
+                                status: "draft" | "open" | "closed";
+                                oncePerDays: number;
+                                itemsPerPerson: number;
+                                quota: number;
+                                left: number;
+                                sites: {
+                                    id: string;
+                                    name: string;
+                                    address: string;
+                                    regionCode: string;
+                                    slots: {
+                                        id: string;
+                                        /** Format: date-time */
+                                        startsAt: string;
+                                        /** Format: date-time */
+                                        endsAt: string;
+                                        quota: number;
+                                        left: number;
+                                    }[];
+                                }[];
+                                opensAt: string | null;
+                                registrationEndsAt: string | null;
+                                drawSeed: string | null;
+                                drawnAt: string | null;
+                                waiting: number;
+                                openedAt: string | null;
+                                closedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/assisted-reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A hotline operator or grid worker reserves for a person without a smartphone (same waiting room, same places) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        idNumber: string;
+                        name: string;
+                        /** Format: uuid */
+                        slotId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            campaignId: string;
+                            campaignTitle: string;
+                            kind: "masks" | "tests" | "clinic";
+                            site: {
+                                id: string;
+                                name: string;
+                                address: string;
+                            };
+                            slot: {
+                                id: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                            };
+                            items: number;
+                            status: "confirmed" | "redeemed" | "cancelled" | "expired";
+                            channel: "self" | "proxy" | "operator";
+                            /** Format: date-time */
+                            createdAt: string;
+                            redeemedAt: string | null;
+                            cancelledAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reservation/sites": {
         parameters: {
             query?: never;
@@ -11374,7 +11566,9 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description the scanned pickup code */
-                        text: string;
+                        text?: string;
+                        /** @description instead of a code: the ID card of a person who reserved without a phone */
+                        idNumber?: string;
                         /**
                          * Format: uuid
                          * @description the site where it is scanned

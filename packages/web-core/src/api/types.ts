@@ -76,3 +76,4 @@ export type RedeemSite = ResponseOf<'/api/v1/reservation/sites', 'get'>['items']
 export type QueueState = ResponseOf<'/api/v1/reservation/campaigns/{id}/queue', 'get'>;
 export type Entry = ResponseOf<'/api/v1/reservation/entries/mine', 'get'>['items'][number];
 export type DrawRecord = ResponseOf<'/api/v1/reservation/public/campaigns/{id}/draw', 'get'>;
+export type AssistLookup = ResponseOf<'/api/v1/reservation/assisted-reservations/lookup', 'post'>;

@@ -302,7 +302,8 @@ export class HealthCodeService {
     return subject ? (await this.statusOf(subject, new Date())).colour : null;
   }
 
-  private async proxySubject(actor: Actor, proxyId: string): Promise<string> {
+  /** For other modules: the person a resident holds codes for under this proxy (404 when not theirs). */
+  async proxySubject(actor: Actor, proxyId: string): Promise<string> {
     const holderId = this.ownResident(actor);
     const proxy = await this.repo.activeProxy(proxyId);
     if (!proxy || proxy.holder_id !== holderId) throw notFound();

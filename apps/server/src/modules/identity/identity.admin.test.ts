@@ -46,6 +46,7 @@ describe('staff administration', () => {
     const signed = await signInStaff(t.app, 'ops.jiangan', 'Strong-pass-2026');
     expect(signed.session.user.permissions).toEqual([
       'regions.read',
+      'reservations.assist',
       'reservations.manage',
       'residents.read',
       'tracing.import',

@@ -3,6 +3,7 @@ import type { Cache } from '../../platform/cache/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
+import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import { ReservationEntries } from './reservation.entries.ts';
@@ -19,6 +20,7 @@ export function createReservationModule(deps: {
   identity: IdentityService;
   regions: RegionsService;
   credentials: CredentialsService;
+  healthCode: HealthCodeService;
   audit: AuditLog;
   cache: Cache;
   waitingRoom: Omit<WaitingRoomOptions, 'minRate'>;
@@ -35,6 +37,7 @@ export function createReservationModule(deps: {
     room,
     gate,
     new ReservationEntries(repo, deps.audit, gate),
+    deps.healthCode,
   );
   room.start();
   const jobs: JobDefinition[] = [

@@ -187,15 +187,31 @@ export class ReservationRepository {
   reservation(id: string, trx: Trx = this.db) {
     return trx.selectFrom('reservations').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  reservationsOf(residentId: string, limit: number) {
+  /** The person's reservations and those their proxy made from `madeBy` for others, newest first. */
+  reservationsOf(residentId: string, madeBy: string, limit: number) {
     return this.db
       .selectFrom('reservations')
       .selectAll()
-      .where('resident_id', '=', residentId)
+      .where((eb) =>
+        eb.or([eb('resident_id', '=', residentId), eb.and([eb('channel', '=', 'proxy'), eb('made_by', '=', madeBy)])]),
+      )
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
   }
+  /** The person's live reservation at a site (a confirmed one before one already picked up). */
+  liveAtSite(residentId: string, siteId: string) {
+    return this.db
+      .selectFrom('reservations')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .where('site_id', '=', siteId)
+      .where('status', 'in', ['confirmed', 'redeemed'])
+      .orderBy(sql`status = 'confirmed'`, 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+  }
+
   /** Moves a reservation on from `from` only: of two simultaneous scans, one wins. */
   async transition(
     id: string,

@@ -2,6 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   Campaign,
+  AssistInput,
+  AssistLookup,
+  AssistLookupInput,
   CampaignInput,
   DrawInput,
   DrawRecord,
@@ -190,7 +193,7 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: Reservation
         response: { 201: Reservation },
       },
     },
-    async (req, reply) => reply.code(201).send(await service.reserve(actorOf(req), req.body.slotId)),
+    async (req, reply) => reply.code(201).send(await service.reserve(actorOf(req), req.body.slotId, req.body.proxyId)),
   );
   app.post(
     '/campaigns/:id/entries',
@@ -263,6 +266,34 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: Reservation
       },
     },
     async (req) => service.cancel(actorOf(req), req.params.id),
+  );
+
+  // ---------- operators ----------
+  app.post(
+    '/assisted-reservations/lookup',
+    {
+      schema: {
+        tags,
+        summary: 'Find a person without a smartphone by ID number and name, with the campaigns open to them',
+        body: AssistLookupInput,
+        response: { 200: AssistLookup },
+      },
+    },
+    async (req) => service.assistLookup(actorOf(req), req.body),
+  );
+  app.post(
+    '/assisted-reservations',
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary:
+          'A hotline operator or grid worker reserves for a person without a smartphone (same waiting room, same places)',
+        body: AssistInput,
+        response: { 201: Reservation },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await service.assist(actorOf(req), req.body)),
   );
 
   // ---------- sites ----------

@@ -17,6 +17,7 @@ import { groupBy } from '../../platform/collections.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import type { CredentialsService } from '../credentials/index.ts';
+import type { HealthCodeService } from '../health-code/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { ReservationEntries } from './reservation.entries.ts';
@@ -44,6 +45,7 @@ export class ReservationService {
     private readonly room: WaitingRoom,
     private readonly gate: StockGate,
     private readonly entries: ReservationEntries,
+    private readonly healthCode: HealthCodeService,
   ) {}
 
   // ---------- campaigns (officials) ----------
@@ -161,13 +163,60 @@ export class ReservationService {
     return (await this.views([row]))[0]!;
   }
 
-  /** Reserves a place in a slot: once per person and campaign (and per kind within the set days). */
-  async reserve(
+  /**
+   * Reserves a place in a slot: once per person and campaign (and per kind within the set days). A
+   * resident may reserve for someone they hold codes for (代预约, `proxyId`), on the same terms.
+   */
+  async reserve(actor: Actor, slotId: string, proxyId?: string): Promise<Reservation> {
+    const resident = proxyId
+      ? await this.residentById(await this.healthCode.proxySubject(actor, proxyId))
+      : await this.residentOf(actor);
+    return this.reserveFor(actor, resident, slotId, proxyId ? 'proxy' : 'self');
+  }
+
+  /**
+   * A hotline operator or grid worker reserves for a person without a smartphone, found by ID number
+   * and name, within their jurisdiction: the same line, the same places; the person picks up with
+   * their ID card.
+   */
+  async assist(actor: Actor, input: { idNumber: string; name: string; slotId: string }): Promise<Reservation> {
+    return this.reserveFor(actor, await this.assisted(actor, input), input.slotId, 'operator');
+  }
+
+  /** What an operator may reserve for the person: the open first-come campaigns of where they live. */
+  async assistLookup(actor: Actor, input: { idNumber: string; name: string }) {
+    const person = await this.assisted(actor, input);
+    const rows = await this.repo.campaigns({ containing: person.regionCode, status: ['open'], limit: 100 });
+    const now = Date.now();
+    const campaigns = (await this.views(rows.filter((c) => c.mode === 'first_come'))).filter((c) =>
+      c.sites.some((s) => s.slots.some((slot) => Date.parse(slot.endsAt) > now)),
+    );
+    return { maskedName: person.maskedName, campaigns };
+  }
+
+  private async assisted(actor: Actor, input: { idNumber: string; name: string }) {
+    if (!actor.permissions.includes('reservations.assist')) throw forbidden();
+    const person = await this.identity.matchResident(input.idNumber, input.name);
+    if (!person || !can(actor, 'reservations.assist', person.regionCode))
+      throw invalid('request.invalid', [{ path: 'idNumber', code: 'reservation.person_not_found' }]);
+    await this.audit.record(actor, {
+      action: 'read',
+      subjectType: 'resident',
+      subjectId: person.id,
+      purpose: 'reservation',
+      fields: ['idNumber', 'name'],
+      regionCode: person.regionCode,
+    });
+    return person;
+  }
+
+  private async reserveFor(
     actor: Actor,
+    resident: { id: string; regionCode: string },
     slotId: string,
-    channel: (typeof reservationChannels)[number] = 'self',
+    channel: (typeof reservationChannels)[number],
   ): Promise<Reservation> {
-    const [resident, slot] = await Promise.all([this.residentOf(actor), this.repo.slotToReserve(slotId)]);
+    const slot = await this.repo.slotToReserve(slotId);
     if (!slot) throw invalid('request.invalid', [{ path: 'slotId', code: 'reservation.slot_not_found' }]);
     if (slot.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
     if (slot.mode === 'lottery') throw new AppError('conflict', 'reservation.lottery_only');
@@ -281,7 +330,7 @@ export class ReservationService {
   /** The resident's reservations, newest first. */
   async mine(actor: Actor): Promise<{ items: Reservation[] }> {
     const resident = await this.residentOf(actor);
-    return { items: await this.reservationViews(await this.repo.reservationsOf(resident.id, 100)) };
+    return { items: await this.reservationViews(await this.repo.reservationsOf(resident.id, actor.label, 100)) };
   }
 
   /** The pickup code of a confirmed reservation: a ZT1 credential the site verifies. */
@@ -357,20 +406,16 @@ export class ReservationService {
     };
   }
 
-  /** The site scans a pickup code and hands out the items once. */
-  async redeem(actor: Actor, input: { text: string; siteId: string }): Promise<RedeemAnswer> {
+  /**
+   * The site scans a pickup code, or reads the ID card of a person who reserved without a phone, and
+   * hands out the items once.
+   */
+  async redeem(actor: Actor, input: { text?: string; idNumber?: string; siteId: string }): Promise<RedeemAnswer> {
     if (!actor.permissions.includes('reservations.redeem')) throw forbidden();
     const site = await this.repo.site(input.siteId);
     if (!site || !can(actor, 'reservations.redeem', site.region_code))
       throw invalid('request.invalid', [{ path: 'siteId', code: 'reservation.site_not_found' }]);
-    const v = await this.credentials.verify(input.text);
-    if (v.result === 'expired') throw new AppError('conflict', 'pickup.expired');
-    if (v.result !== 'valid' || v.claims.zt.t !== 'pickup')
-      throw invalid('request.invalid', [{ path: 'text', code: 'pickup.invalid' }]);
-    const body = v.claims.zt;
-    if (body.s !== site.id) throw new AppError('conflict', 'pickup.other_site');
-    const r = await this.repo.reservation(body.r);
-    if (!r) throw invalid('request.invalid', [{ path: 'text', code: 'pickup.invalid' }]);
+    const r = input.text ? await this.byPickupCode(input.text, site.id) : await this.byIdCard(input.idNumber, site.id);
     const slot = (await this.repo.slot(r.slot_id))!;
     if (r.status === 'confirmed' && slot.ends_at.getTime() < Date.now())
       throw new AppError('conflict', 'pickup.expired');
@@ -408,6 +453,27 @@ export class ReservationService {
     };
   }
 
+  private async byPickupCode(text: string, siteId: string): Promise<ReservationRow> {
+    const v = await this.credentials.verify(text);
+    if (v.result === 'expired') throw new AppError('conflict', 'pickup.expired');
+    if (v.result !== 'valid' || v.claims.zt.t !== 'pickup')
+      throw invalid('request.invalid', [{ path: 'text', code: 'pickup.invalid' }]);
+    const body = v.claims.zt;
+    if (body.s !== siteId) throw new AppError('conflict', 'pickup.other_site');
+    const r = await this.repo.reservation(body.r);
+    if (!r) throw invalid('request.invalid', [{ path: 'text', code: 'pickup.invalid' }]);
+    return r;
+  }
+
+  /** The person's live reservation at this site, found from the ID card they show. */
+  private async byIdCard(idNumber: string | undefined, siteId: string): Promise<ReservationRow> {
+    if (!idNumber) throw invalid('request.invalid', [{ path: 'text', code: 'pickup.invalid' }]);
+    const person = await this.identity.residentRefByIdNumber(idNumber);
+    const r = person ? await this.repo.liveAtSite(person.id, siteId) : undefined;
+    if (!r) throw new AppError('conflict', 'pickup.none_for_person');
+    return r;
+  }
+
   /** No-shows: confirmed reservations whose slot has ended expire (scheduled). */
   expireNoShows(now = new Date()): Promise<number> {
     return this.repo.expireNoShows(now);
@@ -438,6 +504,12 @@ export class ReservationService {
     return { campaign, resident };
   }
 
+  private async residentById(id: string) {
+    const ref = await this.identity.residentRef(id);
+    if (!ref) throw notFound('resident.not_found');
+    return ref;
+  }
+
   private async residentOf(actor: Actor) {
     if (actor.kind !== 'resident') throw forbidden();
     if (!actor.residentId) throw new AppError('conflict', 'health_code.no_resident');
@@ -449,7 +521,9 @@ export class ReservationService {
   private async own(actor: Actor, id: string): Promise<ReservationRow> {
     const resident = await this.residentOf(actor);
     const r = await this.repo.reservation(id);
-    if (!r || r.resident_id !== resident.id) throw notFound();
+    // The person's own, or one their proxy made for them from this account.
+    if (!r || (r.resident_id !== resident.id && !(r.channel === 'proxy' && r.made_by === actor.label)))
+      throw notFound();
     return r;
   }
 

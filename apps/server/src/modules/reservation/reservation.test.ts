@@ -5,8 +5,10 @@ import {
   as,
   buildTestApp,
   JIANGAN,
+  makeIdNumber,
   signInResident,
   signInStaff,
+  uniquePhone,
   type Signed,
   type TestApp,
 } from '../../../test/build-test-app.ts';
@@ -327,5 +329,94 @@ describe('reservations', () => {
       payload: campaign(),
     });
     expect(forbidden.statusCode).toBe(403);
+  });
+
+  it('people without a smartphone reserve through a proxy or an operator and pick up with their ID card', async () => {
+    const admin = await signInStaff(t.app, 'admin');
+    const grid = await signInStaff(t.app, 'grid');
+    const person = { name: '王奶奶', idNumber: makeIdNumber(JIANGAN, '19400302', 208), phone: uniquePhone() };
+    const registered = await as(t.app, admin, {
+      method: 'POST',
+      url: '/api/v1/identity/residents',
+      payload: { ...person, regionCode: t.grids[0] },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const c = await openCampaign({ title: '代预约测试' }, 5);
+    const slotId = c.sites[0]!.slots[0]!.id;
+
+    // A hotline operator or the grid worker finds the person by ID number and name.
+    const wrongName = await as(t.app, grid, {
+      method: 'POST',
+      url: '/api/v1/reservation/assisted-reservations',
+      payload: { idNumber: person.idNumber, name: '王爷爷', slotId },
+    });
+    expect(wrongName.statusCode).toBe(400);
+    expect(wrongName.json().errors[0].code).toBe('reservation.person_not_found');
+    const assisted = await as(t.app, grid, {
+      method: 'POST',
+      url: '/api/v1/reservation/assisted-reservations',
+      payload: { idNumber: person.idNumber, name: person.name, slotId },
+    });
+    expect(assisted.statusCode, assisted.body).toBe(201);
+    expect(assisted.json()).toMatchObject({ channel: 'operator', status: 'confirmed' });
+    // The same rules as for everyone: a second one for the same person is refused.
+    const twice = await as(t.app, grid, {
+      method: 'POST',
+      url: '/api/v1/reservation/assisted-reservations',
+      payload: { idNumber: person.idNumber, name: person.name, slotId },
+    });
+    expect(twice.json().code).toBe('reservation.already');
+
+    // At the pharmacy: the ID card instead of a code, once.
+    const stranger = await as(t.app, siteStaff, {
+      method: 'POST',
+      url: '/api/v1/reservation/redemptions',
+      payload: { idNumber: makeIdNumber(JIANGAN, '19500101', 777), siteId: c.sites[0]!.id },
+    });
+    expect(stranger.json().code).toBe('pickup.none_for_person');
+    const picked = await as(t.app, siteStaff, {
+      method: 'POST',
+      url: '/api/v1/reservation/redemptions',
+      payload: { idNumber: person.idNumber, siteId: c.sites[0]!.id },
+    });
+    expect(picked.statusCode, picked.body).toBe(200);
+    expect(picked.json()).toMatchObject({ reservationId: assisted.json().id, name: '王*奶', items: 5 });
+    const again = await as(t.app, siteStaff, {
+      method: 'POST',
+      url: '/api/v1/reservation/redemptions',
+      payload: { idNumber: person.idNumber, siteId: c.sites[0]!.id },
+    });
+    expect(again.json().code).toBe('pickup.already_redeemed');
+
+    // A family member who holds the person's code reserves for them from their own phone.
+    const c2 = await openCampaign({ title: '家人代约' }, 5);
+    const proxies = await as(t.app, resident, {
+      method: 'POST',
+      url: '/api/v1/health-code/proxies',
+      payload: { idNumber: person.idNumber, name: person.name, relation: 'parent' },
+    });
+    expect(proxies.statusCode, proxies.body).toBe(200);
+    const proxyId = proxies.json().items.find((p: { maskedName: string }) => p.maskedName === '王*奶').id;
+    const forParent = await as(t.app, resident, {
+      method: 'POST',
+      url: '/api/v1/reservation/reservations',
+      payload: { slotId: c2.sites[0]!.slots[0]!.id, proxyId },
+    });
+    expect(forParent.statusCode, forParent.body).toBe(201);
+    expect(forParent.json().channel).toBe('proxy');
+    const mine = (await as(t.app, resident, { method: 'GET', url: '/api/v1/reservation/reservations/mine' })).json();
+    expect(mine.items.map((r: { id: string }) => r.id)).toContain(forParent.json().id);
+    const code = await as(t.app, resident, {
+      method: 'GET',
+      url: `/api/v1/reservation/reservations/${forParent.json().id}/pickup-code`,
+    });
+    expect(code.statusCode).toBe(200);
+    // Someone else's proxy id is nobody's business.
+    const other = await as(t.app, grid, {
+      method: 'POST',
+      url: '/api/v1/reservation/reservations',
+      payload: { slotId: c2.sites[0]!.slots[0]!.id, proxyId },
+    });
+    expect(other.statusCode).toBe(403);
   });
 });

@@ -11,6 +11,7 @@ const byCode: Record<string, Refusal> = {
   'reservation.expired': 'expired',
   'reservation.cancelled': 'cancelled',
   'pickup.invalid': 'invalid',
+  'pickup.none_for_person': 'invalid',
   'reservation.site_not_found': 'site',
 };
 
@@ -32,3 +33,6 @@ export interface SiteChoice {
 export function siteChoices(sites: RedeemSite[]): SiteChoice[] {
   return sites.map((s) => ({ id: s.id, label: `${s.name} · ${s.campaignTitle}` }));
 }
+
+/** An 18-digit resident ID number (GB 11643) typed or read from the card, rather than a pickup code. */
+export const isIdNumber = (input: string) => /^\d{17}[\dXx]$/.test(input.trim());
