@@ -14,6 +14,11 @@ declare module 'fastify' {
 }
 
 const TTL_SECONDS = 24 * 3600;
+/**
+ * A request still running holds its key this long at most: if its process dies (kill -9, a crash),
+ * the person's retry under the same key runs again afterwards instead of being refused for a day.
+ */
+const PENDING_SECONDS = 60;
 const PENDING = 'pending';
 
 /**
@@ -33,7 +38,7 @@ export function installIdempotency(app: FastifyInstance, cache: Cache) {
     const bodyHash = createHash('sha256')
       .update(JSON.stringify(req.body ?? null))
       .digest('base64url');
-    if (await cache.setIfAbsent(key, JSON.stringify({ state: PENDING, bodyHash }), TTL_SECONDS)) {
+    if (await cache.setIfAbsent(key, JSON.stringify({ state: PENDING, bodyHash }), PENDING_SECONDS)) {
       req.idempotencyKey = key;
       return;
     }
