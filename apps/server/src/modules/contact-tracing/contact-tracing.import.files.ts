@@ -298,7 +298,8 @@ export function cellText(v: unknown): string {
 export type ParsedRecord = { row: number; input: ManifestRowInput } | { row: number; problems: FieldProblem[] };
 /** What the file side of an import hands over: checked rows a run at a time, or the file refused whole. */
 export type ParsedRun = { records: ParsedRecord[] } | { refused: FieldProblem[] };
-const RUN_ROWS = 1000;
+/** Rows of a run: one message between threads carries one. */
+export const RUN_ROWS = 1000;
 
 /**
  * The file side of an import: reads a CSV or XLSX file, maps its header and checks each data row

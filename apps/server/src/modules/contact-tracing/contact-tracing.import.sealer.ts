@@ -4,6 +4,7 @@ import { Sealer } from '../../platform/vault/index.ts';
 import {
   READ_AHEAD_BATCHES,
   type FromSealer,
+  type ParsedRecord,
   type ReaderToSealer,
   type SealedBatch,
   type SealerData,
@@ -37,7 +38,7 @@ interface Batch {
 }
 const emptyBatch = (): Batch => ({ rows: new CopyRows(job.columns), rejects: [], rejectedRows: 0 });
 
-function add(batch: Batch, record: Extract<ReaderToSealer, { type: 'records' }>['records'][number]) {
+function add(batch: Batch, record: ParsedRecord) {
   const checked =
     'input' in record ? sealManifestRow(sealer, record.input, job.today, job.importId) : { problems: record.problems };
   if ('row' in checked) return batch.rows.add(checked.row);

@@ -4,6 +4,7 @@ import {
   FileError,
   parsedRuns,
   READ_AHEAD_RUNS,
+  RUN_ROWS,
   type FromReader,
   type ParsedRecord,
   type ReaderData,
@@ -71,7 +72,7 @@ async function read() {
     for (const record of run.records) {
       out.push(record);
       lastRow = record.row;
-      if (++n % batchRows !== 0 && out.length < 1000) continue;
+      if (++n % batchRows !== 0 && out.length < RUN_ROWS) continue;
       const batch = Math.floor((n - 1) / batchRows);
       await toSealer(turnOf(batch), out);
       out = [];
