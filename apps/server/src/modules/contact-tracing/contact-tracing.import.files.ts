@@ -1,11 +1,13 @@
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { Readable, Transform } from 'node:stream';
 import { TextDecoder } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ErrorCode, ManifestRowInput, TripMode } from '@zhengtong/contracts';
+import { CopyRows } from '../../platform/db/copy.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
+import type { SealingKeys } from '../../platform/vault/index.ts';
 
 /** One record of a file: its row number (the header is row 1 in a CSV; the sheet's own number in XLSX) and cells. */
 export interface FileRecord {
@@ -250,7 +252,9 @@ export async function* csvRecords(source: Readable): AsyncGenerator<FileRecord[]
 
 /** Rows of the first worksheet of an XLSX file, streamed (never the whole sheet in memory). */
 export async function* xlsxRecords(source: Readable): AsyncGenerator<FileRecord[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+  // Loaded only when an XLSX file comes: it costs each import's reader thread some 0.4 s of CPU to load.
+  const { default: excel } = await import('exceljs');
+  const reader = new excel.stream.xlsx.WorkbookReader(source, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
@@ -294,7 +298,8 @@ export function cellText(v: unknown): string {
 export type ParsedRecord = { row: number; input: ManifestRowInput } | { row: number; problems: FieldProblem[] };
 /** What the file side of an import hands over: checked rows a run at a time, or the file refused whole. */
 export type ParsedRun = { records: ParsedRecord[] } | { refused: FieldProblem[] };
-const RUN_ROWS = 1000;
+/** Rows of a run: one message between threads carries one. */
+export const RUN_ROWS = 1000;
 
 /**
  * The file side of an import: reads a CSV or XLSX file, maps its header and checks each data row
@@ -329,66 +334,140 @@ export async function* parsedRuns(
   if (records.length) yield { records };
 }
 
-/** Messages between an import and its reading worker (see contact-tracing.import.worker.ts). */
-export type ToReader = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'credit' };
+/** One batch of an import as the sealing threads prepared it: rows checked, encrypted and COPY-encoded. */
+export interface SealedBatch {
+  rows: CopyRows;
+  rejects: { row: number; field: string; code: string }[];
+  rejectedRows: number;
+  /** The file's row number the checkpoint moves to once the batch is committed. */
+  lastRow: number;
+  /** How far into the file the batch reaches, for the progress bar. */
+  bytes: number;
+  /** The last batch of the file (it may hold no rows), committed with the import's end. */
+  last: boolean;
+}
+
+/** What an import's threads need: where to resume, how to cut and check rows, the keys to seal them. */
+export interface SealingJob {
+  checkpoint: number;
+  batchRows: number;
+  /** Shanghai's date the import runs on (trips after it, or long before it, are refused). */
+  today: string;
+  importId: string;
+  /** The COPY columns, in the repository's order. */
+  columns: readonly string[];
+  keys: SealingKeys;
+}
+
+// Messages between an import, its reader and its sealers (contact-tracing.import.worker.ts, .sealer.ts).
+export type ToReader = { type: 'chunk'; data: Uint8Array } | { type: 'end' };
 export type FromReader =
   | { type: 'need' }
-  | { type: 'run'; run: ParsedRun }
+  | { type: 'refused'; problems: FieldProblem[] }
   | { type: 'done' }
   | { type: 'file-error'; code: ErrorCode }
   | { type: 'crash'; message: string };
+/** Reader to sealer: a batch's rows a run at a time, then the cut that ends the batch. */
+export type ReaderToSealer =
+  { type: 'records'; records: ParsedRecord[] } | { type: 'cut'; lastRow: number; bytes: number; last: boolean };
+/** Sealer to reader: one run of records is sealed (the reader sends at most READ_AHEAD_RUNS ahead). */
+export type SealerToReader = { type: 'sealed' };
+export type ToSealer = { type: 'credit' };
+export type FromSealer =
+  ({ type: 'batch'; rows: Uint8Array; count: number } & Omit<SealedBatch, 'rows'>) | { type: 'crash'; message: string };
 export interface ReaderData {
   format: 'csv' | 'xlsx';
   checkpoint: number;
+  batchRows: number;
+  /** One port per sealer: batch n goes to sealer n modulo their number. */
+  sealers: MessagePort[];
 }
+export interface SealerData extends SealingJob {
+  reader: MessagePort;
+}
+
+/** Runs the reader may have sent a sealer ahead of its sealing: enough to never wait, few enough to hold little. */
+export const READ_AHEAD_RUNS = 4;
+/** Batches a sealer may have sent ahead of the import: one being committed, the next ready. */
+export const READ_AHEAD_BATCHES = 2;
+
 // The server runs TypeScript through tsx, whose loader a worker does not inherit on Node 20: the
 // worker registers it first, then loads its TypeScript entry.
-const READER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./contact-tracing.import.worker.ts', import.meta.url).href)}); })`;
-
-/** Runs the worker may have read ahead of the import: enough to never wait, few enough to hold little. */
-export const READ_AHEAD_RUNS = 4;
+const boot = (entry: string) => `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then(({ register }) => { register(); return import(${JSON.stringify(new URL(entry, import.meta.url).href)}); })`;
 
 /**
- * `parsedRuns` on a worker thread, fed the file's chunks from here: reading and checking a row costs
- * about a third of an import's CPU, which then runs beside the encryption instead of before it.
+ * An import's batches in file order, prepared on worker threads: one reads and checks the file
+ * (its chunks fed from here), `sealers` take turns by batch to encrypt and COPY-encode the rows and
+ * send the bytes here. Sealing costs three times what reading does, so it is what is shared out;
+ * this thread is left to commit.
  */
-export async function* parsedRunsInWorker(
+export async function* sealedBatches(
   format: 'csv' | 'xlsx',
   chunks: AsyncIterator<Buffer>,
-  checkpoint: number,
-): AsyncGenerator<ParsedRun> {
-  const worker = new Worker(READER_BOOT, { eval: true, workerData: { format, checkpoint } satisfies ReaderData });
-  const inbox: FromReader[] = [];
+  job: SealingJob,
+  sealers: number,
+): AsyncGenerator<SealedBatch | { refused: FieldProblem[] }> {
+  // The first of: the reader refusing the file or failing, or any thread crashing; it ends the run.
+  let stop: FromReader | FromSealer | null = null;
   let wake: (() => void) | null = null;
-  const deliver = (m: FromReader) => {
-    inbox.push(m);
+  const channels = Array.from({ length: sealers }, () => new MessageChannel());
+  const inboxes = channels.map(() => [] as FromSealer[]);
+  const onExit = (code: number) => {
+    stop ??= { type: 'crash', message: `import worker exited with ${code}` };
     wake?.();
   };
-  const send = (m: ToReader) => worker.postMessage(m);
-  worker.on('message', (m: FromReader) => {
-    if (m.type !== 'need') return deliver(m);
-    chunks.next().then(
-      (next) => send(next.done ? { type: 'end' } : { type: 'chunk', data: next.value }),
-      () => send({ type: 'end' }),
-    );
+  const onError = (e: Error) => {
+    stop ??= { type: 'crash', message: e.message };
+    wake?.();
+  };
+  const sealing = channels.map((channel, i) => {
+    const worker = new Worker(boot('./contact-tracing.import.sealer.ts'), {
+      eval: true,
+      workerData: { ...job, reader: channel.port2 } satisfies SealerData,
+      transferList: [channel.port2],
+    });
+    worker.on('message', (m: FromSealer) => {
+      if (m.type === 'crash') stop ??= m;
+      else inboxes[i]!.push(m);
+      wake?.();
+    });
+    return worker.on('error', onError).on('exit', onExit);
   });
-  worker.on('error', (e) => deliver({ type: 'crash', message: e.message }));
-  worker.on('exit', (code) => deliver({ type: 'crash', message: `reader exited with ${code}` }));
+  const ports = channels.map((c) => c.port1);
+  const reader = new Worker(boot('./contact-tracing.import.worker.ts'), {
+    eval: true,
+    workerData: { format, checkpoint: job.checkpoint, batchRows: job.batchRows, sealers: ports } satisfies ReaderData,
+    transferList: ports,
+  });
+  reader.on('message', (m: FromReader) => {
+    if (m.type === 'need')
+      return void chunks.next().then(
+        (next) =>
+          reader.postMessage((next.done ? { type: 'end' } : { type: 'chunk', data: next.value }) satisfies ToReader),
+        () => reader.postMessage({ type: 'end' } satisfies ToReader),
+      );
+    if (m.type !== 'done') stop ??= m;
+    wake?.();
+  });
+  reader.on('error', onError).on('exit', onExit);
+  const threads = [reader, ...sealing];
   try {
-    for (;;) {
-      while (!inbox.length) await new Promise<void>((resolve) => (wake = resolve));
-      const m = inbox.shift()!;
-      if (m.type === 'done') return;
-      if (m.type === 'file-error') throw new FileError(m.code);
-      if (m.type === 'crash') throw new Error(m.message);
-      if (m.type === 'run') {
-        send({ type: 'credit' });
-        yield m.run;
-      }
+    for (let index = 0; ; index++) {
+      const inbox = inboxes[index % sealers]!;
+      while (!inbox.length && !stop) await new Promise<void>((resolve) => (wake = resolve));
+      const failed = stop as FromReader | FromSealer | null;
+      if (failed?.type === 'refused') return yield { refused: failed.problems };
+      if (failed?.type === 'file-error') throw new FileError(failed.code);
+      if (failed?.type === 'crash') throw new Error(failed.message);
+      const m = inbox.shift() as Extract<FromSealer, { type: 'batch' }>;
+      sealing[index % sealers]!.postMessage({ type: 'credit' } satisfies ToSealer);
+      const { rows, count, type: _, ...rest } = m;
+      yield { ...rest, rows: CopyRows.encoded(job.columns, rows, count) };
+      if (m.last) return;
     }
   } finally {
-    worker.removeAllListeners();
-    await worker.terminate();
+    for (const thread of threads) thread.removeAllListeners();
+    await Promise.all(threads.map((thread) => thread.terminate()));
   }
 }

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
-import { CopyRows, type Database, type Db } from '../../platform/db/index.ts';
+import type { CopyRows, Database, Db } from '../../platform/db/index.ts';
 import type {
   ContactTracingTables,
   ImportRow,
@@ -10,7 +10,7 @@ import type {
 type Trx = Kysely<ContactTracingTables>;
 
 /** The columns an import writes, in the order its COPY sends them. */
-const MANIFEST_COLUMNS = [
+export const MANIFEST_COLUMNS = [
   'import_id',
   'mode',
   'number',
@@ -115,11 +115,6 @@ export class ImportRepository {
   }
 
   // ---------- the import's writes ----------
-
-  /** An empty batch of manifest rows for `commitBatch`, encoded as rows are added. */
-  manifestRows(): CopyRows {
-    return new CopyRows(MANIFEST_COLUMNS);
-  }
 
   /**
    * Commits one batch in one transaction: the checkpoint moved from `from` to `to`, the rows by COPY

@@ -1,24 +1,20 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { v7 as uuidv7 } from 'uuid';
 import { errorMessages, type ErrorCode, type ImportCreate, type ImportView, type Locale } from '@zhengtong/contracts';
 import { can, systemActor, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
-import type { CopyRows, Db } from '../../platform/db/index.ts';
+import type { Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import { t } from '../../platform/i18n/locale.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
 import { shanghaiDate } from '../../platform/time.ts';
+import type { Vault } from '../../platform/vault/index.ts';
 import type { ContactTracingService } from './contact-tracing.service.ts';
-import type { ImportRepository } from './contact-tracing.import.repository.ts';
-import {
-  csvHeaderOf,
-  FileError,
-  mapHeader,
-  parsedRunsInWorker,
-  type ParsedRecord,
-} from './contact-tracing.import.files.ts';
+import { MANIFEST_COLUMNS, type ImportRepository } from './contact-tracing.import.repository.ts';
+import { csvHeaderOf, FileError, mapHeader, sealedBatches, type SealedBatch } from './contact-tracing.import.files.ts';
 import type { ImportRow } from './contact-tracing.tables.ts';
 
 export const IMPORT_JOB = 'contact-tracing.import';
@@ -27,18 +23,16 @@ export const IMPORT_CLEANUP_JOB = 'contact-tracing.import-cleanup';
 const MAX_ATTEMPTS = 10;
 const ABANDONED_MS = 24 * 3_600_000;
 const STALLED_MS = 30 * 60_000;
+/**
+ * Threads that check and encrypt an import's rows (see sealedBatches): one core is left to the reader,
+ * the commits and the database, and past two the reader cannot keep more of them busy.
+ */
+const SEALERS = Math.min(2, Math.max(1, availableParallelism() - 1));
 
 export interface ImportOptions {
   maxBytes: number;
   chunkBytes: number;
   batchRows: number;
-}
-
-interface Batch {
-  rows: CopyRows;
-  rejects: { row: number; field: string; code: string }[];
-  rejectedRows: number;
-  lastRow: number;
 }
 
 /** A run that lost the import to another run of it (a redelivered job): it stops without writing. */
@@ -55,6 +49,7 @@ export class ManifestImportService {
   constructor(
     private readonly repo: ImportRepository,
     private readonly tracing: ContactTracingService,
+    private readonly vault: Vault,
     private readonly audit: AuditLog,
     private readonly jobs: Jobs,
     private readonly options: ImportOptions,
@@ -240,65 +235,49 @@ export class ManifestImportService {
     });
 
     const source = chunkSource(this.repo, importId);
-    const runs = parsedRunsInWorker(imp.format, source.chunks, imp.checkpoint);
-    const today = shanghaiDate(new Date());
+    const batches = sealedBatches(
+      imp.format,
+      source.chunks,
+      {
+        checkpoint: imp.checkpoint,
+        batchRows: this.options.batchRows,
+        today: shanghaiDate(new Date()),
+        importId,
+        columns: MANIFEST_COLUMNS,
+        keys: this.vault.sealingKeys(),
+      },
+      SEALERS,
+    );
     let committed = imp.checkpoint;
-    const emptyBatch = (lastRow: number): Batch => ({
-      rows: this.repo.manifestRows(),
-      rejects: [],
-      rejectedRows: 0,
-      lastRow,
-    });
-    let batch = emptyBatch(committed);
-    // One batch commits while the next is being read and encrypted: the database and the CPU overlap.
+    // One batch commits while the workers prepare the next ones: the database and the CPU overlap.
     let inFlight: Promise<void> | null = null;
     let inFlightError: unknown = null;
-    let sinceYield = 0;
-    const commit = (b: Batch, from: number) =>
-      this.commitBatch(imp, b, from, source.bytes()).catch((e: unknown) => {
-        inFlightError = e;
-      });
     const settle = async () => {
       if (inFlight) await inFlight;
       inFlight = null;
       if (inFlightError) throw inFlightError;
     };
     try {
-      for await (const run of runs) {
+      for await (const batch of batches) {
+        // A failed read ends the file early: no batch after it may pass for the file's end.
         if (source.failure()) throw source.failure();
-        if ('refused' in run) {
+        if ('refused' in batch) {
           await settle();
-          return await this.refuse(imp, run.refused);
+          return await this.refuse(imp, batch.refused);
         }
-        for (const record of run.records) {
-          this.add(batch, record, today, importId);
-          // Encrypting rows never returns to the event loop by itself, and each step of the batch
-          // in flight (begin, checkpoint, COPY, commit) waits for it: return often.
-          if (++sinceYield === 100) {
-            sinceYield = 0;
-            await new Promise<void>((resolve) => setImmediate(resolve));
-          }
-          if (batch.rows.length + batch.rejectedRows >= this.options.batchRows) {
-            await settle();
-            const from = committed;
-            committed = batch.lastRow;
-            inFlight = commit(batch, from);
-            batch = emptyBatch(committed);
-          }
-        }
+        await settle();
+        const from = committed;
+        committed = batch.lastRow;
+        if (batch.last) await this.commitBatch(imp, batch, from, imp.size, true);
+        else
+          inFlight = this.commitBatch(imp, batch, from, batch.bytes).catch((e: unknown) => {
+            inFlightError = e;
+          });
       }
-      if (source.failure()) throw source.failure();
     } catch (e) {
       await inFlight;
       if (e instanceof Superseded) return;
       if (e instanceof FileError && !source.failure()) return await this.fail(imp, e.code);
-      throw e;
-    }
-    try {
-      await settle();
-      await this.commitBatch(imp, batch, committed, imp.size, true);
-    } catch (e) {
-      if (e instanceof Superseded) return;
       throw e;
     }
     await this.retrace(imp);
@@ -315,25 +294,8 @@ export class ManifestImportService {
     return { abandoned, requeued: stalled.length };
   }
 
-  private add(batch: Batch, record: ParsedRecord, today: string, importId: string) {
-    batch.lastRow = record.row;
-    const checked =
-      'input' in record ? this.tracing.manifestRow(record.input, today, importId) : { problems: record.problems };
-    if ('row' in checked) {
-      batch.rows.add(checked.row);
-      return;
-    }
-    batch.rejectedRows++;
-    const seen = new Set<string>();
-    for (const p of checked.problems)
-      if (!seen.has(p.path)) {
-        seen.add(p.path);
-        batch.rejects.push({ row: record.row, field: p.path, code: p.code });
-      }
-  }
-
   /** One batch with its checkpoint, atomically; the last one also finishes the import, in one transaction. */
-  private async commitBatch(imp: ImportRow, b: Batch, from: number, processedBytes: number, last = false) {
+  private async commitBatch(imp: ImportRow, b: SealedBatch, from: number, processedBytes: number, last = false) {
     const counts = { done: b.rows.length, rejected: b.rejectedRows, processedBytes };
     const finish = async (trx: ImportRepository['db']) => {
       await this.repo.update(imp.id, { status: 'done', finished_at: new Date() }, trx);
@@ -432,7 +394,6 @@ const message = (code: string, locale: Locale) => (code in errorMessages ? t(cod
  */
 function chunkSource(repo: ImportRepository, importId: string) {
   let failure: unknown = null;
-  let bytes = 0;
   async function* chunks() {
     let offset = 0;
     for (;;) {
@@ -445,9 +406,8 @@ function chunkSource(repo: ImportRepository, importId: string) {
       }
       if (!chunk) return;
       offset = chunk.offset + chunk.data.length;
-      bytes = offset;
       yield chunk.data;
     }
   }
-  return { chunks: chunks(), failure: () => failure, bytes: () => bytes };
+  return { chunks: chunks(), failure: () => failure };
 }

@@ -1,5 +1,8 @@
-import type { ErrorCode, riskRanks, TripMode } from '@zhengtong/contracts';
+import type { Insertable } from 'kysely';
+import type { ErrorCode, ManifestRowInput, riskRanks, TripMode } from '@zhengtong/contracts';
 import type { FieldProblem } from '../../platform/errors.ts';
+import { maskIdNumber, maskName, parseIdNumber, parsePhone, type Sealer } from '../../platform/vault/index.ts';
+import type { TracingManifestRowsTable } from './contact-tracing.tables.ts';
 
 /** Tracing parameters an operator may set (README: ZT_TRACING_*). */
 export interface TracingOptions {
@@ -61,6 +64,44 @@ export function normaliseTrip(
   }
   if (problems.length) return { ok: false, problems };
   return { ok: true, value: { mode: input.mode, number, date: input.date, carriage, seat, seatRow } };
+}
+
+/**
+ * Validates and encrypts one manifest row, for the JSON import and a file import's worker threads
+ * alike: it needs only the sealer, no service or database.
+ */
+export function sealManifestRow(
+  sealer: Sealer,
+  row: ManifestRowInput,
+  today: string,
+  importId: string | null,
+): { row: Insertable<TracingManifestRowsTable> } | { problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const trip = normaliseTrip(row, today);
+  if (!trip.ok) problems.push(...trip.problems);
+  const id = parseIdNumber(row.idNumber);
+  if (!id.ok) problems.push({ path: 'idNumber', code: id.code });
+  const phone = row.phone?.trim() ? parsePhone(row.phone) : null;
+  if (row.phone?.trim() && !phone) problems.push({ path: 'phone', code: 'phone.format' });
+  const name = row.name.trim();
+  if (!name) problems.push({ path: 'name', code: 'field.required' });
+  if (problems.length || !trip.ok || !id.ok) return { problems };
+  const idNumber = id.value.normalized;
+  return {
+    row: {
+      import_id: importId,
+      mode: trip.value.mode,
+      number: trip.value.number,
+      travel_date: trip.value.date,
+      carriage: trip.value.carriage,
+      seat: trip.value.seat,
+      seat_row: trip.value.seatRow,
+      person_enc: sealer.encrypt('person', JSON.stringify({ name, idNumber, phone })),
+      name_masked: maskName(name),
+      id_number_bidx: sealer.blindIndex('idNumber', idNumber),
+      id_number_masked: maskIdNumber(idNumber),
+    },
+  };
 }
 
 function daysBetween(a: string, b: string): number {

@@ -25,7 +25,7 @@ import type { ExportStore } from '../../platform/exports/index.ts';
 import { exportView } from '../../platform/exports/routes.ts';
 import type { Jobs } from '../../platform/jobs/index.ts';
 import { shanghaiDate } from '../../platform/time.ts';
-import { maskIdNumber, maskName, parseIdNumber, parsePhone, type Vault } from '../../platform/vault/index.ts';
+import { maskIdNumber, maskName, parseIdNumber, type Vault } from '../../platform/vault/index.ts';
 import { INFECTIOUS, type CaseRef, type CaseReportService } from '../case-report/index.ts';
 import type { CheckInService } from '../check-in/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
@@ -39,6 +39,7 @@ import {
   overlapMinutes,
   placeScore,
   rankOf,
+  sealManifestRow,
   SECONDARY_SCORE,
   tripScore,
   type TracingOptions,
@@ -487,7 +488,7 @@ export class ContactTracingService {
     const problems: FieldProblem[] = [];
     const values: Insertable<TracingManifestRowsTable>[] = [];
     rows.forEach((row, i) => {
-      const encoded = this.manifestRow(row, today, null);
+      const encoded = sealManifestRow(this.vault, row, today, null);
       if ('problems' in encoded) problems.push(...encoded.problems.map((p) => ({ ...p, path: `rows/${i}/${p.path}` })));
       else values.push(encoded.row);
     });
@@ -512,40 +513,6 @@ export class ContactTracingService {
 
   countManifestRows(): Promise<number> {
     return this.repo.countManifestRows();
-  }
-
-  /** Validates and encrypts one manifest row (the file importer uses the same check). */
-  manifestRow(
-    row: ManifestRowInput,
-    today: string,
-    importId: string | null,
-  ): { row: Insertable<TracingManifestRowsTable> } | { problems: FieldProblem[] } {
-    const problems: FieldProblem[] = [];
-    const trip = normaliseTrip(row, today);
-    if (!trip.ok) problems.push(...trip.problems);
-    const id = parseIdNumber(row.idNumber);
-    if (!id.ok) problems.push({ path: 'idNumber', code: id.code });
-    const phone = row.phone?.trim() ? parsePhone(row.phone) : null;
-    if (row.phone?.trim() && !phone) problems.push({ path: 'phone', code: 'phone.format' });
-    const name = row.name.trim();
-    if (!name) problems.push({ path: 'name', code: 'field.required' });
-    if (problems.length || !trip.ok || !id.ok) return { problems };
-    const idNumber = id.value.normalized;
-    return {
-      row: {
-        import_id: importId,
-        mode: trip.value.mode,
-        number: trip.value.number,
-        travel_date: trip.value.date,
-        carriage: trip.value.carriage,
-        seat: trip.value.seat,
-        seat_row: trip.value.seatRow,
-        person_enc: this.vault.encrypt('person', JSON.stringify({ name, idNumber, phone })),
-        name_masked: maskName(name),
-        id_number_bidx: this.vault.blindIndex('idNumber', idNumber),
-        id_number_masked: maskIdNumber(idNumber),
-      },
-    };
   }
 
   /** Queues discovery again for the cases that took these trips (a manifest arrived after the case). */

@@ -111,6 +111,7 @@ export function createContactTracingModule(deps: {
   const imports = new ManifestImportService(
     new ImportRepository(deps.db, deps.bulkTransaction),
     service,
+    deps.vault,
     deps.audit,
     deps.jobs,
     deps.imports,

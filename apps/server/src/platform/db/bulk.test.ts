@@ -32,6 +32,19 @@ describe('bulk transactions with COPY', () => {
     ]);
   });
 
+  it('copies rows encoded elsewhere and handed over as bytes, as a worker thread sends them', async () => {
+    await sql`truncate bulk_test`.execute(database.db);
+    const there = new CopyRows(['label', 'n']);
+    there.add({ label: 'from a worker', n: 7 });
+    there.add({ label: 'tab\there', n: null });
+    const bytes = structuredClone(there.bytes());
+    await database.bulkTransaction(({ copyInto }) => copyInto('bulk_test', CopyRows.encoded(there.columns, bytes, 2)));
+    expect((await all()).map((r) => [r.label, r.n])).toEqual([
+      ['from a worker', 7],
+      ['tab\there', null],
+    ]);
+  });
+
   it('shares one transaction between Kysely and COPY, and undoes both when it throws', async () => {
     await sql`truncate bulk_test`.execute(database.db);
     const rows = new CopyRows(['label']);

@@ -45,6 +45,15 @@ export class CopyRows {
     this.count++;
   }
 
+  /** Rows another CopyRows of the same columns encoded, say on a worker thread that sent its bytes here. */
+  static encoded(columns: readonly string[], bytes: Uint8Array, count: number): CopyRows {
+    const rows = new CopyRows(columns, 0);
+    rows.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    rows.end = bytes.byteLength;
+    rows.count = count;
+    return rows;
+  }
+
   get length(): number {
     return this.count;
   }

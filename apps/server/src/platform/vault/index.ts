@@ -20,23 +20,26 @@ export interface RevealContext {
   purpose: string;
 }
 
+/** The keys derived from the master key that `Sealer` needs; the master key itself stays in the vault. */
+export interface SealingKeys {
+  enc: Uint8Array;
+  index: Uint8Array;
+}
+
 /**
- * The only holder of the data key: encrypts personal fields (AES-256-GCM, the field name bound as
- * associated data so a value cannot be moved to another column), computes blind indexes (HMAC-SHA256)
- * for equality lookups, and decrypts only through `reveal`, which audits every read.
+ * The vault's write side: encrypts personal fields (AES-256-GCM, the field name bound as associated
+ * data so a value cannot be moved to another column) and computes blind indexes (HMAC-SHA256) for
+ * equality lookups. It has no decryption, so a worker thread encrypting a bulk import can hold one.
  */
-export class Vault {
-  private readonly encKey: Buffer;
-  private readonly indexKey: Buffer;
+export class Sealer {
+  protected readonly encKey: Uint8Array;
+  protected readonly indexKey: Uint8Array;
   private ivPool = Buffer.alloc(0);
   private ivAt = 0;
 
-  constructor(
-    masterKey: Buffer,
-    private readonly audit: AuditLog,
-  ) {
-    this.encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zt/vault/enc/v1', 32));
-    this.indexKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zt/vault/index/v1', 32));
+  constructor(keys: SealingKeys) {
+    this.encKey = keys.enc;
+    this.indexKey = keys.index;
   }
 
   encrypt(field: string, plaintext: string): string {
@@ -49,7 +52,7 @@ export class Vault {
 
   // Field names are a few constants; bulk imports encrypt millions of values under one of them.
   private readonly aadOf = new Map<string, Buffer>();
-  private aad(field: string): Buffer {
+  protected aad(field: string): Buffer {
     let aad = this.aadOf.get(field);
     if (!aad) this.aadOf.set(field, (aad = Buffer.from(field)));
     return aad;
@@ -90,6 +93,27 @@ export class Vault {
       phone: p.phone ? this.blindIndex('phone', p.phone) : null,
       address: address ? this.blindIndex('address', address) : null,
     };
+  }
+}
+
+/**
+ * The only holder of the master key: a `Sealer` that also decrypts, only through `reveal`, which
+ * audits every read (and, unaudited, the platform's own secrets and automated processing).
+ */
+export class Vault extends Sealer {
+  constructor(
+    masterKey: Buffer,
+    private readonly audit: AuditLog,
+  ) {
+    super({
+      enc: Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zt/vault/enc/v1', 32)),
+      index: Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zt/vault/index/v1', 32)),
+    });
+  }
+
+  /** The keys of a `Sealer` for a worker thread of this process (workerData); never logged or stored. */
+  sealingKeys(): SealingKeys {
+    return { enc: this.encKey, index: this.indexKey };
   }
 
   /** Decrypts the given fields of one record and writes one audit event naming them. */

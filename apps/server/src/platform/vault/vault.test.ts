@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditLog, AuditRecord } from '../audit/index.ts';
 import { systemActor, type Actor } from '../auth/actor.ts';
-import { Vault } from './index.ts';
+import { Sealer, Vault } from './index.ts';
 
 function recordingAudit() {
   const events: { actor: Actor; event: AuditRecord }[] = [];
@@ -85,5 +85,17 @@ describe('Vault', () => {
     expect(vault.decryptSecret('totp', vault.encrypt('totp', 'JBSWY3DPEHPK3PXP'))).toBe('JBSWY3DPEHPK3PXP');
     expect(() => vault.decryptSecret('name', vault.encrypt('totp', 'JBSWY3DPEHPK3PXP'))).toThrow();
     expect(events).toHaveLength(0);
+  });
+
+  it("seals on a worker thread's Sealer exactly as the vault does: the vault reveals it, the index matches", async () => {
+    const { audit } = recordingAudit();
+    const vault = new Vault(key, audit);
+    // As workerData hands them over: a structured clone, Uint8Array rather than Buffer.
+    const sealer = new Sealer(structuredClone(vault.sealingKeys()));
+    expect(await vault.reveal(actor, context, { name: sealer.encrypt('name', '王五') })).toEqual({ name: '王五' });
+    expect(sealer.blindIndex('idNumber', '11010519491231002X')).toBe(
+      vault.blindIndex('idNumber', '11010519491231002X'),
+    );
+    expect('reveal' in sealer).toBe(false);
   });
 });
