@@ -162,20 +162,19 @@ describe('supplies', () => {
     });
     expect(early.statusCode).toBe(409);
     expect(early.json().code).toBe('supplies.not_dispatched');
-    const dispatched = await post(city, `/transfers/${n95Transfer.id}/dispatch`, {});
-    expect(dispatched.json()).toMatchObject({ status: 'dispatched' });
-    expect((await post(city, `/transfers/${n95Transfer.id}/dispatch`, {})).json().code).toBe(
-      'supplies.already_dispatched',
-    );
+    // Two officials click 发运 at once: one dispatch, one refusal, the stock leaves once.
+    const both = await Promise.all([1, 2].map(() => post(city, `/transfers/${n95Transfer.id}/dispatch`, {})));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(both.find((r) => r.statusCode === 409)!.json().code).toBe('supplies.already_dispatched');
     expect(await stockOf(warehouse, items.n95)).toMatchObject({ onHand: 0, usable: 0 });
     const pod = { receivedQuantity: 600, receiverName: '张三丰', note: '箱体完好' };
-    const delivered = await post(medical, `/transfers/${n95Transfer.id}/delivery`, pod);
-    expect(delivered.statusCode, delivered.body).toBe(200);
+    // Signed for twice at once (two phones on the ward): one delivery, the other refused; stock arrives once.
+    const answers = await Promise.all([1, 2].map(() => post(medical, `/transfers/${n95Transfer.id}/delivery`, pod)));
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const delivered = answers.find((r) => r.statusCode === 200)!;
     expect(delivered.json()).toMatchObject({ status: 'delivered', receivedQuantity: 600, receiverName: '张*丰' });
     expect(delivered.body).not.toContain('张三丰');
-    const twice = await post(medical, `/transfers/${n95Transfer.id}/delivery`, pod);
-    expect(twice.statusCode).toBe(409);
-    expect(twice.json().code).toBe('supplies.already_delivered');
+    expect(answers.find((r) => r.statusCode === 409)!.json().code).toBe('supplies.already_delivered');
     expect(await stockOf(hospital, items.n95)).toMatchObject({ onHand: 600, usable: 600 });
 
     const card = (await get(city, `/stock-card?locationId=${warehouse}&itemId=${items.n95}`)).json().items;
