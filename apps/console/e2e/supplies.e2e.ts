@@ -137,5 +137,21 @@ export default defineSuite({
       await t.screenshot('ledger-phone');
       await t.checkAccessibility('public ledger on a phone');
     });
+
+    await t.step('the official sees days of supply with alerts, on a phone too', async () => {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await signInStaff('logistics');
+      await page.getByTestId('menu-suppliesStock').click();
+      const emergency = page.locator('[data-testid="stock-alert"][data-alert="emergency"]');
+      await emergency.first().waitFor();
+      const first = await page.getByTestId('stock-table').locator('tbody tr').first().innerText();
+      assert(first.includes('金银潭'), `the emergency comes first: ${first}`);
+      await t.screenshot('stock');
+      await t.checkAccessibility('stock list');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await emergency.first().waitFor();
+      await t.screenshot('stock-phone');
+    });
   },
 });

@@ -40,7 +40,7 @@ import type { DonationRow, ItemRow, LedgerRow, LocationRow, RequestRow, Transfer
 
 const DAY_MS = 86_400_000;
 /** Average daily consumption is taken over this many days (OpenLMIS uses months; an epidemic moves faster). */
-export const CONSUMPTION_DAYS = 7;
+const CONSUMPTION_DAYS = 7;
 const URGENCY_RANK = { critical: 3, urgent: 2, routine: 1 } as const;
 const LEDGER_PAGE = 1000;
 
@@ -241,7 +241,7 @@ export class SuppliesService {
   /** Issues stock for use at a location (a ward's consumption), lots first-expiry-first-out. */
   async issue(actor: Actor, input: IssueInput): Promise<IssueResult> {
     const location = await this.repo.location(input.locationId);
-    if (!location || !this.mayRead(actor, location.region_code))
+    if (!location || !this.mayWork(actor, location))
       throw invalid('request.invalid', [{ path: 'locationId', code: 'supplies.location_not_found' }]);
     return this.repo.db
       .transaction()
@@ -631,7 +631,7 @@ export class SuppliesService {
   async deliver(actor: Actor, id: string, input: DeliveryInput): Promise<Transfer> {
     const transfer = await this.repo.transfer(id);
     const to = transfer && (await this.repo.location(transfer.to_location_id));
-    if (!transfer || !to || !this.mayRead(actor, to.region_code)) throw notFound('supplies.transfer_not_found');
+    if (!transfer || !to || !this.mayWork(actor, to)) throw notFound('supplies.transfer_not_found');
     if (input.receivedQuantity > transfer.quantity)
       throw invalid('request.invalid', [{ path: 'receivedQuantity', code: 'supplies.received_too_many' }]);
     const from = (await this.repo.location(transfer.from_location_id))!;
@@ -1088,9 +1088,17 @@ export class SuppliesService {
     return actor.jurisdiction;
   }
 
-  /** Who sees and works a location's stock: its managers, and the hospital's own staff. */
+  /** Who sees a location's stock: its managers, and the staff of hospitals in the region. */
   private mayRead(actor: Actor, region: string): boolean {
     return can(actor, 'supplies.manage', region) || can(actor, 'supplies.request', region);
+  }
+
+  /** Who moves a location's stock: its managers anywhere, hospital staff at hospitals only. */
+  private mayWork(actor: Actor, location: LocationRow): boolean {
+    return (
+      can(actor, 'supplies.manage', location.region_code) ||
+      (location.kind === 'hospital' && can(actor, 'supplies.request', location.region_code))
+    );
   }
 
   private async managedLocation(actor: Actor, id: string, kind?: LocationRow['kind']): Promise<LocationRow> {

@@ -392,6 +392,10 @@ describe('supplies', () => {
     });
     expect(foreign.json().errors[0].code).toBe('supplies.location_not_found');
     expect((await post(medical, `/transfers/${transfer.id}/dispatch`, {})).statusCode).toBe(403);
+    // Hospital staff move stock at hospitals only, not at a pharmacy of their district.
+    const pharmacy = await location('pharmacy', `武昌药房${++seq}`, WUCHANG);
+    const notTheirs = await post(medical, '/issues', { locationId: pharmacy, itemId: items.suit, quantity: 1 });
+    expect(notTheirs.json().errors[0].code).toBe('supplies.location_not_found');
     expect((await post(officer, `/transfers/${transfer.id}/dispatch`, {})).statusCode).toBe(404);
 
     const after = await Promise.all(
