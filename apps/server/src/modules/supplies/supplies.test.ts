@@ -287,6 +287,13 @@ describe('supplies', () => {
     expect(await stockOf(ward, items.suit)).toMatchObject({ daysOfSupply: 3, alert: 'low' });
     await created(await post(city, '/issues', { locationId: ward, itemId: items.suit, quantity: 30 }));
     expect(await stockOf(ward, items.suit)).toMatchObject({ usable: 30, alert: 'emergency' });
+    // A stock take finds five fewer: the adjustment is on the card with the balance after it.
+    const lot = (await stockOf(ward, items.suit)).lots[0];
+    const adjusted = await created(
+      await post(city, '/adjustments', { locationId: ward, lotId: lot.lotId, quantity: -5, note: '盘点短缺' }),
+    );
+    expect(adjusted).toMatchObject({ kind: 'adjustment', quantity: -5, balanceAfter: 25, note: '盘点短缺' });
+    expect(await stockOf(ward, items.suit)).toMatchObject({ onHand: 25, usable: 25 });
   });
 
   it('refuses bad input with a clear error and changes nothing', async () => {
