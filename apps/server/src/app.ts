@@ -28,6 +28,7 @@ import { createCaseReportModule } from './modules/case-report/index.ts';
 import { createCheckInModule } from './modules/check-in/index.ts';
 import { createCommunityModule } from './modules/community/index.ts';
 import { createReservationModule } from './modules/reservation/index.ts';
+import { createSuppliesModule } from './modules/supplies/index.ts';
 import { createContactTracingModule } from './modules/contact-tracing/index.ts';
 import { createCredentialsModule } from './modules/credentials/index.ts';
 import { createDataRightsModule } from './modules/data-rights/index.ts';
@@ -76,6 +77,7 @@ export interface Zhengtong {
     chains: ReturnType<typeof createContactTracingModule>['chains'];
     community: ReturnType<typeof createCommunityModule>['service'];
     reservation: ReturnType<typeof createReservationModule>['service'];
+    supplies: ReturnType<typeof createSuppliesModule>['service'];
   };
   close(): Promise<void>;
 }
@@ -267,6 +269,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     waitingRoom: config.waitingRoom,
   });
   beforeClose.push(reservation.close);
+  const supplies = createSuppliesModule({ db: database.db, regions: regions.service, vault, audit });
   const dataRights = createDataRightsModule({
     identity: identity.service,
     healthCode: healthCode.service,
@@ -300,6 +303,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(contactTracing.routes, { prefix: contactTracing.prefix });
   await app.register(community.routes, { prefix: community.prefix, service: community.service });
   await app.register(reservation.routes, { prefix: reservation.prefix, service: reservation.service });
+  await app.register(supplies.routes, { prefix: supplies.prefix, service: supplies.service });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
   await app.register(exportRoutes, { prefix: '/api/v1/exports', store: exports });
@@ -335,6 +339,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       chains: contactTracing.chains,
       community: community.service,
       reservation: reservation.service,
+      supplies: supplies.service,
     },
     close: () => app.close(),
   };

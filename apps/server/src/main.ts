@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, summariseConfig } from './config.ts';
 import { ensureDemoCity } from './demo/demo-city.ts';
 import { ensureDemoOutbreak } from './demo/demo-outbreak.ts';
 import { demoPharmacyAccount, ensureDemoReservations } from './demo/demo-reservations.ts';
+import { demoLogisticsAccount, ensureDemoSupplies } from './demo/demo-supplies.ts';
 
 async function main() {
   let config;
@@ -23,6 +24,7 @@ async function main() {
   if (demo) {
     await ensureDemoOutbreak(zt, { log: (m) => zt.app.log.info(m) });
     await ensureDemoReservations(zt, { log: (m) => zt.app.log.info(m) });
+    await ensureDemoSupplies(zt, { log: (m) => zt.app.log.info(m) });
   }
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -38,7 +40,7 @@ async function main() {
   }
   await zt.app.listen({ port: config.port, host: config.host });
   if (demo) {
-    const accounts = [...demo.accounts, demoPharmacyAccount];
+    const accounts = [...demo.accounts, demoPharmacyAccount, demoLogisticsAccount];
     const names = await zt.services.regions.refs(accounts.map((a) => a.jurisdiction));
     printDemoAccounts(
       accounts.map((a) => ({ ...a, jurisdiction: `${names.get(a.jurisdiction)?.name ?? ''} ${a.jurisdiction}` })),

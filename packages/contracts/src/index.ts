@@ -7,3 +7,5 @@ export * from './cases.ts';
 export * from './tracing.ts';
 export * from './community.ts';
 export * from './reservations.ts';
+export * from './supplies.ts';
+export * from './ledger.ts';

@@ -39,6 +39,8 @@ export const permissions = [
   'reservations.manage',
   'reservations.redeem',
   'reservations.assist',
+  'supplies.manage',
+  'supplies.request',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -46,7 +48,15 @@ export type Permission = (typeof permissions)[number];
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   resident: [],
   venue_staff: ['regions.read', 'places.manage', 'health.verify', 'reservations.redeem'],
-  medical_staff: ['regions.read', 'residents.read', 'residents.reveal', 'health.verify', 'cases.report', 'cases.read'],
+  medical_staff: [
+    'regions.read',
+    'residents.read',
+    'residents.reveal',
+    'health.verify',
+    'cases.report',
+    'cases.read',
+    'supplies.request',
+  ],
   cdc: [
     'regions.read',
     'residents.read',
@@ -81,6 +91,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'tracing.import',
     'reservations.manage',
     'reservations.assist',
+    'supplies.manage',
   ],
   leader: ['regions.read', 'cases.stats'],
   data_steward: ['regions.read', 'residents.read', 'audit.read', 'cases.stats'],

@@ -2,6 +2,7 @@ import { createAppRouter } from '@zhengtong/web-core';
 import AppLayout from '../components/app-layout.vue';
 import { i18n } from '../i18n.ts';
 import { useAuthStore } from '../stores/auth.ts';
+import { suppliesRoles } from './menu.ts';
 
 export const router = createAppRouter({
   base: import.meta.env.BASE_URL,
@@ -127,6 +128,36 @@ export const router = createAppRouter({
           name: 'reservation-redeem',
           component: () => import('../views/reservation/redeem/index.vue'),
           meta: { title: 'menu.reservationRedeem', requires: { permissions: ['reservations.redeem'] } },
+        },
+        {
+          path: 'supplies/stock',
+          name: 'supplies-stock',
+          component: () => import('../views/supplies/stock/index.vue'),
+          meta: { title: 'menu.suppliesStock', requires: { anyRole: suppliesRoles } },
+        },
+        {
+          path: 'supplies/requests',
+          name: 'supplies-requests',
+          component: () => import('../views/supplies/requests/index.vue'),
+          meta: { title: 'menu.suppliesRequests', requires: { anyRole: suppliesRoles } },
+        },
+        {
+          path: 'supplies/transfers',
+          name: 'supplies-transfers',
+          component: () => import('../views/supplies/transfers/index.vue'),
+          meta: { title: 'menu.suppliesTransfers', requires: { anyRole: suppliesRoles } },
+        },
+        {
+          path: 'supplies/donations',
+          name: 'supplies-donations',
+          component: () => import('../views/supplies/donations/index.vue'),
+          meta: { title: 'menu.suppliesDonations', requires: { permissions: ['supplies.manage'] } },
+        },
+        {
+          path: 'supplies/catalogue',
+          name: 'supplies-catalogue',
+          component: () => import('../views/supplies/catalogue/index.vue'),
+          meta: { title: 'menu.suppliesCatalogue', requires: { permissions: ['supplies.manage'] } },
         },
         {
           path: 'places',

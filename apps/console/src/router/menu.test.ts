@@ -53,6 +53,11 @@ describe('console menu', () => {
       'imports',
       'reservationCampaigns',
       'reservationAssist',
+      'suppliesStock',
+      'suppliesRequests',
+      'suppliesTransfers',
+      'suppliesDonations',
+      'suppliesCatalogue',
       'security',
     ]);
     expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'reservationRedeem', 'places', 'verifier', 'security']);

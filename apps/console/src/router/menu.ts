@@ -1,3 +1,4 @@
+import { rolePermissions, roles } from '@zhengtong/contracts/permissions';
 import type { NavItem } from '@zhengtong/web-core';
 
 /** A side-menu entry: `route` is the route name, `label` an i18n key, `icon` an Element Plus icon name. */
@@ -23,13 +24,21 @@ export type MenuIcon =
   | 'Upload'
   | 'Calendar'
   | 'Tickets'
-  | 'Phone';
+  | 'Phone'
+  | 'Box'
+  | 'Goods'
+  | 'Van'
+  | 'Present'
+  | 'EditPen';
 
 export interface MenuItem extends NavItem {
   route: string;
   label: string;
   icon: MenuIcon;
 }
+
+/** Roles that see stock, requests and transfers: those who manage supplies or request them. */
+export const suppliesRoles = roles.filter((r) => rolePermissions[r].some((p) => p.startsWith('supplies.')));
 
 export const menu: MenuItem[] = [
   { key: 'home', route: 'home', label: 'menu.home', icon: 'House', requires: { signedIn: true } },
@@ -111,6 +120,41 @@ export const menu: MenuItem[] = [
     label: 'menu.reservationRedeem',
     icon: 'Tickets',
     requires: { permissions: ['reservations.redeem'] },
+  },
+  {
+    key: 'suppliesStock',
+    route: 'supplies-stock',
+    label: 'menu.suppliesStock',
+    icon: 'Box',
+    requires: { anyRole: suppliesRoles },
+  },
+  {
+    key: 'suppliesRequests',
+    route: 'supplies-requests',
+    label: 'menu.suppliesRequests',
+    icon: 'EditPen',
+    requires: { anyRole: suppliesRoles },
+  },
+  {
+    key: 'suppliesTransfers',
+    route: 'supplies-transfers',
+    label: 'menu.suppliesTransfers',
+    icon: 'Van',
+    requires: { anyRole: suppliesRoles },
+  },
+  {
+    key: 'suppliesDonations',
+    route: 'supplies-donations',
+    label: 'menu.suppliesDonations',
+    icon: 'Present',
+    requires: { permissions: ['supplies.manage'] },
+  },
+  {
+    key: 'suppliesCatalogue',
+    route: 'supplies-catalogue',
+    label: 'menu.suppliesCatalogue',
+    icon: 'Goods',
+    requires: { permissions: ['supplies.manage'] },
   },
   { key: 'places', route: 'places', label: 'menu.places', icon: 'Shop', requires: { permissions: ['places.manage'] } },
   {

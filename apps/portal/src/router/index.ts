@@ -21,6 +21,12 @@ export const router = createAppRouter({
       meta: { public: true, title: 'coTravel.title' },
     },
     {
+      path: '/donations',
+      name: 'donations',
+      component: () => import('../views/supplies/donations/index.vue'),
+      meta: { public: true, title: 'donations.title' },
+    },
+    {
       path: '/account',
       name: 'account',
       component: () => import('../views/identity/account/index.vue'),

@@ -7,9 +7,21 @@ const keys = (user: { roles: string[]; permissions: string[] } | null) => filter
 
 describe('portal navigation', () => {
   it('depends on who is signed in', () => {
-    expect(keys(null)).toEqual(['home', 'coTravel']);
-    expect(keys({ roles: ['resident'], permissions: [] })).toEqual(['home', 'coTravel', 'account', 'resident']);
-    expect(keys({ roles: ['cdc'], permissions: ['regions.read'] })).toEqual(['home', 'coTravel', 'account', 'console']);
+    expect(keys(null)).toEqual(['home', 'coTravel', 'donations']);
+    expect(keys({ roles: ['resident'], permissions: [] })).toEqual([
+      'home',
+      'coTravel',
+      'donations',
+      'account',
+      'resident',
+    ]);
+    expect(keys({ roles: ['cdc'], permissions: ['regions.read'] })).toEqual([
+      'home',
+      'coTravel',
+      'donations',
+      'account',
+      'console',
+    ]);
   });
 
   it('offers the console to every staff role', () => {

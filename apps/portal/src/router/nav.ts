@@ -11,6 +11,7 @@ export interface PortalNavItem extends NavItem {
 export const nav: PortalNavItem[] = [
   { key: 'home', label: 'nav.home', to: 'home' },
   { key: 'coTravel', label: 'nav.coTravel', to: 'co-travel' },
+  { key: 'donations', label: 'nav.donations', to: 'donations' },
   { key: 'account', label: 'nav.account', to: 'account', requires: { signedIn: true } },
   { key: 'resident', label: 'nav.resident', href: '/m/', requires: { anyRole: ['resident'] } },
   { key: 'console', label: 'nav.console', href: '/console/', requires: { anyRole: staffRoles } },

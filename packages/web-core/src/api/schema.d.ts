@@ -358,7 +358,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -436,7 +436,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -504,7 +504,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -940,7 +940,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -987,7 +987,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
+                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
                         jurisdictionCode: string;
                     };
                 };
@@ -1004,7 +1004,7 @@ export interface paths {
                             item: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -11618,6 +11618,1879 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalogue of supplies */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                category: "mask" | "protective_clothing" | "goggles" | "gloves" | "test_kit" | "drug" | "disinfectant" | "ventilator" | "other";
+                                unit: string;
+                                grade: string | null;
+                                substituteIds: string[];
+                                minDays: number;
+                                emergencyDays: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an item to the catalogue */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description e.g. MASK-N95 */
+                        code: string;
+                        nameZh: string;
+                        nameEn: string;
+                        category: "mask" | "protective_clothing" | "goggles" | "gloves" | "test_kit" | "drug" | "disinfectant" | "ventilator" | "other";
+                        unit: string;
+                        grade?: string | null;
+                        substituteIds?: string[];
+                        /** @default 7 */
+                        minDays?: number;
+                        /** @default 3 */
+                        emergencyDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string;
+                            nameZh: string;
+                            nameEn: string;
+                            category: "mask" | "protective_clothing" | "goggles" | "gloves" | "test_kit" | "drug" | "disinfectant" | "ventilator" | "other";
+                            unit: string;
+                            grade: string | null;
+                            substituteIds: string[];
+                            minDays: number;
+                            emergencyDays: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Warehouses, hospitals and pharmacies of the staff member's jurisdiction */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "warehouse" | "hospital" | "pharmacy";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "warehouse" | "hospital" | "pharmacy";
+                                name: string;
+                                regionCode: string;
+                                regionName: string;
+                                address: string | null;
+                                minDays: number | null;
+                                emergencyDays: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a stock location */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "warehouse" | "hospital" | "pharmacy";
+                        name: string;
+                        /** @description GB/T 2260: who manages it */
+                        regionCode: string;
+                        address?: string;
+                        minDays?: number | null;
+                        emergencyDays?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "warehouse" | "hospital" | "pharmacy";
+                            name: string;
+                            regionCode: string;
+                            regionName: string;
+                            address: string | null;
+                            minDays: number | null;
+                            emergencyDays: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stock per location and item: usable units, daily consumption, days of supply and alert */
+        get: {
+            parameters: {
+                query?: {
+                    locationId?: string;
+                    itemId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                location: {
+                                    id: string;
+                                    name: string;
+                                    kind: "warehouse" | "hospital" | "pharmacy";
+                                };
+                                item: {
+                                    id: string;
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                };
+                                onHand: number;
+                                /** @description on hand, less expired lots and what is reserved */
+                                usable: number;
+                                expired: number;
+                                /** @description issues over the last consumptionDays, per day */
+                                averageDailyConsumption: number;
+                                consumptionDays: number;
+                                daysOfSupply: number | null;
+                                minDays: number;
+                                emergencyDays: number;
+                                alert: "none" | "ok" | "low" | "emergency";
+                                lots: {
+                                    lotId: string;
+                                    lotNumber: string;
+                                    expiresOn: string | null;
+                                    expired: boolean;
+                                    donationId: string | null;
+                                    quantity: number;
+                                    /** @description held for approved transfers not yet dispatched */
+                                    reserved: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/stock-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stock card of an item at a location: every movement and the balance after it */
+        get: {
+            parameters: {
+                query: {
+                    locationId: string;
+                    itemId: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "receipt" | "issue" | "transfer_out" | "transfer_in" | "adjustment";
+                                lotNumber: string;
+                                expiresOn: string | null;
+                                /** @description signed: into stock positive, out of it negative */
+                                quantity: number;
+                                /** @description the item's stock at the location after this entry */
+                                balanceAfter: number;
+                                referenceKind: string;
+                                referenceId: string;
+                                note: string | null;
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive stock into a location (lots with their expiry dates) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        locationId: string;
+                        lines: {
+                            /** Format: uuid */
+                            itemId: string;
+                            lotNumber: string;
+                            expiresOn?: string | null;
+                            quantity: number;
+                        }[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                location: {
+                                    id: string;
+                                    name: string;
+                                    kind: "warehouse" | "hospital" | "pharmacy";
+                                };
+                                item: {
+                                    id: string;
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                };
+                                onHand: number;
+                                /** @description on hand, less expired lots and what is reserved */
+                                usable: number;
+                                expired: number;
+                                /** @description issues over the last consumptionDays, per day */
+                                averageDailyConsumption: number;
+                                consumptionDays: number;
+                                daysOfSupply: number | null;
+                                minDays: number;
+                                emergencyDays: number;
+                                alert: "none" | "ok" | "low" | "emergency";
+                                lots: {
+                                    lotId: string;
+                                    lotNumber: string;
+                                    expiresOn: string | null;
+                                    expired: boolean;
+                                    donationId: string | null;
+                                    quantity: number;
+                                    /** @description held for approved transfers not yet dispatched */
+                                    reserved: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue stock for use, first expiry first out; expired lots are refused */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        locationId: string;
+                        /** Format: uuid */
+                        itemId: string;
+                        quantity: number;
+                        /** Format: uuid */
+                        lotId?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            issued: boolean;
+                            quantity: number;
+                            lots: {
+                                lotId: string;
+                                lotNumber: string;
+                                quantity: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct a lot's count after a stock take (signed quantity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        locationId: string;
+                        /** Format: uuid */
+                        lotId: string;
+                        /** @description signed; not 0 */
+                        quantity: number;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "receipt" | "issue" | "transfer_out" | "transfer_in" | "adjustment";
+                            lotNumber: string;
+                            expiresOn: string | null;
+                            /** @description signed: into stock positive, out of it negative */
+                            quantity: number;
+                            /** @description the item's stock at the location after this entry */
+                            balanceAfter: number;
+                            referenceKind: string;
+                            referenceId: string;
+                            note: string | null;
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests of hospitals in the jurisdiction, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "allocated" | "cancelled";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                location: {
+                                    id: string;
+                                    name: string;
+                                    regionCode: string;
+                                };
+                                urgency: "routine" | "urgent" | "critical";
+                                status: "open" | "allocated" | "cancelled";
+                                note: string | null;
+                                lines: {
+                                    id: string;
+                                    itemId: string;
+                                    itemName: string;
+                                    unit: string;
+                                    quantity: number;
+                                    allocated: number;
+                                }[];
+                                createdBy: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A hospital requests supplies */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        locationId: string;
+                        urgency: "routine" | "urgent" | "critical";
+                        lines: {
+                            /** Format: uuid */
+                            itemId: string;
+                            quantity: number;
+                        }[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            location: {
+                                id: string;
+                                name: string;
+                                regionCode: string;
+                            };
+                            urgency: "routine" | "urgent" | "critical";
+                            status: "open" | "allocated" | "cancelled";
+                            note: string | null;
+                            lines: {
+                                id: string;
+                                itemId: string;
+                                itemName: string;
+                                unit: string;
+                                quantity: number;
+                                allocated: number;
+                            }[];
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/allocation-proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A warehouse's usable stock split across open requests, ranked by urgency and days of supply */
+        get: {
+            parameters: {
+                query: {
+                    warehouseId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            warehouse: {
+                                id: string;
+                                name: string;
+                            };
+                            lines: {
+                                requestId: string;
+                                lineId: string;
+                                location: {
+                                    id: string;
+                                    name: string;
+                                };
+                                urgency: "routine" | "urgent" | "critical";
+                                requestedItem: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                };
+                                item: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                };
+                                substitute: boolean;
+                                /** @description still open on the line */
+                                requested: number;
+                                quantity: number;
+                                requesterDaysOfSupply: number | null;
+                                rank: number;
+                            }[];
+                            unmet: {
+                                lineId: string;
+                                requestId: string;
+                                short: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an allocation: reserve the lots and create one transfer per line */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        warehouseId: string;
+                        lines: {
+                            /** Format: uuid */
+                            lineId: string;
+                            /** Format: uuid */
+                            itemId: string;
+                            quantity: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                requestId: string | null;
+                                from: {
+                                    id: string;
+                                    name: string;
+                                };
+                                to: {
+                                    id: string;
+                                    name: string;
+                                };
+                                item: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                };
+                                quantity: number;
+                                status: "approved" | "dispatched" | "delivered";
+                                lots: {
+                                    lotNumber: string;
+                                    expiresOn: string | null;
+                                    quantity: number;
+                                }[];
+                                approvedBy: string;
+                                /** Format: date-time */
+                                approvedAt: string;
+                                dispatchedAt: string | null;
+                                deliveredAt: string | null;
+                                receivedQuantity: number | null;
+                                receiverName: string | null;
+                                deliveryNote: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers from or to locations of the jurisdiction, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "approved" | "dispatched" | "delivered";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                requestId: string | null;
+                                from: {
+                                    id: string;
+                                    name: string;
+                                };
+                                to: {
+                                    id: string;
+                                    name: string;
+                                };
+                                item: {
+                                    id: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                };
+                                quantity: number;
+                                status: "approved" | "dispatched" | "delivered";
+                                lots: {
+                                    lotNumber: string;
+                                    expiresOn: string | null;
+                                    quantity: number;
+                                }[];
+                                approvedBy: string;
+                                /** Format: date-time */
+                                approvedAt: string;
+                                dispatchedAt: string | null;
+                                deliveredAt: string | null;
+                                receivedQuantity: number | null;
+                                receiverName: string | null;
+                                deliveryNote: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/transfers/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispatch a transfer: its lots leave the warehouse */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requestId: string | null;
+                            from: {
+                                id: string;
+                                name: string;
+                            };
+                            to: {
+                                id: string;
+                                name: string;
+                            };
+                            item: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                                unit: string;
+                            };
+                            quantity: number;
+                            status: "approved" | "dispatched" | "delivered";
+                            lots: {
+                                lotNumber: string;
+                                expiresOn: string | null;
+                                quantity: number;
+                            }[];
+                            approvedBy: string;
+                            /** Format: date-time */
+                            approvedAt: string;
+                            dispatchedAt: string | null;
+                            deliveredAt: string | null;
+                            receivedQuantity: number | null;
+                            receiverName: string | null;
+                            deliveryNote: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/transfers/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Proof of delivery: what was received enters the destination, once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        receivedQuantity: number;
+                        receiverName: string;
+                        /** Format: date-time */
+                        receivedAt?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requestId: string | null;
+                            from: {
+                                id: string;
+                                name: string;
+                            };
+                            to: {
+                                id: string;
+                                name: string;
+                            };
+                            item: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                                unit: string;
+                            };
+                            quantity: number;
+                            status: "approved" | "dispatched" | "delivered";
+                            lots: {
+                                lotNumber: string;
+                                expiresOn: string | null;
+                                quantity: number;
+                            }[];
+                            approvedBy: string;
+                            /** Format: date-time */
+                            approvedAt: string;
+                            dispatchedAt: string | null;
+                            deliveredAt: string | null;
+                            receivedQuantity: number | null;
+                            receiverName: string | null;
+                            deliveryNote: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/donations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Donations taken in within the jurisdiction, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                donorKind: "organisation" | "person" | "anonymous";
+                                /** @description an organisation's name, a masked person's name, or empty (anonymous) */
+                                donor: string;
+                                regionCode: string;
+                                items: {
+                                    itemId: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                    pledged: number;
+                                    received: number;
+                                }[];
+                                note: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Take in a donation (the pledge) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        donorKind: "organisation" | "person" | "anonymous";
+                        donorName?: string;
+                        /** @description the jurisdiction taking it in */
+                        regionCode: string;
+                        items: {
+                            /** Format: uuid */
+                            itemId: string;
+                            quantity: number;
+                        }[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            donorKind: "organisation" | "person" | "anonymous";
+                            /** @description an organisation's name, a masked person's name, or empty (anonymous) */
+                            donor: string;
+                            regionCode: string;
+                            items: {
+                                itemId: string;
+                                nameZh: string;
+                                nameEn: string;
+                                unit: string;
+                                pledged: number;
+                                received: number;
+                            }[];
+                            note: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/donations/{id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive donated goods into a location: lots tagged with the donation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        locationId: string;
+                        lines: {
+                            /** Format: uuid */
+                            itemId: string;
+                            lotNumber: string;
+                            expiresOn?: string | null;
+                            quantity: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            donorKind: "organisation" | "person" | "anonymous";
+                            /** @description an organisation's name, a masked person's name, or empty (anonymous) */
+                            donor: string;
+                            regionCode: string;
+                            items: {
+                                itemId: string;
+                                nameZh: string;
+                                nameEn: string;
+                                unit: string;
+                                pledged: number;
+                                received: number;
+                            }[];
+                            note: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/ledger/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct a ledger entry by appending a new one that names it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        corrects: number;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            seq: number;
+                            /** Format: date-time */
+                            at: string;
+                            kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "distribution" | "correction";
+                            donationId: string;
+                            body: {
+                                /** @description an organisation's name; people and the anonymous are not named */
+                                donor?: string;
+                                item?: {
+                                    code: string;
+                                    nameZh: string;
+                                    unit: string;
+                                };
+                                items?: {
+                                    code: string;
+                                    nameZh: string;
+                                    unit: string;
+                                    quantity: number;
+                                }[];
+                                lotNumber?: string;
+                                expiresOn?: string | null;
+                                quantity?: number;
+                                from?: string;
+                                to?: string;
+                                transferId?: string;
+                                corrects?: number;
+                                note?: string;
+                            };
+                            prevHash: string;
+                            hash: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/public/donations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Donations as the public sees them (people and the anonymous are not named) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                donorKind: "organisation" | "person" | "anonymous";
+                                /** @description an organisation's name; empty for people and the anonymous */
+                                donor: string;
+                                items: {
+                                    itemId: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                    pledged: number;
+                                    received: number;
+                                }[];
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/public/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The donation ledger in sequence order (cursor: the last sequence number seen) */
+        get: {
+            parameters: {
+                query?: {
+                    donationId?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                seq: number;
+                                /** Format: date-time */
+                                at: string;
+                                kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "distribution" | "correction";
+                                donationId: string;
+                                body: {
+                                    /** @description an organisation's name; people and the anonymous are not named */
+                                    donor?: string;
+                                    item?: {
+                                        code: string;
+                                        nameZh: string;
+                                        unit: string;
+                                    };
+                                    items?: {
+                                        code: string;
+                                        nameZh: string;
+                                        unit: string;
+                                        quantity: number;
+                                    }[];
+                                    lotNumber?: string;
+                                    expiresOn?: string | null;
+                                    quantity?: number;
+                                    from?: string;
+                                    to?: string;
+                                    transferId?: string;
+                                    corrects?: number;
+                                    note?: string;
+                                };
+                                prevHash: string;
+                                hash: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/public/ledger/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recompute the hash chain and name the first entry that does not hold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            entries: number;
+                            head: string | null;
+                            firstBroken: {
+                                seq: number;
+                                reason: "hash" | "link" | "sequence";
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

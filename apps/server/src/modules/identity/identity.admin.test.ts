@@ -49,6 +49,7 @@ describe('staff administration', () => {
       'reservations.assist',
       'reservations.manage',
       'residents.read',
+      'supplies.manage',
       'tracing.import',
     ]);
     const listed = await as(t.app, admin, { url: '/api/v1/identity/staff?q=ops' });

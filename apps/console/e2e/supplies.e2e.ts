@@ -1,0 +1,157 @@
+import { assert, defineSuite } from '../../../packages/web-core/e2e/harness.ts';
+import { DEMO_PASSWORD, shanghaiDay } from '../../../packages/web-core/e2e/staff-api.ts';
+
+const STAMP = Date.now() % 100_000;
+const DONOR = `端到端捐赠单位${STAMP}`;
+// Sooner than any demo lot, so first-expiry-first-out allocates this donation's lot.
+const LOT = `E2E-${STAMP}`;
+const N95 = 'N95 医用防护口罩';
+const HOSPITAL = '武汉大学人民医院';
+
+/** 物资与捐赠 across the apps: a donation received, published and verified, requested, allocated, delivered. */
+export default defineSuite({
+  name: 'supplies',
+  async run(t) {
+    const { page } = t;
+
+    async function signInStaff(username: string) {
+      await t.context.clearCookies();
+      await page.goto('/console/');
+      await page.getByTestId('sign-in').waitFor();
+      await page.locator('#login-username').fill(username);
+      await page.locator('#login-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('sign-in').click();
+      await page.getByTestId('welcome').waitFor();
+    }
+    async function pick(trigger: ReturnType<typeof page.getByTestId>, option: string | RegExp) {
+      await trigger.click();
+      await page.getByRole('option', { name: option }).click();
+    }
+    const donationCard = () => page.getByTestId('donation').filter({ hasText: DONOR });
+    async function ledgerShows(kinds: string[]) {
+      await page.goto('/donations');
+      await page.locator('[data-testid="ledger-check"][data-state="ok"]').waitFor();
+      const card = donationCard();
+      await card.waitFor();
+      const shown = await card
+        .getByTestId('trail-entry')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+      assert(JSON.stringify(shown) === JSON.stringify(kinds), `trail ${shown.join(',')}, expected ${kinds.join(',')}`);
+    }
+
+    await t.step('the city official records a donation and receives it into the warehouse', async () => {
+      await signInStaff('logistics');
+      await page.getByTestId('menu-suppliesDonations').click();
+      await page.getByTestId('donations-table').waitFor();
+      await page.getByTestId('donation-create').click();
+      await page.locator('#donor-name').fill(DONOR);
+      await pick(page.getByTestId('donation-item'), N95);
+      await page.getByTestId('donation-quantity').locator('input').fill('500');
+      await t.screenshot('donation-form');
+      await t.checkAccessibility('donation form');
+      await page.getByTestId('donation-save').click();
+      const row = page.getByTestId('donations-table').locator('tr', { hasText: DONOR });
+      await row.waitFor();
+      await row.getByTestId('donation-receive').click();
+      await page.getByTestId('receipt-lot').fill(LOT);
+      await page.getByTestId('receipt-expires').fill(shanghaiDay(-30));
+      await page.getByTestId('receipt-save').click();
+      await row.filter({ hasText: '实收 500' }).waitFor();
+      assert((await row.innerText()).includes('认捐 500'), 'pledged 500 shown');
+      await t.screenshot('donations');
+      await t.checkAccessibility('donations');
+    });
+
+    await t.step('the public ledger shows the pledge and the receipt, and verifies', async () => {
+      await ledgerShows(['pledge', 'receipt']);
+      await t.screenshot('ledger-received');
+      await t.checkAccessibility('public ledger');
+    });
+
+    await t.step('the hospital asks for N95, critically', async () => {
+      await signInStaff('medical');
+      await page.getByTestId('menu-suppliesRequests').click();
+      await page.getByTestId('requests-table').waitFor();
+      await page.getByTestId('request-create').click();
+      await pick(page.getByTestId('request-hospital'), HOSPITAL);
+      await page.getByText('特急').click();
+      await pick(page.getByTestId('request-item'), N95);
+      await page.getByTestId('request-quantity').locator('input').fill('500');
+      await t.screenshot('request-form');
+      await t.checkAccessibility('request form');
+      await page.getByTestId('request-save').click();
+      await page.locator('[data-testid="requests-table"] tr', { hasText: '0 / 500' }).first().waitFor();
+      await t.screenshot('requests');
+    });
+
+    await t.step('the official approves the proposal and dispatches the transfer', async () => {
+      await signInStaff('logistics');
+      await page.getByTestId('menu-suppliesTransfers').click();
+      await page.getByTestId('proposal-load').click();
+      const table = page.getByTestId('proposal-table');
+      const first = table.locator('tbody tr').first();
+      await first.waitFor();
+      const text = await first.innerText();
+      assert(text.includes(HOSPITAL) && text.includes('特急'), `the critical request ranks first: ${text}`);
+      await t.screenshot('proposal');
+      await t.checkAccessibility('allocation proposal');
+      await page.getByTestId('proposal-approve').click();
+      await page.getByTestId('proposal-notice').waitFor();
+      const row = page.getByTestId('transfers-table').locator('tr', { hasText: LOT });
+      await row.waitFor();
+      await row.getByTestId('transfer-dispatch').click();
+      await row.locator('[data-testid="transfer-status"][data-status="dispatched"]').waitFor();
+      await t.screenshot('dispatched');
+    });
+
+    await t.step('the hospital signs for it with proof of delivery; the stock card shows it arrive', async () => {
+      await signInStaff('medical');
+      await page.getByTestId('menu-suppliesTransfers').click();
+      const row = page.getByTestId('transfers-table').locator('tr', { hasText: LOT });
+      await row.waitFor();
+      await row.getByTestId('transfer-deliver').click();
+      await page.locator('#pod-name').fill('赵卫东');
+      await page.locator('#pod-note').fill('外包装完好');
+      await t.screenshot('pod');
+      await t.checkAccessibility('proof of delivery');
+      await page.getByTestId('pod-save').click();
+      await row.locator('[data-testid="transfer-status"][data-status="delivered"]').waitFor();
+      const shown = await row.innerText();
+      assert(shown.includes('赵*东') && !shown.includes('赵卫东'), `the receiver is masked: ${shown}`);
+      await page.getByTestId('menu-suppliesStock').click();
+      const stock = page.getByTestId('stock-table').locator('tr', { hasText: HOSPITAL }).filter({ hasText: N95 });
+      await stock.first().waitFor();
+      await stock.first().getByTestId('stock-card').click();
+      const card = page.getByTestId('stock-card-table');
+      await card.locator('tr', { hasText: LOT }).filter({ hasText: '调入' }).waitFor();
+      await t.screenshot('stock-card');
+      await t.checkAccessibility('stock card');
+    });
+
+    await t.step('the public ledger follows the lot to the hospital, still verified, on a phone too', async () => {
+      await ledgerShows(['pledge', 'receipt', 'allocation', 'dispatch', 'delivery']);
+      assert((await donationCard().innerText()).includes(HOSPITAL), 'the trail names the hospital');
+      assert(!(await page.content()).includes('赵卫东'), 'no personal data in public');
+      await t.screenshot('ledger-delivered');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await t.screenshot('ledger-phone');
+      await t.checkAccessibility('public ledger on a phone');
+    });
+
+    await t.step('the official sees days of supply with alerts, on a phone too', async () => {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await signInStaff('logistics');
+      await page.getByTestId('menu-suppliesStock').click();
+      const emergency = page.locator('[data-testid="stock-alert"][data-alert="emergency"]');
+      await emergency.first().waitFor();
+      const first = await page.getByTestId('stock-table').locator('tbody tr').first().innerText();
+      assert(first.includes('金银潭'), `the emergency comes first: ${first}`);
+      await t.screenshot('stock');
+      await t.checkAccessibility('stock list');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await emergency.first().waitFor();
+      await t.screenshot('stock-phone');
+    });
+  },
+});
