@@ -41,8 +41,8 @@ const started = Date.now();
 const zt = await buildApp({ ...config, logLevel: 'warn' });
 const demo = await ensureDemoCity(zt, { residents, seed, log: console.log });
 await ensureDemoOutbreak(zt, { log: console.log });
-await ensureDemoReservations(zt, { log: console.log });
 await ensureDemoSupplies(zt, { log: console.log });
+await ensureDemoReservations(zt, { log: console.log });
 console.log(
   `demo city ready: ${await zt.services.identity.countResidents()} residents, ${demo.grids.length} grids, ${demo.accounts.length} staff accounts (${((Date.now() - started) / 1000).toFixed(1)} s)`,
 );

@@ -258,18 +258,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     events,
     options: { observationDays: config.observationDays, dueHours: 24, missedCheckHour: 20 },
   });
+  const supplies = createSuppliesModule({ db: database.db, regions: regions.service, vault, audit });
   const reservation = createReservationModule({
     db: database.db,
     identity: identity.service,
     regions: regions.service,
     credentials: credentials.service,
     healthCode: healthCode.service,
+    supplies: supplies.service,
     audit,
     cache,
     waitingRoom: config.waitingRoom,
   });
   beforeClose.push(reservation.close);
-  const supplies = createSuppliesModule({ db: database.db, regions: regions.service, vault, audit });
   const dataRights = createDataRightsModule({
     identity: identity.service,
     healthCode: healthCode.service,

@@ -23,8 +23,8 @@ async function main() {
     : null;
   if (demo) {
     await ensureDemoOutbreak(zt, { log: (m) => zt.app.log.info(m) });
-    await ensureDemoReservations(zt, { log: (m) => zt.app.log.info(m) });
     await ensureDemoSupplies(zt, { log: (m) => zt.app.log.info(m) });
+    await ensureDemoReservations(zt, { log: (m) => zt.app.log.info(m) });
   }
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

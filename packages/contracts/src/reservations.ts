@@ -28,6 +28,9 @@ export const SiteInput = Type.Object(
     name: Type.String({ minLength: 2, maxLength: 100 }),
     address: Type.String({ minLength: 2, maxLength: 200 }),
     regionCode: Type.String({ pattern: '^\\d{6,12}$', description: 'district, street or community of the site' }),
+    stockLocationId: Type.Optional(
+      Type.String({ format: 'uuid', description: "the pharmacy's stock (supplies) the campaign's item comes from" }),
+    ),
     slots: Type.Array(SlotInput, { minItems: 1, maxItems: 500 }),
   },
   { additionalProperties: false },
@@ -42,6 +45,9 @@ export const CampaignInput = Type.Object(
     /** Once per this many days per person, across campaigns of the same kind (0: once per campaign). */
     oncePerDays: Type.Integer({ minimum: 0, maximum: 365 }),
     itemsPerPerson: Type.Integer({ minimum: 1, maximum: 100, description: 'e.g. 5 masks per reservation' }),
+    supplyItemId: Type.Optional(
+      Type.String({ format: 'uuid', description: 'the catalogue item handed out; redeeming issues it from stock' }),
+    ),
     // Announced ahead: people may wait in the room before it, and are shuffled at the opening.
     opensAt: Type.Optional(DateTime),
     /** Lottery: people register until then; the draw follows (required for a lottery). */
@@ -66,6 +72,7 @@ export const Site = Type.Object({
   name: Type.String(),
   address: Type.String(),
   regionCode: Type.String(),
+  stockLocationId: Nullable(Type.String()),
   slots: Type.Array(Slot),
 });
 
@@ -79,6 +86,7 @@ export const Campaign = Type.Object({
   status: literalUnion(campaignStatuses),
   oncePerDays: Type.Integer(),
   itemsPerPerson: Type.Integer(),
+  supplyItemId: Nullable(Type.String()),
   quota: Type.Integer(),
   left: Type.Integer(),
   sites: Type.Array(Site),

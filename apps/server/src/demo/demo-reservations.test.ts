@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, buildTestApp, signInResident, signInStaff, type TestApp } from '../../test/build-test-app.ts';
 import { DEMO_PASSWORD, DEMO_RESIDENT_PHONE } from './demo-city.ts';
 import { DEMO_CAMPAIGN_TITLE, DEMO_PHARMACY_ACCOUNT, ensureDemoReservations } from './demo-reservations.ts';
+import { ensureDemoSupplies } from './demo-supplies.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,6 +12,7 @@ afterAll(() => t?.close());
 
 describe('demo reservations', () => {
   it('opens one mask campaign in 江岸区 once, which the demo resident reserves and the pharmacy redeems', async () => {
+    await ensureDemoSupplies(t.zt);
     await ensureDemoReservations(t.zt);
     await ensureDemoReservations(t.zt);
     const officer = await signInStaff(t.app, 'officer');
@@ -42,5 +44,13 @@ describe('demo reservations', () => {
     });
     expect(redeemed.statusCode).toBe(200);
     expect(redeemed.json()).toMatchObject({ items: 5 });
+    // The five masks left the pharmacy's donated stock, and the public ledger says so.
+    const ledger = (await t.app.inject({ url: '/api/v1/supplies/public/ledger?limit=100' })).json().items as {
+      kind: string;
+      body: { quantity?: number; from?: string };
+    }[];
+    expect(ledger.some((e) => e.kind === 'distribution' && e.body.quantity === 5 && e.body.from === site.name)).toBe(
+      true,
+    );
   });
 });

@@ -20,10 +20,10 @@ export const demoPharmacyAccount = {
 
 /**
  * A demo mask campaign in 江岸区, open, with two pharmacies and hourly slots from tomorrow for a week,
- * made through the reservation service. Once one is open with a slot still ahead, a start adds nothing.
+ * made through the reservation service; the masks come from the pharmacies' demo stock. Once one is open with a slot still ahead, a start adds nothing.
  */
 export async function ensureDemoReservations(zt: Zhengtong, options: { log?: (m: string) => void } = {}) {
-  const { reservation, regions, identity } = zt.services;
+  const { reservation, regions, identity, supplies } = zt.services;
   await identity.seedStaff({
     username: demoPharmacyAccount.username,
     displayName: demoPharmacyAccount.displayName,
@@ -59,6 +59,10 @@ export async function ensureDemoReservations(zt: Zhengtong, options: { log?: (m:
       quota: 30,
     })),
   ).flat();
+  // The masks come from the pharmacies' own stock when the demo supplies are there (seeded first).
+  const masks = (await supplies.items(officer)).items.find((i) => i.code === 'MASK-SURGICAL');
+  const pharmacies = (await supplies.locations(officer, 'pharmacy')).items;
+  const stockOf = (name: string) => pharmacies.find((p) => p.name === name)?.id;
   const input: CampaignInput = {
     kind: 'masks',
     title: DEMO_CAMPAIGN_TITLE,
@@ -66,6 +70,7 @@ export async function ensureDemoReservations(zt: Zhengtong, options: { log?: (m:
     mode: 'first_come',
     oncePerDays: 7,
     itemsPerPerson: 5,
+    ...(masks ? { supplyItemId: masks.id } : {}),
     sites: [
       {
         name: '江岸大药房解放大道店',
@@ -79,7 +84,10 @@ export async function ensureDemoReservations(zt: Zhengtong, options: { log?: (m:
         regionCode: streets[1]?.code ?? DEMO_RESERVATION_REGION,
         slots,
       },
-    ],
+    ].map((site) => {
+      const stock = masks && stockOf(site.name);
+      return stock ? { ...site, stockLocationId: stock } : site;
+    }),
   };
   const created = await reservation.createCampaign(officer, input);
   await reservation.setStatus(officer, created.id, 'open');

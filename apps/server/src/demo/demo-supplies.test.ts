@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, buildTestApp, signInStaff, type TestApp } from '../../test/build-test-app.ts';
 import { DEMO_PASSWORD } from './demo-city.ts';
-import { DEMO_DONOR, DEMO_LOGISTICS_ACCOUNT, DEMO_WAREHOUSE, ensureDemoSupplies } from './demo-supplies.ts';
+import {
+  DEMO_DONOR,
+  DEMO_LOGISTICS_ACCOUNT,
+  DEMO_MASK_DONOR,
+  DEMO_WAREHOUSE,
+  ensureDemoSupplies,
+} from './demo-supplies.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -32,7 +38,9 @@ describe('demo supplies', () => {
     expect(proposal.lines.length).toBeGreaterThan(0);
 
     const donations = (await t.app.inject({ url: '/api/v1/supplies/public/donations' })).json().items;
-    expect(donations.map((d: { donor: string }) => d.donor).sort()).toEqual(['', DEMO_DONOR]);
+    expect(donations.map((d: { donor: string }) => d.donor).sort()).toEqual(
+      ['', DEMO_DONOR, DEMO_MASK_DONOR, DEMO_MASK_DONOR].sort(),
+    );
     const named = donations.find((d: { donor: string }) => d.donor === DEMO_DONOR);
     const trail = (await t.app.inject({ url: `/api/v1/supplies/public/ledger?donationId=${named.id}` })).json().items;
     expect(new Set(trail.map((e: { kind: string }) => e.kind))).toEqual(

@@ -8,6 +8,8 @@ const DAY_MS = 86_400_000;
 export const DEMO_CITY = '4201';
 export const DEMO_WAREHOUSE = '武汉市应急物资储备库';
 export const DEMO_DONOR = '武汉市慈善总会（演示）';
+/** Gave the masks the demo pharmacies hand out to residents with a reservation. */
+export const DEMO_MASK_DONOR = '湖北爱心医药企业（演示）';
 /** The city's warehouse and hospitals in several districts need an official for the whole city. */
 export const DEMO_LOGISTICS_ACCOUNT = 'logistics';
 export const demoLogisticsAccount = {
@@ -144,11 +146,19 @@ export async function ensureDemoSupplies(zt: Zhengtong, options: { log?: (m: str
       { itemId: suit, lotNumber: 'PS-2025-311', expiresOn: inDays(400), quantity: 200 },
     ],
   });
-  for (const p of pharmacies)
-    await supplies.receive(city, {
-      locationId: p,
-      lines: [{ itemId: surgical, lotNumber: 'SM-2026-0408', expiresOn: inDays(300), quantity: 2000 }],
+  // The pharmacies' masks are donated, so what residents pick up shows on the public ledger too.
+  for (const [i, p] of pharmacies.entries()) {
+    const gift = await supplies.createDonation(city, {
+      donorKind: 'organisation',
+      donorName: DEMO_MASK_DONOR,
+      regionCode: DEMO_CITY,
+      items: [{ itemId: surgical, quantity: 2000 }],
     });
+    await supplies.receiveDonation(city, gift.id, {
+      locationId: p,
+      lines: [{ itemId: surgical, lotNumber: `DN-SM-00${i + 1}`, expiresOn: inDays(300), quantity: 2000 }],
+    });
+  }
 
   // A donation from an organisation, received, allocated to 金银潭 on its critical request and delivered.
   const donation = await supplies.createDonation(city, {
@@ -216,5 +226,7 @@ export async function ensureDemoSupplies(zt: Zhengtong, options: { log?: (m: str
     ],
     note: '发热门诊扩容',
   });
-  options.log?.(`demo supplies: ${DEMO_WAREHOUSE}, 2 hospitals, ${pharmacies.length} pharmacies, 2 donations`);
+  options.log?.(
+    `demo supplies: ${DEMO_WAREHOUSE}, 2 hospitals, ${pharmacies.length} pharmacies, ${2 + pharmacies.length} donations`,
+  );
 }

@@ -9957,6 +9957,7 @@ export interface paths {
                                 status: "draft" | "open" | "closed";
                                 oncePerDays: number;
                                 itemsPerPerson: number;
+                                supplyItemId: string | null;
                                 quota: number;
                                 left: number;
                                 sites: {
@@ -9964,6 +9965,7 @@ export interface paths {
                                     name: string;
                                     address: string;
                                     regionCode: string;
+                                    stockLocationId: string | null;
                                     slots: {
                                         id: string;
                                         /** Format: date-time */
@@ -10028,6 +10030,11 @@ export interface paths {
                         oncePerDays: number;
                         /** @description e.g. 5 masks per reservation */
                         itemsPerPerson: number;
+                        /**
+                         * Format: uuid
+                         * @description the catalogue item handed out; redeeming issues it from stock
+                         */
+                        supplyItemId?: string;
                         /** Format: date-time */
                         opensAt?: string;
                         /** Format: date-time */
@@ -10037,6 +10044,11 @@ export interface paths {
                             address: string;
                             /** @description district, street or community of the site */
                             regionCode: string;
+                            /**
+                             * Format: uuid
+                             * @description the pharmacy's stock (supplies) the campaign's item comes from
+                             */
+                            stockLocationId?: string;
                             slots: {
                                 /** Format: date-time */
                                 startsAt: string;
@@ -10065,6 +10077,7 @@ export interface paths {
                             status: "draft" | "open" | "closed";
                             oncePerDays: number;
                             itemsPerPerson: number;
+                            supplyItemId: string | null;
                             quota: number;
                             left: number;
                             sites: {
@@ -10072,6 +10085,7 @@ export interface paths {
                                 name: string;
                                 address: string;
                                 regionCode: string;
+                                stockLocationId: string | null;
                                 slots: {
                                     id: string;
                                     /** Format: date-time */
@@ -10155,6 +10169,7 @@ export interface paths {
                             status: "draft" | "open" | "closed";
                             oncePerDays: number;
                             itemsPerPerson: number;
+                            supplyItemId: string | null;
                             quota: number;
                             left: number;
                             sites: {
@@ -10162,6 +10177,7 @@ export interface paths {
                                 name: string;
                                 address: string;
                                 regionCode: string;
+                                stockLocationId: string | null;
                                 slots: {
                                     id: string;
                                     /** Format: date-time */
@@ -10255,6 +10271,7 @@ export interface paths {
                             status: "draft" | "open" | "closed";
                             oncePerDays: number;
                             itemsPerPerson: number;
+                            supplyItemId: string | null;
                             quota: number;
                             left: number;
                             sites: {
@@ -10262,6 +10279,7 @@ export interface paths {
                                 name: string;
                                 address: string;
                                 regionCode: string;
+                                stockLocationId: string | null;
                                 slots: {
                                     id: string;
                                     /** Format: date-time */
@@ -10497,6 +10515,7 @@ export interface paths {
                             status: "draft" | "open" | "closed";
                             oncePerDays: number;
                             itemsPerPerson: number;
+                            supplyItemId: string | null;
                             quota: number;
                             left: number;
                             sites: {
@@ -10504,6 +10523,7 @@ export interface paths {
                                 name: string;
                                 address: string;
                                 regionCode: string;
+                                stockLocationId: string | null;
                                 slots: {
                                     id: string;
                                     /** Format: date-time */
@@ -10595,6 +10615,7 @@ export interface paths {
                                 status: "draft" | "open" | "closed";
                                 oncePerDays: number;
                                 itemsPerPerson: number;
+                                supplyItemId: string | null;
                                 quota: number;
                                 left: number;
                                 sites: {
@@ -10602,6 +10623,7 @@ export interface paths {
                                     name: string;
                                     address: string;
                                     regionCode: string;
+                                    stockLocationId: string | null;
                                     slots: {
                                         id: string;
                                         /** Format: date-time */
@@ -11339,6 +11361,7 @@ export interface paths {
                                 status: "draft" | "open" | "closed";
                                 oncePerDays: number;
                                 itemsPerPerson: number;
+                                supplyItemId: string | null;
                                 quota: number;
                                 left: number;
                                 sites: {
@@ -11346,6 +11369,7 @@ export interface paths {
                                     name: string;
                                     address: string;
                                     regionCode: string;
+                                    stockLocationId: string | null;
                                     slots: {
                                         id: string;
                                         /** Format: date-time */

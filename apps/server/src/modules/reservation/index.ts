@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/index.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
+import type { SuppliesService } from '../supplies/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import { ReservationEntries } from './reservation.entries.ts';
@@ -21,6 +22,7 @@ export function createReservationModule(deps: {
   regions: RegionsService;
   credentials: CredentialsService;
   healthCode: HealthCodeService;
+  supplies: SuppliesService;
   audit: AuditLog;
   cache: Cache;
   waitingRoom: Omit<WaitingRoomOptions, 'minRate'>;
@@ -38,6 +40,7 @@ export function createReservationModule(deps: {
     gate,
     new ReservationEntries(repo, deps.audit, gate),
     deps.healthCode,
+    deps.supplies,
   );
   room.start();
   const jobs: JobDefinition[] = [

@@ -18,6 +18,7 @@ import type { Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
+import type { SuppliesService } from '../supplies/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { ReservationEntries } from './reservation.entries.ts';
@@ -46,6 +47,7 @@ export class ReservationService {
     private readonly gate: StockGate,
     private readonly entries: ReservationEntries,
     private readonly healthCode: HealthCodeService,
+    private readonly supplies: SuppliesService,
   ) {}
 
   // ---------- campaigns (officials) ----------
@@ -67,6 +69,15 @@ export class ReservationService {
           problems.push({ path: `sites/${s}/slots/${i}/endsAt`, code: 'reservation.slot_window' });
       });
     });
+    if (input.supplyItemId && !(await this.supplies.item(input.supplyItemId)))
+      problems.push({ path: 'supplyItemId', code: 'supplies.item_not_found' });
+    for (const [s, site] of input.sites.entries()) {
+      if (!site.stockLocationId) continue;
+      const stock = await this.supplies.location(site.stockLocationId);
+      if (!stock) problems.push({ path: `sites/${s}/stockLocationId`, code: 'supplies.location_not_found' });
+      else if (!stock.regionCode.startsWith(input.regionCode))
+        problems.push({ path: `sites/${s}/stockLocationId`, code: 'reservation.site_outside' });
+    }
     if (problems.length) throw invalid('request.invalid', problems);
     const id = uuidv7();
     const sites = input.sites.map((s) => ({
@@ -75,6 +86,7 @@ export class ReservationService {
       name: s.name.trim(),
       address: s.address.trim(),
       region_code: s.regionCode,
+      stock_location_id: s.stockLocationId ?? null,
     }));
     const slots = input.sites.flatMap((s, i) =>
       s.slots.map((slot) => ({
@@ -102,6 +114,7 @@ export class ReservationService {
             input.mode === 'lottery' && input.registrationEndsAt ? new Date(input.registrationEndsAt) : null,
           draw_seed: null,
           drawn_at: null,
+          supply_item_id: input.supplyItemId ?? null,
           created_by: actor.label,
           opened_at: null,
           closed_at: null,
@@ -416,9 +429,10 @@ export class ReservationService {
     if (!site || !can(actor, 'reservations.redeem', site.region_code))
       throw invalid('request.invalid', [{ path: 'siteId', code: 'reservation.site_not_found' }]);
     const r = input.text ? await this.byPickupCode(input.text, site.id) : await this.byIdCard(input.idNumber, site.id);
-    const slot = (await this.repo.slot(r.slot_id))!;
-    if (r.status === 'confirmed' && slot.ends_at.getTime() < Date.now())
+    const [slot, campaign] = await Promise.all([this.repo.slot(r.slot_id), this.repo.campaign(r.campaign_id)]);
+    if (r.status === 'confirmed' && slot!.ends_at.getTime() < Date.now())
       throw new AppError('conflict', 'pickup.expired');
+    const itemId = campaign!.supply_item_id;
     await this.repo.db.transaction().execute(async (trx) => {
       if (
         !(await this.repo.transition(
@@ -431,6 +445,16 @@ export class ReservationService {
         const now = (await this.repo.reservation(r.id, trx))!.status;
         throw new AppError('conflict', now === 'redeemed' ? 'pickup.already_redeemed' : `reservation.${now}`);
       }
+      // The items leave the pharmacy's stock with the hand-over, or neither happens (short stock).
+      if (itemId && site.stock_location_id)
+        await this.supplies.issueWithin(trx as unknown as Db, {
+          locationId: site.stock_location_id,
+          itemId,
+          quantity: r.items,
+          referenceKind: 'reservation',
+          referenceId: r.id,
+          actor,
+        });
       await this.audit.record(
         actor,
         {
@@ -449,7 +473,7 @@ export class ReservationService {
       reservationId: r.id,
       name: card?.maskedName ?? '',
       items: r.items,
-      slot: { startsAt: slot.starts_at.toISOString(), endsAt: slot.ends_at.toISOString() },
+      slot: { startsAt: slot!.starts_at.toISOString(), endsAt: slot!.ends_at.toISOString() },
     };
   }
 
@@ -550,6 +574,7 @@ export class ReservationService {
         status: c.status,
         oncePerDays: c.once_per_days,
         itemsPerPerson: c.items_per_person,
+        supplyItemId: c.supply_item_id,
         quota: mine.reduce((n, s) => n + s.quota, 0),
         left: mine.reduce((n, s) => n + s.quota - s.taken, 0),
         opensAt: c.opens_at?.toISOString() ?? null,
@@ -562,6 +587,7 @@ export class ReservationService {
           name: site.name,
           address: site.address,
           regionCode: site.region_code,
+          stockLocationId: site.stock_location_id,
           slots: (slotsBySite.get(site.id) ?? []).map((s) => ({
             id: s.id,
             startsAt: s.starts_at.toISOString(),

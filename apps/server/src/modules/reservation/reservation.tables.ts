@@ -25,6 +25,8 @@ export interface ReservationCampaignsTable {
   registration_ends_at: Date | null;
   draw_seed: string | null;
   drawn_at: Date | null;
+  /** The catalogue item handed out (masks): redeeming issues it from the site's stock. */
+  supply_item_id: Generated<string | null>;
   opened_at: Date | null;
   closed_at: Date | null;
 }
@@ -36,6 +38,8 @@ export interface ReservationSitesTable {
   name: string;
   address: string;
   region_code: string;
+  /** The pharmacy's stock the campaign's item is issued from. */
+  stock_location_id: Generated<string | null>;
 }
 export type SiteRow = Selectable<ReservationSitesTable>;
 

@@ -419,4 +419,89 @@ describe('reservations', () => {
     });
     expect(other.statusCode).toBe(403);
   });
+
+  it("redeeming a mask reservation issues the masks from the pharmacy's stock, or nothing when it is short", async () => {
+    const supplies = t.zt.services.supplies;
+    const official: Actor = {
+      kind: 'staff',
+      id: 'test-officer',
+      label: 'test-officer',
+      roles: ['department_officer'],
+      permissions: permissionsOf(['department_officer']),
+      jurisdiction: JIANGAN,
+      residentId: null,
+    };
+    const masks = await supplies.createItem(official, {
+      code: 'MASK-TEST',
+      nameZh: '医用外科口罩',
+      nameEn: 'Surgical mask',
+      category: 'mask',
+      unit: '只',
+    });
+    const pharmacy = await supplies.createLocation(official, {
+      kind: 'pharmacy',
+      name: '江岸大药房',
+      regionCode: street,
+    });
+    await supplies.receive(official, {
+      locationId: pharmacy.id,
+      lines: [{ itemId: masks.id, lotNumber: 'SM-T1', expiresOn: '2030-01-01', quantity: 7 }],
+    });
+    const input = campaign({ title: '口罩发放', supplyItemId: masks.id });
+    input.sites[0]!.stockLocationId = pharmacy.id;
+    const created = await as(t.app, officer, { method: 'POST', url: '/api/v1/reservation/campaigns', payload: input });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ supplyItemId: masks.id, sites: [{ stockLocationId: pharmacy.id }] });
+    await as(t.app, officer, {
+      method: 'POST',
+      url: `/api/v1/reservation/campaigns/${created.json().id}/status`,
+      payload: { status: 'open' },
+    });
+    const slotId = created.json().sites[0].slots[0].id as string;
+    const siteId = created.json().sites[0].id as string;
+    const ids = (
+      await sql<{
+        id: string;
+      }>`select id from residents where region_code like ${`${JIANGAN}%`} order by id desc limit 2`.execute(
+        t.zt.platform.database.db,
+      )
+    ).rows.map((r) => r.id);
+    const person = (id: string): Actor => ({
+      kind: 'resident',
+      id,
+      label: `resident:${id}`,
+      roles: ['resident'],
+      permissions: [],
+      jurisdiction: null,
+      residentId: id,
+    });
+    const [first, second] = [
+      await t.zt.services.reservation.reserve(person(ids[0]!), slotId),
+      await t.zt.services.reservation.reserve(person(ids[1]!), slotId),
+    ];
+    const onHand = async () =>
+      (await supplies.stock(official, { locationId: pharmacy.id, itemId: masks.id })).items[0]!.onHand;
+    const code = async (r: { id: string }, who: string) =>
+      (await t.zt.services.reservation.pickupCode(person(who), r.id)).text;
+
+    const handed = await as(t.app, siteStaff, {
+      method: 'POST',
+      url: '/api/v1/reservation/redemptions',
+      payload: { text: await code(first, ids[0]!), siteId },
+    });
+    expect(handed.statusCode, handed.body).toBe(200);
+    expect(await onHand()).toBe(2); // 7 less the 5 handed out
+    // Two left, five due: the pharmacist is told, and neither the stock nor the reservation changes.
+    const short = await as(t.app, siteStaff, {
+      method: 'POST',
+      url: '/api/v1/reservation/redemptions',
+      payload: { text: await code(second, ids[1]!), siteId },
+    });
+    expect(short.statusCode).toBe(409);
+    expect(short.json().code).toBe('supplies.insufficient_stock');
+    expect(await onHand()).toBe(2);
+    expect((await t.zt.services.reservation.mine(person(ids[1]!))).items.find((r) => r.id === second.id)!.status).toBe(
+      'confirmed',
+    );
+  });
 });
