@@ -41,6 +41,30 @@ export default defineSuite({
       return Number(await row.getByTestId('campaign-left').getAttribute('data-left'));
     }
 
+    const PHARMACY = '江岸大药房解放大道店';
+    const officerApi = await staffApi(t.baseUrl, 'officer');
+    /** The demo pharmacy's surgical masks on hand (supplies), as the official's stock list counts them. */
+    async function masksOnHand(): Promise<number> {
+      const places = await officerApi.call<{ items: { id: string; name: string }[] }>(
+        'GET',
+        '/api/v1/supplies/locations?kind=pharmacy',
+      );
+      const at = places.body.items.find((l) => l.name === PHARMACY)!.id;
+      const stock = await officerApi.call<{ items: { item: { code: string }; onHand: number }[] }>(
+        'GET',
+        `/api/v1/supplies/stock?locationId=${at}`,
+      );
+      return stock.body.items.find((l) => l.item.code === 'MASK-SURGICAL')!.onHand;
+    }
+    /** Distribution entries of the pharmacy's donated masks on the public ledger page (the portal). */
+    async function distributionsOnLedger(): Promise<number> {
+      await page.goto('/donations');
+      await page.locator('[data-testid="ledger-check"][data-state="ok"]').waitFor();
+      const card = page.getByTestId('donation').filter({ hasText: PHARMACY }).first();
+      await card.waitFor();
+      return card.locator('[data-testid="trail-entry"][data-kind="distribution"]').count();
+    }
+
     let quota = 0;
     let siteId = '';
     await t.step('the 江岸 officer creates a mask campaign with generated slots and opens it', async () => {
@@ -55,6 +79,11 @@ export default defineSuite({
       const site = page.getByTestId('site-0');
       await site.locator('#site-name-0').fill('江岸测试药房');
       await site.locator('#site-address-0').fill('江岸区解放大道 2 号');
+      // The masks come from the demo pharmacy's donated stock.
+      await page.getByTestId('campaign-item').click();
+      await page.getByRole('option', { name: /医用外科口罩/ }).click();
+      await site.getByTestId('site-stock').click();
+      await page.getByRole('option', { name: new RegExp(PHARMACY) }).click();
       await site.getByTestId('plan-date').fill(shanghaiDay(-1));
       await site.getByTestId('plan-opens').fill('09:00');
       await site.getByTestId('plan-closes').fill('12:00');
@@ -153,6 +182,14 @@ export default defineSuite({
       assert((await leftOfCampaign()) === quota - 1, 'one place taken');
     });
 
+    let stockBefore = 0;
+    let ledgerBefore = 0;
+    await t.step('before the pickup: the pharmacy stock and the public ledger as they are', async () => {
+      stockBefore = await masksOnHand();
+      ledgerBefore = await distributionsOnLedger();
+      assert(stockBefore >= 5, `masks on hand: ${stockBefore}`);
+    });
+
     await t.step(
       'the pharmacist redeems the code at their site; a second scan is refused as already used',
       async () => {
@@ -180,6 +217,14 @@ export default defineSuite({
         assert(siteId.length === 36, `a site id was shown to the official: ${siteId}`);
       },
     );
+
+    await t.step('the five masks left the pharmacy stock, and the public ledger shows their distribution', async () => {
+      const after = await masksOnHand();
+      assert(after === stockBefore - 5, `stock ${stockBefore} → ${after}, five fewer expected`);
+      const entries = await distributionsOnLedger();
+      assert(entries === ledgerBefore + 1, `distribution entries ${ledgerBefore} → ${entries}`);
+      await t.screenshot('ledger-after-pickup');
+    });
 
     await t.step('the resident sees the reservation as picked up', async () => {
       try {

@@ -19,6 +19,8 @@ export interface SiteForm {
   name: string;
   address: string;
   regionCode: string;
+  /** The pharmacy's stock (supplies) the campaign's item is issued from at pickup, if linked. */
+  stockLocationId: string;
   plan: SlotPlan;
 }
 
@@ -68,6 +70,7 @@ export function emptySite(regionCode: string, date: string): SiteForm {
     name: '',
     address: '',
     regionCode,
+    stockLocationId: '',
     plan: { date, days: 1, opens: '09:00', closes: '17:00', minutes: 60, quota: 50 },
   };
 }
