@@ -201,7 +201,9 @@ export class ReservationService {
     const person = await this.assisted(actor, input);
     const rows = await this.repo.campaigns({ containing: person.regionCode, status: ['open'], limit: 100 });
     const now = Date.now();
-    const campaigns = (await this.views(rows.filter((c) => c.mode === 'first_come'))).filter((c) =>
+    // What the person could reserve now: first come, already opened (the room is the same for them).
+    const open = rows.filter((c) => c.mode === 'first_come' && (!c.opens_at || c.opens_at.getTime() <= now));
+    const campaigns = (await this.views(open)).filter((c) =>
       c.sites.some((s) => s.slots.some((slot) => Date.parse(slot.endsAt) > now)),
     );
     return { maskedName: person.maskedName, campaigns };
