@@ -37,6 +37,11 @@ interface AxeViolation {
 }
 
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  // A dialog fading out is half transparent: checked mid-animation its text fails contrast. Check the
+  // page at rest (Element Plus marks a closing dialog .is-closing; Vue leave transitions *-leave-active).
+  await page.waitForFunction(() => !document.querySelector('.is-closing, [class*="-leave-active"]'), undefined, {
+    timeout: 5000,
+  });
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.addScriptTag({ path: require.resolve('axe-core') });
   const result = await page.evaluate(async () => {
