@@ -54,6 +54,10 @@ else
         ZT_DATA_DIR: dataDir,
         ZT_DEMO: '0',
         ZT_RATE_LIMIT: '1000000',
+        // The waiting room is not what this test is about: it lets everyone in at once.
+        ZT_QUEUE_START_RATE: '100000',
+        ZT_QUEUE_MAX_RATE: '100000',
+        ZT_QUEUE_TARGET_MS: '600000',
         LOG_LEVEL: 'warn',
         NODE_ENV: 'test',
       };
@@ -141,7 +145,12 @@ else
         const worker = async () => {
           while (sent < PEOPLE) {
             const i = sent++;
-            const r = await reserve(url, people[i]!, keys[i]!);
+            let r = await reserve(url, people[i]!, keys[i]!);
+            // Told to wait in the room (its rate is shared in Redis with other servers): wait and retry.
+            while (r.status === 429 && server!.child.exitCode === null && !server!.child.killed) {
+              await new Promise((done) => setTimeout(done, 200));
+              r = await reserve(url, people[i]!, keys[i]!);
+            }
             if (r.status === 201) answered.push({ person: i, id: r.body!.id! });
             if (answered.length >= PEOPLE / 3 && server!.child.exitCode === null && !server!.child.killed) {
               server!.child.kill('SIGKILL');
@@ -152,7 +161,12 @@ else
         void Promise.all(Array.from({ length: 24 }, worker)).then(() => resolve());
       });
       await killed;
-      await new Promise((r) => server!.child.once('exit', r));
+      // Everyone may have been answered before the third did (then the assertion below says so).
+      if (server!.child.exitCode === null && server!.child.signalCode === null) {
+        const exited = new Promise((r) => server!.child.once('exit', r));
+        server!.child.kill('SIGKILL');
+        await exited;
+      }
       expect(answered.length).toBeGreaterThanOrEqual(PEOPLE / 3);
       expect(sent).toBeLessThan(PEOPLE); // it really died mid-surge
 
@@ -168,6 +182,8 @@ else
       // A new process on the same database and Redis. Everyone retries with their key: those answered
       // before are told they hold one, the rest are served; the quota and the one-per-person rule hold.
       server = await startServerProcess(env, { timeoutMs: 150_000 });
+      // The places counter the dead process left low is reloaded from the database within 5 s.
+      await new Promise((done) => setTimeout(done, 6000));
       // As the H5 does: told to wait in the room, try again after Retry-After.
       const retried = await Promise.all(
         people.map(async (p, i) => {

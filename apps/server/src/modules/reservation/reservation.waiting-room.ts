@@ -185,6 +185,7 @@ export class WaitingRoom {
   }
 
   private async currentRate() {
-    return Number((await this.cache.get('wr:rate')) ?? this.rate);
+    const shared = Number((await this.cache.get('wr:rate')) ?? this.rate);
+    return Math.min(this.opts.maxRate, Math.max(this.opts.minRate, shared));
   }
 }
