@@ -96,6 +96,8 @@ const secondD = person('次密丁', WUCHANG);
 const homeE = person('家属戊', WUCHANG);
 const seatF = person('邻座己', WUCHANG);
 const farG = person('远座庚', WUCHANG);
+const trainH = person('同厢辛', WUCHANG);
+const trainI = person('别厢壬', WUCHANG);
 let places: { id: string; code: string; name: string }[];
 let caseId: string;
 
@@ -109,7 +111,7 @@ beforeAll(async () => {
     signInStaff(t.app, 'cdc'),
     signInStaff(t.app, 'grid'),
   ]);
-  for (const p of [caseA, nearB, lateC, secondD, homeE, seatF, farG]) await register(p);
+  for (const p of [caseA, nearB, lateC, secondD, homeE, seatF, farG, trainH, trainI]) await register(p);
   const venue = await signInStaff(t.app, 'venue');
   places = (await as(t.app, venue, { method: 'GET', url: '/api/v1/check-in/places' })).json().items;
   const [p1, p2] = places;
@@ -265,6 +267,45 @@ describe('automatic contact discovery', () => {
     const listed = (await as(t.app, cdc, { method: 'GET', url: `${api}/contacts?limit=200` })).json()
       .items as Contact[];
     expect(listed.find((c) => c.name === '外**客')).toMatchObject({ caseId, region: null });
+  });
+
+  it('finds the people seated near a close contact on a trip the contact took after the exposure', async () => {
+    // The flight neighbour went on by train the same day; so did a visitor from elsewhere.
+    const train = { mode: 'train', number: 'G1234', date: shanghaiToday() };
+    const visitor = makeIdNumber('110101', '19700101', 556);
+    const manifest = await as(t.app, cdc, {
+      method: 'POST',
+      url: `${api}/manifest-rows`,
+      payload: {
+        rows: [
+          { ...train, carriage: 5, seat: '8A', name: seatF.name, idNumber: seatF.idNumber },
+          { ...train, carriage: 5, seat: '9C', name: trainH.name, idNumber: trainH.idNumber },
+          { ...train, carriage: 5, seat: '12F', name: '外地乘客', idNumber: visitor },
+          { ...train, carriage: 6, seat: '8A', name: trainI.name, idNumber: trainI.idNumber },
+        ],
+      },
+    });
+    expect(manifest.statusCode, manifest.body).toBe(201);
+    const again = await as(t.app, cdc, { method: 'POST', url: `${api}/cases/${caseId}/discovery` });
+    expect(again.statusCode, again.body).toBeLessThan(300);
+    const contacts = await until(
+      () => contactsOf(caseId),
+      (c) => c.some((x) => x.name === '同*辛'),
+    );
+    const h = contacts.find((c) => c.name === '同*辛');
+    expect(h).toMatchObject({ level: 'secondary', rank: 'low', residentKnown: true });
+    expect(h!.exposures).toEqual([
+      expect.objectContaining({ kind: 'secondary', label: 'G1234 #5 8A', via: '邻*己', seatDistance: 1 }),
+    ]);
+    expect(contacts.find((c) => c.name === '外**客' && c.level === 'secondary')).toMatchObject({
+      residentKnown: false,
+      exposures: [expect.objectContaining({ kind: 'secondary', via: '邻*己' })],
+    });
+    // Another carriage is not a contact; the close contact stays close.
+    expect(contacts.map((c) => c.name)).not.toContain('别*壬');
+    expect(contacts.find((c) => c.name === '邻*己')).toMatchObject({ level: 'close' });
+    expect(await colourOf(trainH)).toMatchObject({ colour: 'yellow', explanation: { ruleId: 'secondary' } });
+    expect((await colourOf(trainI)).colour).toBe('green');
   });
 
   it('links a contact who becomes a case to the source case and ends their follow-up', async () => {

@@ -1,3 +1,4 @@
+import type { TripMode } from '@zhengtong/contracts';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type {
@@ -273,6 +274,29 @@ export class ContactTracingRepository {
         on m.number = t.number and m.travel_date = t.travel_date and m.mode = t.mode
        and (t.carriage is null or m.carriage = t.carriage)
        -- A file import's rows count once it is done: never half a manifest.
+       and (m.import_id is null
+            or exists (select 1 from tracing_imports i where i.id = m.import_id and i.status = 'done'))`.execute(
+      this.db,
+    );
+    return r.rows;
+  }
+
+  /** Trips of these people (by ID-number blind index) on or after a date each, from finished manifests. */
+  async tripsOfPeople(people: { key: number; bidx: string; since: string }[]) {
+    if (!people.length) return [];
+    const values = sql.join(people.map((p) => sql`(${p.key}::int, ${p.bidx}::text, ${p.since}::date)`));
+    const r = await sql<{
+      key: number;
+      mode: TripMode;
+      number: string;
+      travel_date: string;
+      carriage: number | null;
+      seat: string | null;
+      seat_row: number | null;
+    }>`
+      select q.key, m.mode, m.number, m.travel_date, m.carriage, m.seat, m.seat_row
+      from (values ${values}) as q(key, bidx, since)
+      join tracing_manifest_rows m on m.id_number_bidx = q.bidx and m.travel_date >= q.since
        and (m.import_id is null
             or exists (select 1 from tracing_imports i where i.id = m.import_id and i.status = 'done'))`.execute(
       this.db,

@@ -149,6 +149,8 @@ export function tripScore(
 export const placeScore = (minutes: number) => 40 + Math.min(40, Math.max(0, minutes));
 export const HOUSEHOLD_SCORE = 95;
 export const SECONDARY_SCORE = 30;
+/** A close contact's later trip counts for their neighbours from the same carriage, or within the flight's rows. */
+export const SECONDARY_TRIP_MIN_SCORE = 55;
 
 /** Several exposures add up: the strongest counts, each further one adds a little. */
 export function combinedScore(scores: number[]): number {

@@ -41,6 +41,7 @@ import {
   rankOf,
   sealManifestRow,
   SECONDARY_SCORE,
+  SECONDARY_TRIP_MIN_SCORE,
   tripScore,
   type TracingOptions,
 } from './contact-tracing.rules.ts';
@@ -884,7 +885,7 @@ export class ContactTracingService {
     return found;
   }
 
-  /** People who shared a place with a close contact after the contact's exposure: 次密接. */
+  /** People who shared a place or a trip with a close contact after the contact's exposure: 次密接. */
   private async findSecondary(
     ref: CaseRef,
     casePseudonym: string | null,
@@ -894,10 +895,18 @@ export class ContactTracingService {
     person: (p: Partial<Omit<Found, 'exposures'>>) => Omit<Found, 'exposures'>,
   ) {
     const close = [...found.entries()].filter(([, f]) => f.residentId);
-    const [pseudonyms, cards] = await Promise.all([
+    const [pseudonyms, cards, bidxs] = await Promise.all([
       this.healthCode.pseudonymsOf(close.map(([, f]) => f.residentId!)),
       this.identity.residentCards(close.map(([, f]) => f.residentId!)),
+      this.identity.idNumberIndexesOf(close.map(([, f]) => f.residentId!)),
     ]);
+    const viaNameOf = (closeKey: string) => {
+      const via = found.get(closeKey)!;
+      return ((via.residentId ? cards.get(via.residentId)?.maskedName : null) ?? via.nameMasked) || null;
+    };
+    const exposedSince = (f: Found) => Math.min(...f.exposures.map((x) => Date.parse(x.from)));
+    await this.findSecondaryOnTrips(ref, found, bidxs, exposedSince, viaNameOf, add, person);
+
     const windows: { key: number; placeId: string; from: Date; to: Date }[] = [];
     const origin: { closeKey: string; at: Date; placeId: string }[] = [];
     const now = new Date();
@@ -907,7 +916,7 @@ export class ContactTracingService {
       const pseudonym = pseudonyms.get(f.residentId!);
       if (!pseudonym) continue;
       keyOf.set(pseudonym, closeKey);
-      since.push({ subject: pseudonym, since: new Date(Math.min(...f.exposures.map((x) => Date.parse(x.from)))) });
+      since.push({ subject: pseudonym, since: new Date(exposedSince(f)) });
     }
     for (const v of await this.checkIn.visitsOfMany(since, now)) {
       windows.push({
@@ -931,21 +940,106 @@ export class ContactTracingService {
       const key = `r:${residentId}`;
       if (!residentId || residentId === ref.residentId || found.get(key)?.level === 'close') continue;
       const o = origin[p.key]!;
-      const via = found.get(o.closeKey)!;
-      const viaName = (via.residentId ? cards.get(via.residentId)?.maskedName : null) ?? via.nameMasked;
       const a = { from: o.at.getTime(), to: o.at.getTime() + stayMs };
       const b = { from: p.at.getTime(), to: p.at.getTime() + stayMs };
       const from = Math.max(a.from, b.from);
       add(key, person({ level: 'secondary', residentId, viaKey: o.closeKey }), {
         kind: 'secondary',
         label: places.get(o.placeId)?.name ?? '',
-        via: viaName || null,
+        via: viaNameOf(o.closeKey),
         from: new Date(from).toISOString(),
         to: new Date(Math.max(from, Math.min(a.to, b.to))).toISOString(),
         minutes: overlapMinutes(a, b),
         seatDistance: null,
         score: SECONDARY_SCORE,
       });
+    }
+  }
+
+  /**
+   * Passengers seated near a close contact on a trip the contact took on or after the day of their
+   * exposure (a whole train without the contact's carriage is too wide to count).
+   */
+  private async findSecondaryOnTrips(
+    ref: CaseRef,
+    found: Map<string, Found>,
+    bidxOfResident: Map<string, string>,
+    exposedSince: (f: Found) => number,
+    viaNameOf: (closeKey: string) => string | null,
+    add: (key: string, person: Omit<Found, 'exposures'>, exposure: Exposure & { score: number }) => void,
+    person: (p: Partial<Omit<Found, 'exposures'>>) => Omit<Found, 'exposures'>,
+  ) {
+    const travellers: { closeKey: string; bidx: string }[] = [];
+    for (const [closeKey, f] of found) {
+      if (f.level !== 'close') continue;
+      const bidx = f.residentId
+        ? bidxOfResident.get(f.residentId)
+        : closeKey.startsWith('i:')
+          ? closeKey.slice(2)
+          : null;
+      if (bidx) travellers.push({ closeKey, bidx });
+    }
+    const theirTrips = await this.repo.tripsOfPeople(
+      travellers.map((x, key) => ({
+        key,
+        bidx: x.bidx,
+        since: shanghaiDate(new Date(exposedSince(found.get(x.closeKey)!))),
+      })),
+    );
+    const passengers = await this.repo.passengers(
+      theirTrips.map((t, key) => ({
+        key,
+        mode: t.mode,
+        number: t.number,
+        date: t.travel_date,
+        carriage: t.mode === 'train' ? t.carriage : null,
+      })),
+    );
+    const travellerBidxs = new Set(travellers.map((x) => x.bidx));
+    const near = passengers.filter(
+      (p) => p.id_number_bidx !== ref.idNumberIndex && !travellerBidxs.has(p.id_number_bidx),
+    );
+    const byIndex = await this.identity.residentRefsByIdNumberIndex(near.map((p) => p.id_number_bidx));
+    for (const p of near) {
+      const t = theirTrips[p.key]!;
+      const score = tripScore(
+        {
+          mode: t.mode,
+          number: t.number,
+          date: t.travel_date,
+          carriage: t.carriage,
+          seat: t.seat,
+          seatRow: t.seat_row,
+        },
+        { carriage: p.carriage, seatRow: p.seat_row },
+        this.options,
+      );
+      if (!score || score.score < SECONDARY_TRIP_MIN_SCORE) continue;
+      const resident = byIndex.get(p.id_number_bidx);
+      if (resident && resident.id === ref.residentId) continue;
+      const key = resident ? `r:${resident.id}` : `i:${p.id_number_bidx}`;
+      if (found.get(key)?.level === 'close') continue;
+      const closeKey = travellers[t.key]!.closeKey;
+      add(
+        key,
+        person({
+          level: 'secondary',
+          residentId: resident?.id ?? null,
+          manifestRowId: p.id,
+          viaKey: closeKey,
+          nameMasked: p.name_masked,
+          idNumberMasked: p.id_number_masked,
+        }),
+        {
+          kind: 'secondary',
+          label: tripLabel({ number: t.number, carriage: t.carriage, seat: t.seat }),
+          via: viaNameOf(closeKey),
+          ...dayWindow(t.travel_date),
+          minutes: null,
+          seatDistance: score.seatDistance,
+          score: SECONDARY_SCORE,
+        },
+      );
     }
   }
 
@@ -1059,7 +1153,7 @@ function personStatus(residentId: string, active: ContactRow[]): PersonStatus {
 const notifies = (ref: CaseRef) => INFECTIOUS.has(ref.classification) && ref.outcome !== 'excluded';
 
 /** `G1234 #5 12F`: the same in every language. */
-function tripLabel(t: TripRow): string {
+function tripLabel(t: Pick<TripRow, 'number' | 'carriage' | 'seat'>): string {
   return [t.number, t.carriage !== null ? `#${t.carriage}` : '', t.seat ?? ''].filter(Boolean).join(' ');
 }
 

@@ -811,6 +811,12 @@ export class IdentityService {
     );
   }
 
+  /** For other modules: each resident's ID-number blind index, to find them in imported records. */
+  async idNumberIndexesOf(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.repo.residentsByIds([...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, r.id_number_bidx]));
+  }
+
   /** For other modules: the residents holding ID numbers given by their blind index (imported records). */
   async residentRefsByIdNumberIndex(bidxs: string[]): Promise<Map<string, ResidentRef>> {
     const rows = await this.repo.residentsByIdNumberIndexes([...new Set(bidxs)]);
