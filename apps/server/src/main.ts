@@ -22,7 +22,7 @@ async function main() {
     ? await ensureDemoCity(zt, { residents: config.demoResidents, log: (m) => zt.app.log.info(m) })
     : null;
   if (demo) {
-    await ensureDemoOutbreak(zt, { log: (m) => zt.app.log.info(m) });
+    await ensureDemoOutbreak(zt, { grid: demo.grids[0], log: (m) => zt.app.log.info(m) });
     await ensureDemoSupplies(zt, { log: (m) => zt.app.log.info(m) });
     await ensureDemoReservations(zt, { log: (m) => zt.app.log.info(m) });
   }

@@ -3,6 +3,7 @@ import { permissionsOf } from '@zhengtong/contracts';
 import type { Actor } from '../platform/auth/actor.ts';
 import { shanghaiDate } from '../platform/time.ts';
 import type { Zhengtong } from '../app.ts';
+import { DEMO_RESIDENT_PHONE } from './demo-city.ts';
 
 const DAY_MS = 86_400_000;
 const RELATIONS = ['配偶', '子女', '父母', '同住亲属'];
@@ -10,9 +11,14 @@ const RELATIONS = ['配偶', '子女', '父母', '同住亲属'];
 /**
  * A small synthetic outbreak for the demo city, made through the modules' own services: a few clusters
  * of linked cases reported over two weeks, their households, and two trips in the co-traveller query.
- * The people are invented (names only, no ID numbers), so nobody's health code changes.
+ * The people are invented (names only, no ID numbers), so nobody's health code changes, except two
+ * residents of the grid worker's grid (`grid`) who live with the last case of the largest cluster: they
+ * become close contacts, so that grid's follow-up task list is not empty.
  */
-export async function ensureDemoOutbreak(zt: Zhengtong, options: { seed?: number; log?: (m: string) => void } = {}) {
+export async function ensureDemoOutbreak(
+  zt: Zhengtong,
+  options: { seed?: number; grid?: string; log?: (m: string) => void } = {},
+) {
   const { caseReport, contactTracing } = zt.services;
   const cdc: Actor = {
     kind: 'staff',
@@ -29,6 +35,7 @@ export async function ensureDemoOutbreak(zt: Zhengtong, options: { seed?: number
   const clusters = [9, 6, 4, 3, 2, 1, 1];
   const now = Date.now();
   let cases = 0;
+  let lastOfLargest: string | undefined;
   for (const [c, size] of clusters.entries()) {
     const start = now - (14 - c) * DAY_MS;
     const ids: string[] = [];
@@ -45,6 +52,7 @@ export async function ensureDemoOutbreak(zt: Zhengtong, options: { seed?: number
         },
       );
       ids.push(reported.id);
+      if (c === 0) lastOfLargest = reported.id;
       cases++;
       await caseReport.setSource(
         cdc,
@@ -77,5 +85,21 @@ export async function ensureDemoOutbreak(zt: Zhengtong, options: { seed?: number
       await contactTracing.publishTrip(cdc, ids[0]!, investigation.trips[0]!.id, true);
     }
   }
+  if (options.grid) await householdInGrid(zt, cdc, options.grid, lastOfLargest!);
   options.log?.(`demo outbreak: ${cases} cases in ${clusters.length} clusters`);
+}
+
+/** Two residents of the grid (never the demo resident, whose code stays green) added to a case's household. */
+async function householdInGrid(zt: Zhengtong, cdc: Actor, grid: string, caseId: string) {
+  const { identity, contactTracing } = zt.services;
+  const reader: Actor = { ...cdc, permissions: ['residents.read'], jurisdiction: grid };
+  const { items } = await identity.listResidents(reader, { limit: 3 });
+  const people = await identity.plainPeople(items.map((r) => r.id));
+  const members = [...people.values()].filter((p) => p.phone !== DEMO_RESIDENT_PHONE).slice(0, 2);
+  for (const [i, p] of members.entries())
+    await contactTracing.addHouseholdMember(cdc, caseId, {
+      idNumber: p.idNumber,
+      name: p.name,
+      relation: RELATIONS[i % RELATIONS.length]!,
+    });
 }
