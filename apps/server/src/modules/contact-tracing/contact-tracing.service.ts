@@ -91,6 +91,16 @@ interface Found {
   exposures: (Exposure & { score: number })[];
 }
 
+/** What a search one hop further needs of the case's search. */
+interface Hop {
+  ref: CaseRef;
+  found: Map<string, Found>;
+  exposedSince: (f: Found) => number;
+  viaNameOf: (closeKey: string) => string | null;
+  add: (key: string, person: Omit<Found, 'exposures'>, exposure: Exposure & { score: number }) => void;
+  person: (p: Partial<Omit<Found, 'exposures'>>) => Omit<Found, 'exposures'>;
+}
+
 /**
  * 流调 and contact discovery. The investigation (places, trips, household, links) is kept per case;
  * discovery matches it against check-ins, passenger manifests and households, ranks every contact,
@@ -904,9 +914,30 @@ export class ContactTracingService {
       const via = found.get(closeKey)!;
       return ((via.residentId ? cards.get(via.residentId)?.maskedName : null) ?? via.nameMasked) || null;
     };
-    const exposedSince = (f: Found) => Math.min(...f.exposures.map((x) => Date.parse(x.from)));
-    await this.findSecondaryOnTrips(ref, found, bidxs, exposedSince, viaNameOf, add, person);
+    const hop: Hop = {
+      ref,
+      found,
+      exposedSince: (f) => Math.min(...f.exposures.map((x) => Date.parse(x.from))),
+      viaNameOf,
+      add,
+      person,
+    };
+    // Trips and places are looked up side by side (two connections on PostgreSQL); each only adds
+    // secondary contacts, and the trips' side takes its travellers before either adds any.
+    await Promise.all([
+      this.findSecondaryOnTrips(hop, bidxs),
+      this.findSecondaryAtPlaces(hop, casePseudonym, close, pseudonyms, stayMs),
+    ]);
+  }
 
+  /** People checked in where a close contact checked in after the contact's exposure. */
+  private async findSecondaryAtPlaces(
+    { ref, found, exposedSince, viaNameOf, add, person }: Hop,
+    casePseudonym: string | null,
+    close: [string, Found][],
+    pseudonyms: Map<string, string>,
+    stayMs: number,
+  ) {
     const windows: { key: number; placeId: string; from: Date; to: Date }[] = [];
     const origin: { closeKey: string; at: Date; placeId: string }[] = [];
     const now = new Date();
@@ -961,13 +992,8 @@ export class ContactTracingService {
    * exposure (a whole train without the contact's carriage is too wide to count).
    */
   private async findSecondaryOnTrips(
-    ref: CaseRef,
-    found: Map<string, Found>,
+    { ref, found, exposedSince, viaNameOf, add, person }: Hop,
     bidxOfResident: Map<string, string>,
-    exposedSince: (f: Found) => number,
-    viaNameOf: (closeKey: string) => string | null,
-    add: (key: string, person: Omit<Found, 'exposures'>, exposure: Exposure & { score: number }) => void,
-    person: (p: Partial<Omit<Found, 'exposures'>>) => Omit<Found, 'exposures'>,
   ) {
     const travellers: { closeKey: string; bidx: string }[] = [];
     for (const [closeKey, f] of found) {
