@@ -268,6 +268,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     supplies: supplies.service,
     audit,
     cache,
+    jobs,
     waitingRoom: config.waitingRoom,
   });
   beforeClose.push(reservation.close);

@@ -132,6 +132,7 @@ export const auditPurposes = [
   'own-record',
   'audit-export',
   'reservation',
+  'notification',
 ] as const;
 export type AuditPurpose = (typeof auditPurposes)[number];
 

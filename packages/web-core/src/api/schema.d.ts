@@ -265,7 +265,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Development SMS inbox (only with the development adapter) */
+        /** Development SMS inbox: codes and notices (only with the development adapter) */
         get: {
             parameters: {
                 query?: never;
@@ -285,6 +285,12 @@ export interface paths {
                             items: {
                                 phone: string;
                                 code: string;
+                                sentAt: string;
+                            }[];
+                            notices: {
+                                phone: string;
+                                template: string;
+                                text: string;
                                 sentAt: string;
                             }[];
                         };

@@ -88,10 +88,18 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
     {
       schema: {
         tags: ['identity'],
-        summary: 'Development SMS inbox (only with the development adapter)',
+        summary: 'Development SMS inbox: codes and notices (only with the development adapter)',
         response: {
           200: Type.Object({
             items: Type.Array(Type.Object({ phone: Type.String(), code: Type.String(), sentAt: Type.String() })),
+            notices: Type.Array(
+              Type.Object({
+                phone: Type.String(),
+                template: Type.String(),
+                text: Type.String(),
+                sentAt: Type.String(),
+              }),
+            ),
           }),
         },
       },
@@ -99,7 +107,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
     async () => {
       const inbox = service.smsInbox();
       if (!opts.devInbox || !inbox) throw notFound();
-      return { items: await inbox };
+      return { items: await inbox, notices: (await service.smsNotices()) ?? [] };
     },
   );
 

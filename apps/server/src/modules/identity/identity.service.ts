@@ -19,7 +19,7 @@ import type { Cache } from '../../platform/cache/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import { AppError, forbidden, invalid, notFound, unauthenticated, type FieldProblem } from '../../platform/errors.ts';
-import type { SmsSender } from '../../platform/sms/index.ts';
+import type { SmsNotice, SmsSender } from '../../platform/sms/index.ts';
 import {
   maskIdNumber,
   maskName,
@@ -152,6 +152,40 @@ export class IdentityService {
 
   smsInbox() {
     return this.sms.inbox();
+  }
+  smsNotices() {
+    return this.sms.notices();
+  }
+
+  /**
+   * For other modules: sends a notice by SMS to each resident's registered phone. The number is
+   * decrypted for the send only and never leaves this module; each notice is audited as a read of
+   * the phone for the caller's purpose. Answers the residents it could not reach (no such resident).
+   */
+  async notifyResidents(
+    actor: Actor,
+    notices: { residentId: string; notice: SmsNotice }[],
+    purpose: AuditPurpose,
+  ): Promise<string[]> {
+    const rows = new Map((await this.repo.residentsByIds(notices.map((n) => n.residentId))).map((r) => [r.id, r]));
+    const missing: string[] = [];
+    for (const { residentId, notice } of notices) {
+      const row = rows.get(residentId);
+      if (!row) {
+        missing.push(residentId);
+        continue;
+      }
+      await this.audit.record(actor, {
+        action: 'read',
+        subjectType: 'resident',
+        subjectId: residentId,
+        purpose,
+        fields: ['phone'],
+        regionCode: row.region_code,
+      });
+      await this.sms.notify(this.vault.process('phone', row.phone_enc), notice);
+    }
+    return missing;
   }
 
   // ---------- staff: password, TOTP, lockout ----------

@@ -1,13 +1,13 @@
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Db } from '../../platform/db/index.ts';
-import type { JobDefinition } from '../../platform/jobs/index.ts';
+import type { JobDefinition, Jobs } from '../../platform/jobs/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { SuppliesService } from '../supplies/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
-import { ReservationEntries } from './reservation.entries.ts';
+import { NOTIFY_JOB, ReservationEntries } from './reservation.entries.ts';
 import { ReservationRepository } from './reservation.repository.ts';
 import { reservationRoutes } from './reservation.routes.ts';
 import { ReservationService } from './reservation.service.ts';
@@ -25,6 +25,7 @@ export function createReservationModule(deps: {
   supplies: SuppliesService;
   audit: AuditLog;
   cache: Cache;
+  jobs: Jobs;
   waitingRoom: Omit<WaitingRoomOptions, 'minRate'>;
 }) {
   const room = new WaitingRoom(deps.cache, { ...deps.waitingRoom, minRate: 5 });
@@ -38,7 +39,7 @@ export function createReservationModule(deps: {
     deps.audit,
     room,
     gate,
-    new ReservationEntries(repo, deps.audit, gate),
+    new ReservationEntries(repo, deps.audit, gate, deps.jobs, deps.identity),
     deps.healthCode,
     deps.supplies,
   );
@@ -50,6 +51,10 @@ export function createReservationModule(deps: {
       cron: '*/5 * * * *',
       handler: async () => void (await service.expireNoShows()),
     },
+    {
+      name: NOTIFY_JOB,
+      handler: async (data: { campaignId: string }) => void (await service.notifyWon(data.campaignId)),
+    } as JobDefinition,
   ];
   return {
     service,

@@ -62,6 +62,22 @@ async function open(input: CampaignInput) {
   return opened.json() as { id: string; sites: { id: string; slots: { id: string }[] }[] };
 }
 
+/** The SMS notices in the development inbox, newest first. */
+const notices = async () =>
+  (await t.app.inject({ method: 'GET', url: '/api/v1/identity/dev/sms-inbox' })).json().notices as {
+    phone: string;
+    template: string;
+    text: string;
+  }[];
+const maskedPhones = async (ids: string[]) =>
+  [...(await t.zt.services.identity.residentCards(ids)).values()].map((c) => c.maskedPhone);
+/** The notice jobs queued for a campaign (the queue's own table). */
+const noticeJobs = async (campaignId: string) =>
+  (
+    await sql<{ n: number }>`select count(*)::int as n from jobs.job
+      where name = 'reservation.notify-won' and data->>'campaignId' = ${campaignId}`.execute(t.zt.platform.database.db)
+  ).rows[0]!.n;
+
 const codeOf = (p: Promise<unknown>) =>
   p.then(
     () => 'ok',
@@ -136,6 +152,18 @@ describe('lottery (抽签)', () => {
     const mineHere = results.map((r) => r.items.find((e) => e.campaignId === c.id)!);
     expect(mineHere.filter((e) => e.status === 'won' && e.reservationId)).toHaveLength(3);
     expect(mineHere.filter((e) => e.status === 'lost')).toHaveLength(5);
+
+    // The draw queued the winners' SMS notice; its job tells each winner once, where and when.
+    expect(await noticeJobs(c.id)).toBe(1);
+    const winners = people.slice(0, 8).filter((_, i) => mineHere[i]!.status === 'won');
+    expect(await svc.notifyWon(c.id)).toBe(3);
+    expect(await svc.notifyWon(c.id)).toBe(0);
+    const told = (await notices()).filter((n) => n.text.includes('抽签测试'));
+    expect(told.map((n) => n.phone).sort()).toEqual((await maskedPhones(winners)).sort());
+    expect(told[0]).toMatchObject({ template: 'reservation-won', text: expect.stringContaining('江岸大药房') });
+    const audited = await sql<{ n: number }>`select count(*)::int as n from audit_events
+      where purpose = 'notification' and subject_id = any(${winners}::text[])`.execute(t.zt.platform.database.db);
+    expect(audited.rows[0]!.n).toBe(3);
   });
 });
 
@@ -158,6 +186,10 @@ describe('waiting list (候补)', () => {
     expect(entry.status).toBe('won');
     const theirs = (await svc.mine(resident(people[3]!))).items.find((r) => r.campaignId === c.id)!;
     expect(theirs).toMatchObject({ id: entry.reservationId, status: 'confirmed' });
+    expect(await noticeJobs(c.id)).toBe(1);
+    expect(await svc.notifyWon(c.id)).toBe(1);
+    const [told] = (await notices()).filter((n) => n.text.includes('候补测试'));
+    expect(told).toMatchObject({ phone: (await maskedPhones([people[3]!]))[0], template: 'reservation-won' });
     expect((await svc.myEntries(resident(people[2]!))).items.find((e) => e.campaignId === c.id)).toMatchObject({
       status: 'waiting',
       ahead: 0,

@@ -5,6 +5,8 @@ import { systemActor, type Actor } from '../../platform/auth/actor.ts';
 import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import type { Jobs } from '../../platform/jobs/index.ts';
+import type { IdentityService } from '../identity/index.ts';
 import type { ReservationRepository } from './reservation.repository.ts';
 import type { StockGate } from './reservation.stock-gate.ts';
 import type { CampaignRow, EntryRow, ReservationRow, SlotRow } from './reservation.tables.ts';
@@ -15,6 +17,26 @@ export const DRAW_METHOD =
   'at any site when it chose none; an entry finding no place loses.';
 
 type Resident = { id: string; regionCode: string };
+
+/** Tells the winners of a campaign's places by SMS; queued in the transaction that gave the places. */
+export const NOTIFY_JOB = 'reservation.notify-won';
+/**
+ * The notice a carrier would have registered as a template: a person's place, where and when. It
+ * names no code (the pickup code is a signed credential shown in the H5, never sent by SMS).
+ */
+export const WON_TEMPLATE = 'reservation-won';
+const wonText = (p: { campaign: string; site: string; time: string }) =>
+  `【政通】您登记的“${p.campaign}”已为您预约成功：${p.site}，${p.time}。请按时前往，在“我的预约”中出示取件码。`;
+const slotTime = (from: Date, to: Date) => {
+  const day = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric' });
+  const hm = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${day.format(from)} ${hm.format(from)}–${hm.format(to)}`;
+};
 
 /**
  * 登记 and 抽签: registrations of interest. A lottery collects them during its registration period and
@@ -27,6 +49,8 @@ export class ReservationEntries {
     private readonly repo: ReservationRepository,
     private readonly audit: AuditLog,
     private readonly gate: StockGate,
+    private readonly jobs: Jobs,
+    private readonly identity: IdentityService,
   ) {}
 
   /** Registers the resident for the campaign's draw, or on its waiting list when it is full. */
@@ -114,6 +138,8 @@ export class ReservationEntries {
       }
       await this.repo.insertDrawn(reservations, trx);
       await this.repo.decideEntries(decisions, trx);
+      if (reservations.length)
+        await this.jobs.sendWithin(trx as unknown as Db, NOTIFY_JOB, { campaignId: campaign.id });
       await this.audit.recordMany(
         actor,
         reservations.map((r) => ({
@@ -163,6 +189,7 @@ export class ReservationEntries {
           const r = reservationFor(e, campaign, slot, 'waiting-list');
           if (!(await this.repo.takePlaceAndInsert(r, trx))) continue;
           await this.repo.decideEntries([{ id: e.id, status: 'won', reservationId: r.id }], trx);
+          await this.jobs.sendWithin(trx as unknown as Db, NOTIFY_JOB, { campaignId });
           await this.audit.record(
             systemActor('reservation.waiting-list'),
             {
@@ -182,6 +209,31 @@ export class ReservationEntries {
       if (!won) return served;
       await this.gate.hold(campaignId, won.resident_id);
       served++;
+    }
+  }
+
+  /** Sends the SMS notices of places won in a campaign that nobody has sent yet. */
+  async notifyWon(campaignId: string): Promise<number> {
+    const actor = systemActor('reservation.notices');
+    let sent = 0;
+    for (;;) {
+      const claimed = await this.repo.claimNotices(campaignId, 200);
+      if (!claimed.length) return sent;
+      for (const [i, c] of claimed.entries()) {
+        const params = { campaign: c.campaign_name, site: c.site_name, time: slotTime(c.starts_at, c.ends_at) };
+        try {
+          await this.identity.notifyResidents(
+            actor,
+            [{ residentId: c.resident_id, notice: { template: WON_TEMPLATE, params, text: wonText(params) } }],
+            'notification',
+          );
+        } catch (e) {
+          // What was not sent goes back for the job's retry; what was sent stays told.
+          await this.repo.unclaimNotices(claimed.slice(i).map((x) => x.id));
+          throw e;
+        }
+        sent++;
+      }
     }
   }
 

@@ -292,6 +292,39 @@ export class ReservationRepository {
       .where('status', 'in', ['won', 'lost'])
       .execute();
   }
+  /**
+   * Claims the won entries of a campaign not yet told, with where and when their place is: an entry
+   * is claimed once, so two workers never send the same notice.
+   */
+  async claimNotices(campaignId: string, limit: number) {
+    const r = await sql<{
+      id: string;
+      resident_id: string;
+      campaign_name: string;
+      site_name: string;
+      starts_at: Date;
+      ends_at: Date;
+    }>`
+      with claimed as (
+        update reservation_entries set notified_at = now()
+        where id in (select id from reservation_entries
+                     where campaign_id = ${campaignId} and status = 'won' and notified_at is null
+                     order by id limit ${limit} for update skip locked)
+        returning id, resident_id, reservation_id, campaign_id)
+      select c.id, c.resident_id, k.title as campaign_name, s.name as site_name, l.starts_at, l.ends_at
+      from claimed c
+      join reservations r on r.id = c.reservation_id
+      join reservation_campaigns k on k.id = c.campaign_id
+      join reservation_sites s on s.id = r.site_id
+      join reservation_slots l on l.id = r.slot_id
+      order by c.id`.execute(this.db);
+    return r.rows;
+  }
+  /** Gives claims back after a failed send, for the retry. */
+  async unclaimNotices(ids: string[]): Promise<void> {
+    if (ids.length)
+      await this.db.updateTable('reservation_entries').set({ notified_at: null }).where('id', 'in', ids).execute();
+  }
   /** The oldest waiting entry, locked for this transaction (another process serving the list skips it). */
   nextWaiting(campaignId: string, trx: Trx) {
     return trx

@@ -383,6 +383,11 @@ export class ReservationService {
     return this.entries.register(actor, resident, campaign, siteId);
   }
 
+  /** Sends the SMS notices of places won in the campaign (lottery or waiting list) not sent yet (a job). */
+  notifyWon(campaignId: string): Promise<number> {
+    return this.entries.notifyWon(campaignId);
+  }
+
   /** The resident's registrations, newest first. */
   async myEntries(actor: Actor): Promise<{ items: Entry[] }> {
     return { items: await this.entries.mine(await this.residentOf(actor)) };

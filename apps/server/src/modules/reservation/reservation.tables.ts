@@ -85,6 +85,7 @@ export interface ReservationEntriesTable {
   made_by: string;
   created_at: Generated<Date>;
   decided_at: Date | null;
+  notified_at: Generated<Date | null>;
 }
 export type EntryRow = Selectable<ReservationEntriesTable>;
 

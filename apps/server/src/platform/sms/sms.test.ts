@@ -34,9 +34,16 @@ describe('development SMS adapter', () => {
       ['139****1111', '222222'],
       ['138****5678', '111111'],
     ]);
+    // Notices are kept apart from codes (a code is what sign-in reads), and their text is not logged.
+    await sms.notify('13812345678', { template: 'reservation-won', params: {}, text: '您的预约已成功' });
+    expect((await sms.notices())?.map((m) => [m.phone, m.template, m.text])).toEqual([
+      ['138****5678', 'reservation-won', '您的预约已成功'],
+    ]);
+    expect((await sms.inbox())?.length).toBe(2);
     const out = lines.join('');
     expect(out).toContain('138****5678');
     expect(out).not.toContain('13812345678');
+    expect(out).not.toContain('您的预约已成功');
     await cache.close();
   });
 });
@@ -62,6 +69,11 @@ describe('webhook SMS adapter', () => {
         { auth: 'Bearer gw-secret', body: { phone: '13812345678', code: '123456', template: 'sign-in-code' } },
       ]);
       expect(sms.inbox()).toBeNull();
+      await sms.notify('13812345678', { template: 'reservation-won', params: { campaign: '口罩' }, text: '已预约' });
+      expect(received[1]).toEqual({
+        auth: 'Bearer gw-secret',
+        body: { phone: '13812345678', template: 'reservation-won', params: { campaign: '口罩' }, text: '已预约' },
+      });
       status = 503;
       await expect(sms.send('13812345678', '654321')).rejects.toThrow(/503/);
     } finally {
