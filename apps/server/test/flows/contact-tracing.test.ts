@@ -98,6 +98,7 @@ const seatF = person('邻座己', WUCHANG);
 const farG = person('远座庚', WUCHANG);
 const trainH = person('同厢辛', WUCHANG);
 const trainI = person('别厢壬', WUCHANG);
+const trainJ = person('远排癸', WUCHANG);
 let places: { id: string; code: string; name: string }[];
 let caseId: string;
 
@@ -111,7 +112,7 @@ beforeAll(async () => {
     signInStaff(t.app, 'cdc'),
     signInStaff(t.app, 'grid'),
   ]);
-  for (const p of [caseA, nearB, lateC, secondD, homeE, seatF, farG, trainH, trainI]) await register(p);
+  for (const p of [caseA, nearB, lateC, secondD, homeE, seatF, farG, trainH, trainI, trainJ]) await register(p);
   const venue = await signInStaff(t.app, 'venue');
   places = (await as(t.app, venue, { method: 'GET', url: '/api/v1/check-in/places' })).json().items;
   const [p1, p2] = places;
@@ -280,7 +281,8 @@ describe('automatic contact discovery', () => {
         rows: [
           { ...train, carriage: 5, seat: '8A', name: seatF.name, idNumber: seatF.idNumber },
           { ...train, carriage: 5, seat: '9C', name: trainH.name, idNumber: trainH.idNumber },
-          { ...train, carriage: 5, seat: '12F', name: '外地乘客', idNumber: visitor },
+          { ...train, carriage: 5, seat: '10F', name: '外地乘客', idNumber: visitor },
+          { ...train, carriage: 5, seat: '15A', name: trainJ.name, idNumber: trainJ.idNumber },
           { ...train, carriage: 6, seat: '8A', name: trainI.name, idNumber: trainI.idNumber },
         ],
       },
@@ -301,8 +303,9 @@ describe('automatic contact discovery', () => {
       residentKnown: false,
       exposures: [expect.objectContaining({ kind: 'secondary', via: '邻*己' })],
     });
-    // Another carriage is not a contact; the close contact stays close.
+    // Seven rows away or another carriage is not a contact; the close contact stays close.
     expect(contacts.map((c) => c.name)).not.toContain('别*壬');
+    expect(contacts.map((c) => c.name)).not.toContain('远*癸');
     expect(contacts.find((c) => c.name === '邻*己')).toMatchObject({ level: 'close' });
     expect(await colourOf(trainH)).toMatchObject({ colour: 'yellow', explanation: { ruleId: 'secondary' } });
     expect((await colourOf(trainI)).colour).toBe('green');

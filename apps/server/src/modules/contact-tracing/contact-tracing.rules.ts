@@ -149,8 +149,11 @@ export function tripScore(
 export const placeScore = (minutes: number) => 40 + Math.min(40, Math.max(0, minutes));
 export const HOUSEHOLD_SCORE = 95;
 export const SECONDARY_SCORE = 30;
-/** A close contact's later trip counts for their neighbours from the same carriage, or within the flight's rows. */
-export const SECONDARY_TRIP_MIN_SCORE = 55;
+/**
+ * A close contact's later trip counts for the passengers within three rows of them in their carriage, or
+ * within the flight's rows: one hop further is narrower than the whole carriage a case's trip counts.
+ */
+export const SECONDARY_TRIP_MIN_SCORE = 70;
 
 /** Several exposures add up: the strongest counts, each further one adds a little. */
 export function combinedScore(scores: number[]): number {

@@ -989,7 +989,7 @@ export class ContactTracingService {
 
   /**
    * Passengers seated near a close contact on a trip the contact took on or after the day of their
-   * exposure (a whole train without the contact's carriage is too wide to count).
+   * exposure (see SECONDARY_TRIP_MIN_SCORE; a seat or carriage not known is too wide to count).
    */
   private async findSecondaryOnTrips(
     { ref, found, exposedSince, viaNameOf, add, person }: Hop,
