@@ -221,7 +221,12 @@ export default defineSuite({
     await t.step('the five masks left the pharmacy stock, and the public ledger shows their distribution', async () => {
       const after = await masksOnHand();
       assert(after === stockBefore - 5, `stock ${stockBefore} → ${after}, five fewer expected`);
-      const entries = await distributionsOnLedger();
+      // The public page is a snapshot up to a second old (ZT_PUBLIC_SNAPSHOT_MS): a reload shows the pickup.
+      let entries = await distributionsOnLedger();
+      for (let tries = 0; entries === ledgerBefore && tries < 5; tries++) {
+        await page.waitForTimeout(500);
+        entries = await distributionsOnLedger();
+      }
       assert(entries === ledgerBefore + 1, `distribution entries ${ledgerBefore} → ${entries}`);
       await t.screenshot('ledger-after-pickup');
     });

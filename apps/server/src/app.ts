@@ -304,8 +304,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(caseReport.routes, { prefix: caseReport.prefix, service: caseReport.service });
   await app.register(contactTracing.routes, { prefix: contactTracing.prefix });
   await app.register(community.routes, { prefix: community.prefix, service: community.service });
-  await app.register(reservation.routes, { prefix: reservation.prefix, service: reservation.service });
-  await app.register(supplies.routes, { prefix: supplies.prefix, service: supplies.service });
+  const snapshotMs = config.publicSnapshotMs;
+  await app.register(reservation.routes, { prefix: reservation.prefix, service: reservation.service, snapshotMs });
+  await app.register(supplies.routes, { prefix: supplies.prefix, service: supplies.service, snapshotMs });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
   await app.register(exportRoutes, { prefix: '/api/v1/exports', store: exports });

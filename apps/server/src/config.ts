@@ -57,6 +57,8 @@ export interface Config {
     /** Rows committed per transaction, with the checkpoint a restarted import resumes from. */
     batchRows: number;
   };
+  /** How old (ms) a public read model may be: campaign pages, open campaigns, the donation ledger. */
+  publicSnapshotMs: number;
   /** 排队: the reservation waiting room's admission controller. */
   waitingRoom: {
     /** Admissions per second at start; the controller moves between 5 and maxRate by measured health. */
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       chunkBytes: int('ZT_IMPORT_CHUNK_BYTES', env.ZT_IMPORT_CHUNK_BYTES, 8 * 1024 ** 2, 1024),
       batchRows: int('ZT_IMPORT_BATCH_ROWS', env.ZT_IMPORT_BATCH_ROWS, 40_000, 1),
     },
+    publicSnapshotMs: int('ZT_PUBLIC_SNAPSHOT_MS', env.ZT_PUBLIC_SNAPSHOT_MS, 1000, 0),
     waitingRoom: {
       startRate: int('ZT_QUEUE_START_RATE', env.ZT_QUEUE_START_RATE, 200, 5),
       maxRate: int('ZT_QUEUE_MAX_RATE', env.ZT_QUEUE_MAX_RATE, 5_000, 5),

@@ -85,7 +85,8 @@ export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       LOG_LEVEL: process.env.ZT_TEST_LOG_LEVEL ?? 'silent',
     },
     // Load shedding would refuse requests whenever the test machine is busy; its own test turns it on.
-    { demo: false, maxEventLoopDelayMs: 0, ...opts.config },
+    // Public snapshots would show a change up to a second late; their own tests set an age.
+    { demo: false, maxEventLoopDelayMs: 0, publicSnapshotMs: 0, ...opts.config },
   );
   const prefix = `zt-test:${randomBytes(6).toString('hex')}:`;
   let zt: Zhengtong;

@@ -39,6 +39,11 @@ export class Snapshots {
   }
 }
 
+/** Sends a snapshot to one signed-in reader: the answer says something of them, so no shared cache keeps it. */
+export function sendPrivateSnapshot(reply: FastifyReply, snap: Snapshot) {
+  return reply.header('cache-control', 'private, no-store').type('application/json; charset=utf-8').send(snap.body);
+}
+
 /** Sends a snapshot as a shared-cacheable JSON answer, or 304 when the client already holds it. */
 export function sendSnapshot(req: FastifyRequest, reply: FastifyReply, snap: Snapshot, maxAgeSeconds: number) {
   reply

@@ -10587,6 +10587,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reservation/public/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open campaigns for people living in a region, with places left per site and slot (no sign-in): a snapshot, cacheable by a CDN */
+        get: {
+            parameters: {
+                query: {
+                    region: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "masks" | "tests" | "clinic";
+                                title: string;
+                                regionCode: string;
+                                regionName: string;
+                                mode: "first_come" | "lottery";
+                                status: "draft" | "open" | "closed";
+                                oncePerDays: number;
+                                itemsPerPerson: number;
+                                supplyItemId: string | null;
+                                quota: number;
+                                left: number;
+                                sites: {
+                                    id: string;
+                                    name: string;
+                                    address: string;
+                                    regionCode: string;
+                                    stockLocationId: string | null;
+                                    slots: {
+                                        id: string;
+                                        /** Format: date-time */
+                                        startsAt: string;
+                                        /** Format: date-time */
+                                        endsAt: string;
+                                        quota: number;
+                                        left: number;
+                                    }[];
+                                }[];
+                                opensAt: string | null;
+                                registrationEndsAt: string | null;
+                                drawSeed: string | null;
+                                drawnAt: string | null;
+                                waiting: number;
+                                openedAt: string | null;
+                                closedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reservation/open": {
         parameters: {
             query?: never;
@@ -10594,7 +10697,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open campaigns the signed-in resident may join */
+        /** Open campaigns the signed-in resident may join (the snapshot of where they live) */
         get: {
             parameters: {
                 query?: never;
@@ -13345,6 +13448,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description RFC 9457 problem details */
                 "4XX": {
                     headers: {
@@ -13437,6 +13547,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description RFC 9457 problem details */
                 "4XX": {
                     headers: {
@@ -13498,6 +13615,13 @@ export interface paths {
                             } | null;
                         };
                     };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description RFC 9457 problem details */
                 "4XX": {

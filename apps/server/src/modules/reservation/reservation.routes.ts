@@ -21,17 +21,20 @@ import {
   ReserveInput,
 } from '@zhengtong/contracts';
 import { actorOf } from '../../platform/auth/request.ts';
-import { sendSnapshot, Snapshots } from '../../platform/snapshots.ts';
+import { sendPrivateSnapshot, sendSnapshot, Snapshots } from '../../platform/snapshots.ts';
 import type { ReservationService } from './reservation.service.ts';
 
 const strict = { additionalProperties: false } as const;
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const tags = ['reservation'];
 
-export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: ReservationService }> = async (app, opts) => {
+export const reservationRoutes: FastifyPluginAsyncTypebox<{
+  service: ReservationService;
+  snapshotMs: number;
+}> = async (app, opts) => {
   const { service } = opts;
   // Campaign pages are what a surge reloads: one load a second per process, cacheable by a CDN.
-  const snapshots = new Snapshots(1000);
+  const snapshots = new Snapshots(opts.snapshotMs);
 
   // The waiting room admits by the backend's health: every reservation's time feeds its controller,
   // including the ones load shedding refused (503) before they reached the route.
@@ -143,17 +146,42 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{ service: Reservation
       sendSnapshot(req, reply, await snapshots.get(req.params.id, () => service.publicCampaign(req.params.id)), 2),
   );
 
+  app.get(
+    '/public/open',
+    {
+      schema: {
+        tags,
+        summary:
+          'Open campaigns for people living in a region, with places left per site and slot (no sign-in): a snapshot, cacheable by a CDN',
+        querystring: Type.Object({ region: Type.String({ pattern: '^\\d{2,12}$' }) }, strict),
+        response: { 200: Type.Object({ items: Type.Array(Campaign) }), 304: Type.Null() },
+      },
+    },
+    async (req, reply) =>
+      sendSnapshot(
+        req,
+        reply,
+        await snapshots.get(`open:${req.query.region}`, () => service.openIn(req.query.region)),
+        2,
+      ),
+  );
+
   // ---------- residents ----------
   app.get(
     '/open',
     {
       schema: {
         tags,
-        summary: 'Open campaigns the signed-in resident may join',
+        summary: 'Open campaigns the signed-in resident may join (the snapshot of where they live)',
         response: { 200: Type.Object({ items: Type.Array(Campaign) }) },
       },
     },
-    async (req) => service.openFor(actorOf(req)),
+    async (req, reply) => {
+      const region = await service.regionOf(actorOf(req));
+      const snap = await snapshots.get(`open:${region}`, () => service.openIn(region));
+      // The same snapshot as the public list; this answer says where the reader lives.
+      return sendPrivateSnapshot(reply, snap);
+    },
   );
   app.post(
     '/campaigns/:id/queue',

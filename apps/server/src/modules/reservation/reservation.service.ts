@@ -159,8 +159,18 @@ export class ReservationService {
 
   /** Open campaigns the resident may join: those of a region that contains where they live. */
   async openFor(actor: Actor): Promise<{ items: Campaign[] }> {
-    const resident = await this.residentOf(actor);
-    const rows = await this.repo.campaigns({ containing: resident.regionCode, status: ['open'], limit: 100 });
+    return this.openIn(await this.regionOf(actor));
+  }
+
+  /** Where the signed-in resident lives: the region whose open campaigns they may join. */
+  async regionOf(actor: Actor): Promise<string> {
+    return (await this.residentOf(actor)).regionCode;
+  }
+
+  /** The open campaigns anyone living in the region may join, with the places left at each site. */
+  async openIn(regionCode: string): Promise<{ items: Campaign[] }> {
+    if (!(await this.regions.refs([regionCode])).has(regionCode)) throw notFound('region.unknown');
+    const rows = await this.repo.campaigns({ containing: regionCode, status: ['open'], limit: 100 });
     // A campaign whose every slot is over has nothing left to join.
     const now = Date.now();
     const items = (await this.views(rows)).filter((c) =>

@@ -31,6 +31,7 @@ import {
   transferStatuses,
 } from '@zhengtong/contracts';
 import { actorOf } from '../../platform/auth/request.ts';
+import { sendSnapshot, Snapshots } from '../../platform/snapshots.ts';
 import type { SuppliesService } from './supplies.service.ts';
 
 const strict = { additionalProperties: false } as const;
@@ -43,7 +44,10 @@ const IssueAnswer = Type.Object({
   lots: Type.Array(Type.Object({ lotId: Type.String(), lotNumber: Type.String(), quantity: Type.Integer() })),
 });
 
-export const suppliesRoutes: FastifyPluginAsyncTypebox<{ service: SuppliesService }> = async (app, opts) => {
+export const suppliesRoutes: FastifyPluginAsyncTypebox<{
+  service: SuppliesService;
+  snapshotMs: number;
+}> = async (app, opts) => {
   const { service } = opts;
 
   // ---------- catalogue and locations ----------
@@ -304,6 +308,10 @@ export const suppliesRoutes: FastifyPluginAsyncTypebox<{ service: SuppliesServic
   );
 
   // ---------- public, no sign-in ----------
+  // Served from snapshots a CDN may hold: a surge of readers costs one query per key a second per
+  // process. The chain check reads the whole ledger, so it is recomputed at most every 10 s.
+  const snapshots = new Snapshots(opts.snapshotMs);
+  const checks = new Snapshots(opts.snapshotMs * 10);
   app.get(
     '/public/donations',
     {
@@ -311,10 +319,14 @@ export const suppliesRoutes: FastifyPluginAsyncTypebox<{ service: SuppliesServic
         tags,
         summary: 'Donations as the public sees them (people and the anonymous are not named)',
         querystring: Type.Object(PageQuery, strict),
-        response: { 200: Page(PublicDonation) },
+        response: { 200: Page(PublicDonation), 304: Type.Null() },
       },
     },
-    async (req) => service.publicDonations({ limit: req.query.limit ?? 50, cursor: req.query.cursor }),
+    async (req, reply) => {
+      const q = { limit: req.query.limit ?? 50, cursor: req.query.cursor };
+      const snap = await snapshots.get(`donations:${q.limit}:${q.cursor ?? ''}`, () => service.publicDonations(q));
+      return sendSnapshot(req, reply, snap, 2);
+    },
   );
   app.get(
     '/public/ledger',
@@ -330,15 +342,20 @@ export const suppliesRoutes: FastifyPluginAsyncTypebox<{ service: SuppliesServic
           },
           strict,
         ),
-        response: { 200: Page(LedgerEntry) },
+        response: { 200: Page(LedgerEntry), 304: Type.Null() },
       },
     },
-    async (req) =>
-      service.ledger({
+    async (req, reply) => {
+      const q = {
         donationId: req.query.donationId,
         after: req.query.cursor ? Number(req.query.cursor) : undefined,
         limit: req.query.limit ?? 200,
-      }),
+      };
+      const snap = await snapshots.get(`ledger:${q.donationId ?? ''}:${q.after ?? ''}:${q.limit}`, () =>
+        service.ledger(q),
+      );
+      return sendSnapshot(req, reply, snap, 2);
+    },
   );
   app.get(
     '/public/ledger/verify',
@@ -346,9 +363,9 @@ export const suppliesRoutes: FastifyPluginAsyncTypebox<{ service: SuppliesServic
       schema: {
         tags,
         summary: 'Recompute the hash chain and name the first entry that does not hold',
-        response: { 200: LedgerVerification },
+        response: { 200: LedgerVerification, 304: Type.Null() },
       },
     },
-    async () => service.verifyLedger(),
+    async (req, reply) => sendSnapshot(req, reply, await checks.get('verify', () => service.verifyLedger()), 10),
   );
 };
