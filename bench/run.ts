@@ -1,5 +1,6 @@
 // `npm run bench [-- <name>] [-- --json]`: each scenario prints figures against a baseline measured in the same run.
 import { apiRead } from './api-read.bench.ts';
+import { chainsPage } from './chains-page.bench.ts';
 import { credentials } from './credentials.bench.ts';
 import { healthCodeRecompute } from './health-code-recompute.bench.ts';
 import { healthCodeScan } from './health-code.bench.ts';
@@ -14,6 +15,7 @@ const scenarios: Record<string, () => Promise<Row[]>> = {
   'health-code-scan': healthCodeScan,
   'health-code-recompute': healthCodeRecompute,
   tracing,
+  'chains-page': chainsPage,
   'manifest-import': manifestImport,
   'reservation-surge': reservationSurge,
 };
