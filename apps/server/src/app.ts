@@ -102,7 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     databaseUrl: config.databaseUrl,
     dataDir: options.inMemory ? null : config.dataDir,
   });
-  const cache = createCache(config.redisUrl, options.cachePrefix);
+  const cache = createCache(config.redisUrl, options.cachePrefix ?? config.cachePrefix);
   const jobs = new Jobs(database, app.log, { workers: options.startJobs ?? false });
   const events = new EventBus(jobs);
   // Modules' own buffers are written out before the queues and the database go away.
@@ -269,6 +269,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     audit,
     cache,
     jobs,
+    readAgeMs: config.publicSnapshotMs,
     waitingRoom: config.waitingRoom,
   });
   beforeClose.push(reservation.close);

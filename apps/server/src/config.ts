@@ -9,6 +9,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Prefix of every Redis key: deployments sharing one Redis keep their lines, rates and limits apart. */
+  cachePrefix: string;
   /** 32-byte data-encryption key for the personal-data vault. */
   masterKey: Buffer;
   demo: boolean;
@@ -68,6 +70,8 @@ export interface Config {
     targetMs: number;
     /** Controller step (ms); 0 only in tests, which step it themselves. */
     tickMs: number;
+    /** Admitted reservations one process works on at once; more are shed with 503 (and slow the room). */
+    maxInFlight: number;
   };
 }
 
@@ -98,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     databaseUrl,
     redisUrl: env.REDIS_URL || null,
+    cachePrefix: env.ZT_CACHE_PREFIX || 'zt:',
     masterKey,
     demo: bool(env.ZT_DEMO, nodeEnv !== 'production'),
     demoResidents: int('ZT_DEMO_RESIDENTS', env.ZT_DEMO_RESIDENTS, 20_000),
@@ -143,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxRate: int('ZT_QUEUE_MAX_RATE', env.ZT_QUEUE_MAX_RATE, 5_000, 5),
       targetMs: int('ZT_QUEUE_TARGET_MS', env.ZT_QUEUE_TARGET_MS, 250, 1),
       tickMs: 250,
+      maxInFlight: int('ZT_RESERVE_MAX_IN_FLIGHT', env.ZT_RESERVE_MAX_IN_FLIGHT, 64, 1),
     },
     ...overrides,
   };
@@ -191,7 +197,7 @@ export function summariseConfig(config: Config): Record<string, unknown> {
     port: config.port,
     dataDir: config.dataDir,
     database: config.databaseUrl ? `postgresql ${hideAuth(config.databaseUrl)}` : 'embedded pglite',
-    cache: config.redisUrl ? `redis ${hideAuth(config.redisUrl)}` : 'in-process',
+    cache: config.redisUrl ? `redis ${hideAuth(config.redisUrl)} (keys ${config.cachePrefix}*)` : 'in-process',
     sms: config.sms.webhookUrl ? `webhook ${new URL(config.sms.webhookUrl).origin}` : 'development inbox',
     demo: config.demo,
     region: config.region,

@@ -191,6 +191,10 @@ export const QueueState = Type.Object({
   etaSeconds: Type.Integer(),
   rate: Type.Integer({ description: 'people admitted per second now, following the backend health' }),
   opensAt: Nullable(DateTime),
+  retryAfterSeconds: Type.Integer({
+    description:
+      'when to ask again: 0 once admitted, more often as the turn nears (the line is asked less the longer it is)',
+  }),
 });
 export type QueueState = Static<typeof QueueState>;
 

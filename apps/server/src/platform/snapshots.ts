@@ -7,35 +7,58 @@ export interface Snapshot {
 }
 
 /**
- * Public read models served from memory: each key is loaded at most once per `ttlMs` per process, and
- * everyone asking meanwhile shares that one load. A million people reloading a page cost the database
- * one query a second per process; the answers are cacheable, so a CDN in front takes even that away.
+ * Values loaded at most once per `ttlMs` per process, everyone asking meanwhile sharing that one load
+ * (a failed load is not kept). For what a surge asks again and again and may see a moment late.
  */
-export class Snapshots {
-  private readonly entries = new Map<string, { at: number; value: Promise<Snapshot> }>();
+export class Recent<T> {
+  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
   ) {}
 
-  get(key: string, load: () => Promise<unknown>, now = Date.now()): Promise<Snapshot> {
+  get(key: string, load: () => Promise<T>, now = Date.now()): Promise<T> {
     const hit = this.entries.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = load().then((data) => {
-      const body = JSON.stringify(data);
-      return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
-    });
-    // A failed load is not kept: the next reader tries again.
+    const value = load();
     value.catch(() => this.entries.get(key)?.value === value && this.entries.delete(key));
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { at: now, value });
     return value;
   }
 
-  /** Drops a snapshot after a change its readers should see at once (a campaign opened or closed). */
+  /** Drops a value after a change its readers should see at once (a campaign opened or closed). */
   forget(key: string): void {
     this.entries.delete(key);
+  }
+}
+
+/**
+ * Public read models served from memory (see Recent). A million people reloading a page cost the
+ * database one query a second per process; the answers are cacheable, so a CDN in front takes even that away.
+ */
+export class Snapshots {
+  private readonly recent: Recent<Snapshot>;
+
+  constructor(ttlMs: number, maxEntries = 10_000) {
+    this.recent = new Recent(ttlMs, maxEntries);
+  }
+
+  get(key: string, load: () => Promise<unknown>, now = Date.now()): Promise<Snapshot> {
+    return this.recent.get(
+      key,
+      () =>
+        load().then((data) => {
+          const body = JSON.stringify(data);
+          return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+        }),
+      now,
+    );
+  }
+
+  forget(key: string): void {
+    this.recent.forget(key);
   }
 }
 

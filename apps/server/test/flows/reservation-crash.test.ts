@@ -146,8 +146,9 @@ else
           while (sent < PEOPLE) {
             const i = sent++;
             let r = await reserve(url, people[i]!, keys[i]!);
-            // Told to wait in the room (its rate is shared in Redis with other servers): wait and retry.
-            while (r.status === 429 && server!.child.exitCode === null && !server!.child.killed) {
+            // Told to wait in the room (its rate is shared in Redis with other servers) or that the server
+            // is at its limit: wait and retry.
+            while ((r.status === 429 || r.status === 503) && server!.child.exitCode === null && !server!.child.killed) {
               await new Promise((done) => setTimeout(done, 200));
               r = await reserve(url, people[i]!, keys[i]!);
             }
@@ -189,7 +190,8 @@ else
         people.map(async (p, i) => {
           for (;;) {
             const r = await reserve(server!.url, p, keys[i]!);
-            if (r.status !== 429) return r;
+            // Told to wait in the room (429) or that the server is at its limit (503): come back later.
+            if (r.status !== 429 && r.status !== 503) return r;
             await new Promise((done) => setTimeout(done, 1000));
           }
         }),

@@ -10818,6 +10818,8 @@ export interface paths {
                             /** @description people admitted per second now, following the backend health */
                             rate: number;
                             opensAt: string | null;
+                            /** @description when to ask again: 0 once admitted, more often as the turn nears (the line is asked less the longer it is) */
+                            retryAfterSeconds: number;
                         };
                     };
                 };
@@ -10869,6 +10871,8 @@ export interface paths {
                             /** @description people admitted per second now, following the backend health */
                             rate: number;
                             opensAt: string | null;
+                            /** @description when to ask again: 0 once admitted, more often as the turn nears (the line is asked less the longer it is) */
+                            retryAfterSeconds: number;
                         };
                     };
                 };

@@ -26,6 +26,8 @@ export function createReservationModule(deps: {
   audit: AuditLog;
   cache: Cache;
   jobs: Jobs;
+  /** How old (ms) the slots, campaigns and people a surge asks for again may be (the public read age). */
+  readAgeMs: number;
   waitingRoom: Omit<WaitingRoomOptions, 'minRate'>;
 }) {
   const room = new WaitingRoom(deps.cache, { ...deps.waitingRoom, minRate: 5 });
@@ -42,6 +44,7 @@ export function createReservationModule(deps: {
     new ReservationEntries(repo, deps.audit, gate, deps.jobs, deps.identity),
     deps.healthCode,
     deps.supplies,
+    deps.readAgeMs,
   );
   room.start();
   const jobs: JobDefinition[] = [

@@ -10,6 +10,7 @@ import type {
 } from './reservation.tables.ts';
 
 type Trx = Kysely<ReservationTables>;
+export type SlotToReserve = NonNullable<Awaited<ReturnType<ReservationRepository['slotToReserve']>>>;
 
 export class ReservationRepository {
   readonly db: Trx;

@@ -16,13 +16,14 @@ import type { AuditLog } from '../../platform/audit/index.ts';
 import { groupBy } from '../../platform/collections.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalid, notFound, type FieldProblem } from '../../platform/errors.ts';
+import { Recent } from '../../platform/snapshots.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
 import type { SuppliesService } from '../supplies/index.ts';
-import type { IdentityService } from '../identity/index.ts';
+import type { IdentityService, ResidentRef } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { ReservationEntries } from './reservation.entries.ts';
-import type { ReservationRepository } from './reservation.repository.ts';
+import type { ReservationRepository, SlotToReserve } from './reservation.repository.ts';
 import type { StockGate } from './reservation.stock-gate.ts';
 import type { CampaignRow, ReservationRow } from './reservation.tables.ts';
 import type { WaitingRoom } from './reservation.waiting-room.ts';
@@ -37,6 +38,12 @@ const MAX_PICKUP_SECONDS = 7 * 86_400;
  * clicks or retries oversells or doubles; a reservation is durable once answered.
  */
 export class ReservationService {
+  // What every arrival and every waiting person's question needs, held for the read age (a surge asks
+  // the same slot, campaign and person again and again; the database still guards each booking).
+  private readonly slots: Recent<SlotToReserve | undefined>;
+  private readonly campaignRows: Recent<CampaignRow | undefined>;
+  private readonly residentRefs: Recent<ResidentRef | null>;
+
   constructor(
     private readonly repo: ReservationRepository,
     private readonly identity: IdentityService,
@@ -48,7 +55,12 @@ export class ReservationService {
     private readonly entries: ReservationEntries,
     private readonly healthCode: HealthCodeService,
     private readonly supplies: SuppliesService,
-  ) {}
+    readAgeMs: number,
+  ) {
+    this.slots = new Recent(readAgeMs);
+    this.campaignRows = new Recent(readAgeMs);
+    this.residentRefs = new Recent(readAgeMs, 100_000);
+  }
 
   // ---------- campaigns (officials) ----------
 
@@ -136,6 +148,9 @@ export class ReservationService {
       id,
       status === 'open' ? { status, opened_at: new Date() } : { status, closed_at: new Date() },
     );
+    // This process tells its own readers at once; others within the read age.
+    this.campaignRows.forget(id);
+    for (const s of await this.repo.slotsOf([id])) this.slots.forget(s.id);
     return this.campaignFor(actor, id);
   }
 
@@ -241,7 +256,7 @@ export class ReservationService {
     slotId: string,
     channel: (typeof reservationChannels)[number],
   ): Promise<Reservation> {
-    const slot = await this.repo.slotToReserve(slotId);
+    const slot = await this.slots.get(slotId, () => this.repo.slotToReserve(slotId));
     if (!slot) throw invalid('request.invalid', [{ path: 'slotId', code: 'reservation.slot_not_found' }]);
     if (slot.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
     if (slot.mode === 'lottery') throw new AppError('conflict', 'reservation.lottery_only');
@@ -252,8 +267,23 @@ export class ReservationService {
     const place = await this.room.join(slot.campaign_id, resident.id, slot.opens_at);
     if (!place.admitted)
       throw new AppError('too_many', 'reservation.waiting', {
-        retryAfterSeconds: Math.min(30, Math.max(1, place.etaSeconds)),
+        retryAfterSeconds: Math.max(1, place.retryAfterSeconds),
       });
+    // Admitted, but this process is at its limit: told at once to come back, not kept waiting behind it.
+    if (!this.room.enter()) throw new AppError('unavailable', 'server.busy', { retryAfterSeconds: 1 });
+    try {
+      return await this.reserveAdmitted(actor, resident, slot, channel);
+    } finally {
+      this.room.leave();
+    }
+  }
+
+  private async reserveAdmitted(
+    actor: Actor,
+    resident: { id: string; regionCode: string },
+    slot: SlotToReserve,
+    channel: (typeof reservationChannels)[number],
+  ): Promise<Reservation> {
     // Sold-out and second-click answers come from the shared cache; only people with a place left
     // reach the database, which still decides.
     if (await this.gate.holds(slot.campaign_id, resident.id)) throw new AppError('conflict', 'reservation.already');
@@ -536,8 +566,10 @@ export class ReservationService {
   }
 
   private async joinable(actor: Actor, campaignId: string) {
-    const resident = await this.residentOf(actor);
-    const campaign = await this.repo.campaign(campaignId);
+    const [resident, campaign] = await Promise.all([
+      this.residentOf(actor),
+      this.campaignRows.get(campaignId, () => this.repo.campaign(campaignId)),
+    ]);
     if (!campaign || campaign.status === 'draft') throw notFound();
     if (campaign.status !== 'open') throw new AppError('conflict', 'reservation.not_open');
     if (!resident.regionCode.startsWith(campaign.region_code))
@@ -546,7 +578,7 @@ export class ReservationService {
   }
 
   private async residentById(id: string) {
-    const ref = await this.identity.residentRef(id);
+    const ref = await this.residentRefs.get(id, () => this.identity.residentRef(id));
     if (!ref) throw notFound('resident.not_found');
     return ref;
   }
@@ -554,7 +586,8 @@ export class ReservationService {
   private async residentOf(actor: Actor) {
     if (actor.kind !== 'resident') throw forbidden();
     if (!actor.residentId) throw new AppError('conflict', 'health_code.no_resident');
-    const ref = await this.identity.residentRef(actor.residentId);
+    const id = actor.residentId;
+    const ref = await this.residentRefs.get(id, () => this.identity.residentRef(id));
     if (!ref) throw notFound('resident.not_found');
     return ref;
   }

@@ -31,7 +31,7 @@ const caches: [string, () => Cache][] = [
 describe.each(caches)('waiting room on the %s cache', (_name, make) => {
   let cache: Cache;
   const room = (startRate = 10) =>
-    new WaitingRoom(cache, { startRate, minRate: 5, maxRate: 100, targetMs: 250, tickMs: 0 });
+    new WaitingRoom(cache, { startRate, minRate: 5, maxRate: 100, targetMs: 250, tickMs: 0, maxInFlight: 2 });
   // Each case has a cache of its own: the leader's lease and the rate are shared state.
   beforeEach(() => {
     cache = make();
@@ -45,6 +45,11 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     for (const m of early) {
       const s = await wr.join('c-open', m, opensAt);
       expect(s).toMatchObject({ admitted: false, opensAt: opensAt.toISOString() });
+      // Before the opening nobody needs to ask more than every 10 s (or at the opening, if sooner).
+      expect(s.retryAfterSeconds).toBeLessThanOrEqual(
+        Math.min(10, Math.ceil((opensAt.getTime() - Date.now()) / 1000) + 1),
+      );
+      expect(s.retryAfterSeconds).toBeGreaterThan(0);
     }
     // Nobody is let in before the opening, however often the controller runs.
     await wr.tick(Date.now());
@@ -59,6 +64,14 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     const late = await wr.join('c-open', 'late', opensAt, after);
     expect(late).toMatchObject({ admitted: false, position: 61 });
     expect(late.etaSeconds).toBe(Math.ceil(61 / 10));
+    expect(late.retryAfterSeconds).toBe(4); // half the wait
+  });
+
+  it('works on at most maxInFlight admitted reservations at once, and takes the next when one ends', () => {
+    const wr = room(10);
+    expect([wr.enter(), wr.enter(), wr.enter()]).toEqual([true, true, false]);
+    wr.leave();
+    expect(wr.enter()).toBe(true);
   });
 
   it('admits in line order at the rate, says each place and wait, and keeps a place on rejoin', async () => {
@@ -68,7 +81,8 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     const states = [];
     for (let i = 0; i < 30; i++) states.push(await wr.join('c-rate', `p${i}`, null, t0));
     expect(states.filter((s) => s.admitted)).toHaveLength(10);
-    expect(states[29]).toMatchObject({ admitted: false, position: 20, etaSeconds: 2 });
+    expect(states[29]).toMatchObject({ admitted: false, position: 20, etaSeconds: 2, retryAfterSeconds: 2 });
+    expect(states[0]!.retryAfterSeconds).toBe(0);
     expect(await wr.join('c-rate', 'p29', null, t0)).toMatchObject({ position: 20 });
     // The controller then lets in `rate` people a second (a little more as the idle backend allows), in order.
     await wr.tick(t0 + 500);
@@ -115,7 +129,7 @@ describe('waiting room in front of reservations', () => {
     // A small admission budget, so a dozen people make a line.
     t = await buildTestApp({
       residents: 120,
-      config: { waitingRoom: { startRate: 5, maxRate: 5, targetMs: 250, tickMs: 1000 } },
+      config: { waitingRoom: { startRate: 5, maxRate: 5, targetMs: 250, tickMs: 1000, maxInFlight: 64 } },
     });
     officer = await signInStaff(t.app, 'officer');
     const admin = await signInStaff(t.app, 'admin');

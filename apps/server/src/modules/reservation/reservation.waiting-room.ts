@@ -1,3 +1,4 @@
+import type { QueueState } from '@zhengtong/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Cache } from '../../platform/cache/index.ts';
 
@@ -10,16 +11,11 @@ export interface WaitingRoomOptions {
   targetMs: number;
   /** How often the controller admits the next people (0: only when `tick` is called, for tests). */
   tickMs: number;
-}
-
-export interface QueueState {
-  admitted: boolean;
-  /** Place in the line among those not yet admitted (1 is next); 0 once admitted. */
-  position: number;
-  etaSeconds: number;
-  /** How many people the room admits per second right now. */
-  rate: number;
-  opensAt: string | null;
+  /**
+   * Admitted reservations this process works on at once; one more is shed (503) at once rather than
+   * queued behind them, and counts as a shed reservation for the controller.
+   */
+  maxInFlight: number;
 }
 
 const TTL = 2 * 86_400;
@@ -39,6 +35,7 @@ export class WaitingRoom {
   private readonly id = randomUUID();
   private timer: NodeJS.Timeout | null = null;
   private samples = { n: 0, slow: 0 };
+  private inFlight = 0;
   private rate: number;
   private lastTick = Date.now();
   private decidedSecond = 0;
@@ -75,11 +72,11 @@ export class WaitingRoom {
       if (opensAt) await this.cache.set(k(campaignId, 'opens'), String(opensAt.getTime()), TTL);
     }
     if (open) await this.admitIfRoom(campaignId, member, now);
-    return this.state(campaignId, member, opensAt);
+    return this.state(campaignId, member, opensAt, now);
   }
 
   /** Where the person stands, or null when they have not joined. */
-  async state(campaignId: string, member: string, opensAt: Date | null): Promise<QueueState> {
+  async state(campaignId: string, member: string, opensAt: Date | null, now = Date.now()): Promise<QueueState> {
     const [rank, front, rate] = await Promise.all([
       this.cache.rank(k(campaignId, 'q'), member),
       this.front(campaignId),
@@ -87,13 +84,26 @@ export class WaitingRoom {
     ]);
     const admitted = rank !== null && rank < front;
     const position = rank === null ? 0 : admitted ? 0 : rank - front + 1;
+    const etaSeconds = admitted ? 0 : Math.ceil(position / rate);
+    const untilOpening = opensAt ? Math.ceil((opensAt.getTime() - now) / 1000) : 0;
     return {
       admitted,
       position,
-      etaSeconds: admitted ? 0 : Math.ceil(position / rate),
+      etaSeconds,
       rate: Math.round(rate),
       opensAt: opensAt?.toISOString() ?? null,
+      retryAfterSeconds: admitted ? 0 : untilOpening > 0 ? Math.min(10, untilOpening) : pollAfter(etaSeconds),
     };
+  }
+
+  /** Takes one of the process's places for an admitted reservation; false when all are taken. */
+  enter(): boolean {
+    if (this.inFlight >= this.opts.maxInFlight) return false;
+    this.inFlight++;
+    return true;
+  }
+  leave(): void {
+    this.inFlight--;
   }
 
   /** Records how long a reservation took and whether the server shed it, for the controller. */
@@ -189,3 +199,9 @@ export class WaitingRoom {
     return Math.min(this.opts.maxRate, Math.max(this.opts.minRate, shared));
   }
 }
+
+/**
+ * How long a waiting person waits before asking again: half the time to their turn, between 2 and 10 s.
+ * Asked by each person at a fixed pace, a line of thousands would take the server the admitted ones need.
+ */
+export const pollAfter = (etaSeconds: number) => Math.min(10, Math.max(2, Math.ceil(etaSeconds / 2)));
