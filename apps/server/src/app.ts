@@ -78,6 +78,7 @@ export interface Zhengtong {
     community: ReturnType<typeof createCommunityModule>['service'];
     reservation: ReturnType<typeof createReservationModule>['service'];
     supplies: ReturnType<typeof createSuppliesModule>['service'];
+    matching: ReturnType<typeof createSuppliesModule>['matching'];
   };
   close(): Promise<void>;
 }
@@ -304,7 +305,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(contactTracing.routes, { prefix: contactTracing.prefix });
   await app.register(community.routes, { prefix: community.prefix, service: community.service });
   await app.register(reservation.routes, { prefix: reservation.prefix, service: reservation.service });
-  await app.register(supplies.routes, { prefix: supplies.prefix, service: supplies.service });
+  await app.register(supplies.routes, { prefix: supplies.prefix });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
   await app.register(exportRoutes, { prefix: '/api/v1/exports', store: exports });
@@ -317,7 +318,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: db, cache: c });
   });
 
-  for (const job of [...identity.jobs, ...healthCode.jobs, ...checkIn.jobs, ...community.jobs, ...reservation.jobs])
+  for (const job of [
+    ...identity.jobs,
+    ...healthCode.jobs,
+    ...checkIn.jobs,
+    ...community.jobs,
+    ...reservation.jobs,
+    ...supplies.jobs,
+  ])
     jobs.define(job);
   jobs.define(retention.purgeJob('platform.purge-exports', '29 * * * *', (now) => exports.purge(now)));
   options.beforeStart?.({ database, cache, audit, vault, jobs, events, retention, exports });
@@ -341,6 +349,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       community: community.service,
       reservation: reservation.service,
       supplies: supplies.service,
+      matching: supplies.matching,
     },
     close: () => app.close(),
   };

@@ -132,6 +132,7 @@ export const auditPurposes = [
   'own-record',
   'audit-export',
   'reservation',
+  'supply-match',
 ] as const;
 export type AuditPurpose = (typeof auditPurposes)[number];
 
