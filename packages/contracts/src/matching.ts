@@ -5,6 +5,11 @@ import { literalUnion, PersonName, Phone } from './schemas.ts';
 const DateTime = Type.String({ format: 'date-time' });
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * For inputs: null is tried first, because the server's validator coerces types and would otherwise
+ * turn a null number into 0 (and a null text into "") in the first branch before trying null.
+ */
+const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 const Uuid = Type.String({ format: 'uuid' });
 const strict = { additionalProperties: false } as const;
 const Quantity = Type.Integer({ minimum: 1, maximum: 100_000_000 });
@@ -29,26 +34,26 @@ export const sideOfKind = (kind: PostingKind): PostingSide => (kind === 'need' ?
 
 const postingFields = {
   /** A catalogue item (capacity, or a need for supplies); or else a free-text product. */
-  itemId: Type.Optional(Nullable(Uuid)),
-  product: Type.Optional(Nullable(Text(60))),
-  produceCategory: Type.Optional(Nullable(literalUnion(produceCategories))),
+  itemId: Type.Optional(OrNull(Uuid)),
+  product: Type.Optional(OrNull(Text(60))),
+  produceCategory: Type.Optional(OrNull(literalUnion(produceCategories))),
   quantity: Quantity,
   /** per_day only for capacity; produce and needs are totals. */
   basis: Type.Optional(literalUnion(quantityBases)),
   unit: Type.Optional(Text(20)),
   /** Produce only: asking price per unit in yuan. */
-  priceYuan: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 1_000_000, multipleOf: 0.01 }))),
+  priceYuan: Type.Optional(OrNull(Type.Number({ minimum: 0.01, maximum: 1_000_000, multipleOf: 0.01 }))),
   /** Defaults to today. */
   availableFrom: Type.Optional(Day),
   /** An offer's last day (harvest sold by); a need's "needed by". */
   availableUntil: Day,
   regionCode: Type.String({ pattern: '^\\d{6}(\\d{3})?$', description: 'GB/T 2260 district or street' }),
   deliveryScope: Type.Optional(literalUnion(deliveryScopes)),
-  deliveryRadiusKm: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 3000 }))),
+  deliveryRadiusKm: Type.Optional(OrNull(Type.Integer({ minimum: 1, maximum: 3000 }))),
   organisation: Text(100),
   contactName: PersonName,
   contactPhone: Phone,
-  note: Type.Optional(Nullable(Text(500))),
+  note: Type.Optional(OrNull(Text(500))),
 };
 
 export const PostingInput = Type.Object({ kind: literalUnion(postingKinds), ...postingFields }, strict);

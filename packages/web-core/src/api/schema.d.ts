@@ -13645,13 +13645,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         kind: "capacity" | "produce" | "need";
-                        itemId?: string | null;
-                        product?: string | null;
-                        produceCategory?: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                        itemId?: null | string;
+                        product?: null | string;
+                        produceCategory?: null | ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other");
                         quantity: number;
                         basis?: "per_day" | "total";
                         unit?: string;
-                        priceYuan?: number | null;
+                        priceYuan?: null | number;
                         /**
                          * Format: date
                          * @description YYYY-MM-DD
@@ -13665,12 +13665,12 @@ export interface paths {
                         /** @description GB/T 2260 district or street */
                         regionCode: string;
                         deliveryScope?: "district" | "city" | "province";
-                        deliveryRadiusKm?: number | null;
+                        deliveryRadiusKm?: null | number;
                         organisation: string;
                         contactName: string;
                         /** @description mainland mobile number */
                         contactPhone: string;
-                        note?: string | null;
+                        note?: null | string;
                     };
                 };
             };
@@ -13882,13 +13882,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        itemId?: string | null;
-                        product?: string | null;
-                        produceCategory?: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                        itemId?: null | string;
+                        product?: null | string;
+                        produceCategory?: null | ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other");
                         quantity?: number;
                         basis?: "per_day" | "total";
                         unit?: string;
-                        priceYuan?: number | null;
+                        priceYuan?: null | number;
                         /**
                          * Format: date
                          * @description YYYY-MM-DD
@@ -13902,12 +13902,12 @@ export interface paths {
                         /** @description GB/T 2260 district or street */
                         regionCode?: string;
                         deliveryScope?: "district" | "city" | "province";
-                        deliveryRadiusKm?: number | null;
+                        deliveryRadiusKm?: null | number;
                         organisation?: string;
                         contactName?: string;
                         /** @description mainland mobile number */
                         contactPhone?: string;
-                        note?: string | null;
+                        note?: null | string;
                     };
                 };
             };

@@ -281,9 +281,22 @@ describe('supply-demand matching', () => {
     const local = await ok(
       await call(enterprise, 'POST', '/postings', capacity({ deliveryScope: 'district', basis: 'total' })),
     );
+    // Fields that do not apply may come as null, as the web forms send them.
     const elsewhere = await ok(
-      await call(officer, 'POST', '/postings', need({ regionCode: JIANGAN, organisation: '江岸区某社区' })),
+      await call(
+        officer,
+        'POST',
+        '/postings',
+        need({
+          regionCode: JIANGAN,
+          organisation: '江岸区某社区',
+          priceYuan: null,
+          deliveryRadiusKm: null,
+          note: null,
+        }),
+      ),
     );
+    expect(elsewhere).toMatchObject({ priceYuan: null, deliveryRadiusKm: null, note: null });
     expect(elsewhere.matches.proposed).toBe(0);
     const later = await ok(
       await call(medical, 'POST', '/postings', need({ availableFrom: inDays(40), availableUntil: inDays(45) })),
