@@ -39,6 +39,8 @@ export interface Fit {
   quantity: number;
   /** Units taken off the offer's open quantity (per day for a daily capacity). */
   offerTake: number;
+  /** Days both are open, from today: a daily capacity gives over these. */
+  days: number;
 }
 
 const norm = (s: string) => s.replace(/\s+/g, '').toLowerCase();
@@ -108,7 +110,7 @@ export function fitOf(offer: PostingRow, need: PostingRow, items: Map<string, It
     { code: 'needed_by', date: need.available_until },
   );
   const score = goods + REGION_POINTS[shared] + Math.round(20 * Math.min(1, supply / need.open_quantity));
-  return { score, reasons, quantity, offerTake };
+  return { score, reasons, quantity, offerTake, days: window };
 }
 
 /**
@@ -307,7 +309,8 @@ export class MatchingService {
       const fit = await this.fit(offer, need, today, trx);
       if (!fit) throw new AppError('conflict', 'supplies.match_quantity_gone');
       const quantity = Math.min(fit.quantity, match.quantity);
-      const offerTake = offer.basis === 'per_day' ? Math.min(fit.offerTake, offer.open_quantity) : quantity;
+      // A daily capacity gives the agreed quantity spread over the days until the need is due.
+      const offerTake = offer.basis === 'per_day' ? Math.ceil(quantity / fit.days) : quantity;
       if ((await this.repo.takeOpen(offer.id, offerTake, trx)) === null)
         throw new AppError('conflict', 'supplies.match_quantity_gone');
       if ((await this.repo.takeOpen(need.id, quantity, trx)) === null)
