@@ -310,6 +310,23 @@ describe('supply-demand matching', () => {
       await ok(await call(who, 'POST', `/postings/${id}/close`));
   });
 
+  it('confirms once when both sides accept at the same moment, taking the quantity once', async () => {
+    const offer = await ok(
+      await call(enterprise, 'POST', '/postings', capacity({ itemId: items.suit, basis: 'total', quantity: 300 })),
+    );
+    const wanted = await ok(await call(medical, 'POST', '/postings', need({ itemId: items.suit, quantity: 200 })));
+    const [m] = (await ok(await call(medical, 'GET', `/matches?postingId=${wanted.id}`))).items;
+    const answers = await Promise.all([
+      call(enterprise, 'POST', `/matches/${m.id}/accept`),
+      call(medical, 'POST', `/matches/${m.id}/accept`),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    expect((await ok(await call(medical, 'GET', `/matches/${m.id}`))).status).toBe('confirmed');
+    expect((await ok(await call(enterprise, 'GET', `/postings/${offer.id}`))).openQuantity).toBe(100);
+    expect((await ok(await call(medical, 'GET', `/postings/${wanted.id}`))).status).toBe('matched');
+    await ok(await call(enterprise, 'POST', `/postings/${offer.id}/close`));
+  });
+
   it('refuses bad postings with field errors in both languages and writes nothing', async () => {
     const before = await countRows(t, 'supply_postings');
     const zero = await call(medical, 'POST', '/postings', need({ quantity: 0 }));
@@ -351,5 +368,17 @@ describe('supply-demand matching', () => {
     // Staff without the permission (a venue) cannot use it at all.
     const venue = await signInStaff(t.app, 'venue');
     expect((await call(venue, 'GET', '/postings')).statusCode).toBe(403);
+  });
+
+  it('expires postings after their last day and withdraws what they had proposed', async () => {
+    const offer = await ok(await call(enterprise, 'POST', '/postings', capacity({ availableUntil: inDays(3) })));
+    const wanted = await ok(await call(medical, 'POST', '/postings', need({ availableUntil: inDays(3) })));
+    expect(wanted.matches.proposed).toBe(1);
+    expect(await t.zt.services.matching.expire(new Date(Date.now() + 5 * 86_400_000))).toBeGreaterThanOrEqual(2);
+    expect((await ok(await call(enterprise, 'GET', `/postings/${offer.id}`))).status).toBe('expired');
+    const [m] = (await ok(await call(medical, 'GET', `/matches?postingId=${wanted.id}`))).items;
+    expect(m.status).toBe('withdrawn');
+    const late = await call(medical, 'POST', `/matches/${m.id}/accept`);
+    expect([late.statusCode, late.json().code]).toEqual([409, 'supplies.match_closed']);
   });
 });
