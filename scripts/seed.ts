@@ -8,6 +8,7 @@ import { ensureDemoCity } from '../apps/server/src/demo/demo-city.ts';
 import { ensureDemoOutbreak } from '../apps/server/src/demo/demo-outbreak.ts';
 import { ensureDemoReservations } from '../apps/server/src/demo/demo-reservations.ts';
 import { ensureDemoSupplies } from '../apps/server/src/demo/demo-supplies.ts';
+import { ensureDemoMatching } from '../apps/server/src/demo/demo-matching.ts';
 import { ensureTracingLoad } from '../apps/server/src/demo/demo-tracing-load.ts';
 
 const { values } = parseArgs({
@@ -42,6 +43,7 @@ const zt = await buildApp({ ...config, logLevel: 'warn' });
 const demo = await ensureDemoCity(zt, { residents, seed, log: console.log });
 await ensureDemoOutbreak(zt, { log: console.log });
 await ensureDemoSupplies(zt, { log: console.log });
+await ensureDemoMatching(zt, { log: console.log });
 await ensureDemoReservations(zt, { log: console.log });
 console.log(
   `demo city ready: ${await zt.services.identity.countResidents()} residents, ${demo.grids.length} grids, ${demo.accounts.length} staff accounts (${((Date.now() - started) / 1000).toFixed(1)} s)`,

@@ -153,5 +153,30 @@ export default defineSuite({
       await emergency.first().waitFor();
       await t.screenshot('stock-phone');
     });
+
+    await t.step(
+      "供需对接: the hospital agrees to the producer's KN95 for its N95 need and sees the contact",
+      async () => {
+        await page.setViewportSize({ width: 1280, height: 800 });
+        await signInStaff('medical');
+        await page.getByTestId('menu-suppliesMatching').click();
+        await page.getByTestId('postings-table').locator('tr', { hasText: 'N95' }).first().waitFor();
+        await t.checkAccessibility('supply and demand postings');
+        await page.getByRole('tab', { name: '对接' }).click();
+        const row = page.getByTestId('matches-table').locator('tr', { hasText: 'KN95 口罩 可替代 N95 医用防护口罩' });
+        await row.waitFor();
+        assert(!(await row.innerText()).includes('13900000101'), 'the phone is masked before both agree');
+        await t.screenshot('matches');
+        await t.checkAccessibility('supply and demand matches');
+        await row.getByTestId('match-accept').click();
+        await row.locator('[data-testid="match-status"][data-status="confirmed"]').waitFor();
+        await row.getByTestId('match-reveal').click();
+        const contact = page.getByTestId('match-contact');
+        await contact.waitFor();
+        const shown = await contact.innerText();
+        assert(shown.includes('王建国') && shown.includes('13900000101'), `the producer's contact: ${shown}`);
+        await t.screenshot('match-contact');
+      },
+    );
   },
 });

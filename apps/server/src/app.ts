@@ -78,6 +78,7 @@ export interface Zhengtong {
     community: ReturnType<typeof createCommunityModule>['service'];
     reservation: ReturnType<typeof createReservationModule>['service'];
     supplies: ReturnType<typeof createSuppliesModule>['service'];
+    matching: ReturnType<typeof createSuppliesModule>['matching'];
   };
   close(): Promise<void>;
 }
@@ -307,7 +308,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(community.routes, { prefix: community.prefix, service: community.service });
   const snapshotMs = config.publicSnapshotMs;
   await app.register(reservation.routes, { prefix: reservation.prefix, service: reservation.service, snapshotMs });
-  await app.register(supplies.routes, { prefix: supplies.prefix, service: supplies.service, snapshotMs });
+  await app.register(supplies.routes, { prefix: supplies.prefix, snapshotMs });
   await app.register(dataRights.routes, { prefix: dataRights.prefix, service: dataRights.service });
   await app.register(retentionRoutes, { prefix: '/api/v1/retention', log: retention });
   await app.register(exportRoutes, { prefix: '/api/v1/exports', store: exports });
@@ -320,7 +321,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: db, cache: c });
   });
 
-  for (const job of [...identity.jobs, ...healthCode.jobs, ...checkIn.jobs, ...community.jobs, ...reservation.jobs])
+  for (const job of [
+    ...identity.jobs,
+    ...healthCode.jobs,
+    ...checkIn.jobs,
+    ...community.jobs,
+    ...reservation.jobs,
+    ...supplies.jobs,
+  ])
     jobs.define(job);
   jobs.define(retention.purgeJob('platform.purge-exports', '29 * * * *', (now) => exports.purge(now)));
   options.beforeStart?.({ database, cache, audit, vault, jobs, events, retention, exports });
@@ -344,6 +352,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       community: community.service,
       reservation: reservation.service,
       supplies: supplies.service,
+      matching: supplies.matching,
     },
     close: () => app.close(),
   };

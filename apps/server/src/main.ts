@@ -4,6 +4,7 @@ import { ensureDemoCity } from './demo/demo-city.ts';
 import { ensureDemoOutbreak } from './demo/demo-outbreak.ts';
 import { demoPharmacyAccount, ensureDemoReservations } from './demo/demo-reservations.ts';
 import { demoLogisticsAccount, ensureDemoSupplies } from './demo/demo-supplies.ts';
+import { ensureDemoMatching } from './demo/demo-matching.ts';
 
 async function main() {
   let config;
@@ -24,6 +25,7 @@ async function main() {
   if (demo) {
     await ensureDemoOutbreak(zt, { grid: demo.grids[0], log: (m) => zt.app.log.info(m) });
     await ensureDemoSupplies(zt, { log: (m) => zt.app.log.info(m) });
+    await ensureDemoMatching(zt, { log: (m) => zt.app.log.info(m) });
     await ensureDemoReservations(zt, { log: (m) => zt.app.log.info(m) });
   }
   let closing = false;

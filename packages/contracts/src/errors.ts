@@ -361,6 +361,54 @@ export const errorMessages = {
   'supplies.donation_not_found': { 'zh-CN': '捐赠记录不存在', en: 'No such donation' },
   'supplies.donor_name_required': { 'zh-CN': '请填写捐赠方名称', en: "Enter the donor's name" },
   'supplies.ledger_entry_not_found': { 'zh-CN': '公示记录不存在', en: 'No such ledger entry' },
+  'supplies.posting_not_found': { 'zh-CN': '供需信息不存在', en: 'No such posting' },
+  'supplies.posting_closed': { 'zh-CN': '该供需信息已关闭或已过期', en: 'This posting is closed or has expired' },
+  'supplies.posting_not_yours': {
+    'zh-CN': '只能修改本人发布的供需信息',
+    en: 'Only the one who posted it may change this posting',
+  },
+  'supplies.kind_not_allowed': {
+    'zh-CN': '居民只能发布农产品供应或需求',
+    en: 'Residents may post produce or a need only',
+  },
+  'supplies.until_before_from': { 'zh-CN': '截止日期不能早于开始日期', en: 'The last day is before the first day' },
+  'supplies.until_past': { 'zh-CN': '截止日期已过', en: 'The last day has already passed' },
+  'supplies.goods_required': {
+    'zh-CN': '请选择目录物资，或填写产品名称或农产品类别',
+    en: 'Choose a catalogue item, or give a product name or produce category',
+  },
+  'supplies.goods_item_or_product': {
+    'zh-CN': '目录物资与农产品类别不能同时填写',
+    en: 'Give either a catalogue item or a produce category, not both',
+  },
+  'supplies.produce_category_required': { 'zh-CN': '请选择农产品类别', en: 'Choose a produce category' },
+  'supplies.per_day_capacity_only': {
+    'zh-CN': '只有产能可以按每天计',
+    en: 'Only a capacity may be counted per day',
+  },
+  'supplies.price_produce_only': { 'zh-CN': '只有农产品可以填写价格', en: 'Only produce may have a price' },
+  'supplies.quantity_below_matched': {
+    'zh-CN': '数量不能少于已对接成交的数量',
+    en: 'The quantity is below what confirmed matches already took',
+  },
+  'supplies.match_not_found': { 'zh-CN': '对接记录不存在', en: 'No such match' },
+  'supplies.match_not_party': {
+    'zh-CN': '您不是该对接的供方或需方',
+    en: 'You are not one of the two sides of this match',
+  },
+  'supplies.match_already_accepted': { 'zh-CN': '您已确认过该对接', en: 'You have already accepted this match' },
+  'supplies.match_closed': {
+    'zh-CN': '该对接已成交、已拒绝或已撤回',
+    en: 'This match is already confirmed, declined or withdrawn',
+  },
+  'supplies.match_not_confirmed': {
+    'zh-CN': '双方确认对接后才能查看对方联系方式',
+    en: 'Contacts are shown once both sides have accepted',
+  },
+  'supplies.match_quantity_gone': {
+    'zh-CN': '一方的可对接数量已用完',
+    en: 'One side has nothing left open to match',
+  },
   'resource.not_found': { 'zh-CN': '记录不存在', en: 'Not found' },
   'resource.conflict': { 'zh-CN': '记录已被修改或已存在', en: 'The record changed or already exists' },
   'server.busy': {

@@ -8,4 +8,5 @@ export * from './tracing.ts';
 export * from './community.ts';
 export * from './reservations.ts';
 export * from './supplies.ts';
+export * from './matching.ts';
 export * from './ledger.ts';

@@ -41,6 +41,7 @@ export const permissions = [
   'reservations.assist',
   'supplies.manage',
   'supplies.request',
+  'supplies.match',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -56,6 +57,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'cases.report',
     'cases.read',
     'supplies.request',
+    'supplies.match',
   ],
   cdc: [
     'regions.read',
@@ -84,7 +86,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'community.tasks',
     'reservations.assist',
   ],
-  enterprise: ['regions.read'],
+  enterprise: ['regions.read', 'supplies.match'],
   department_officer: [
     'regions.read',
     'residents.read',
@@ -92,6 +94,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'reservations.manage',
     'reservations.assist',
     'supplies.manage',
+    'supplies.match',
   ],
   leader: ['regions.read', 'cases.stats'],
   data_steward: ['regions.read', 'residents.read', 'audit.read', 'cases.stats'],

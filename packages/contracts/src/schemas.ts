@@ -133,6 +133,7 @@ export const auditPurposes = [
   'audit-export',
   'reservation',
   'notification',
+  'supply-match',
 ] as const;
 export type AuditPurpose = (typeof auditPurposes)[number];
 

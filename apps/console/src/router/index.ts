@@ -148,6 +148,12 @@ export const router = createAppRouter({
           meta: { title: 'menu.suppliesTransfers', requires: { anyRole: suppliesRoles } },
         },
         {
+          path: 'supplies/matching',
+          name: 'supplies-matching',
+          component: () => import('../views/supplies/matching/index.vue'),
+          meta: { title: 'menu.suppliesMatching', requires: { permissions: ['supplies.match'] } },
+        },
+        {
           path: 'supplies/donations',
           name: 'supplies-donations',
           component: () => import('../views/supplies/donations/index.vue'),

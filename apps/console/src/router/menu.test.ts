@@ -56,10 +56,12 @@ describe('console menu', () => {
       'suppliesStock',
       'suppliesRequests',
       'suppliesTransfers',
+      'suppliesMatching',
       'suppliesDonations',
       'suppliesCatalogue',
       'security',
     ]);
+    expect(keysFor('enterprise')).toEqual(['home', 'regions', 'suppliesMatching', 'security']);
     expect(keysFor('venue_staff')).toEqual(['home', 'regions', 'reservationRedeem', 'places', 'verifier', 'security']);
   });
 

@@ -38,7 +38,9 @@ export interface MenuItem extends NavItem {
 }
 
 /** Roles that see stock, requests and transfers: those who manage supplies or request them. */
-export const suppliesRoles = roles.filter((r) => rolePermissions[r].some((p) => p.startsWith('supplies.')));
+export const suppliesRoles = roles.filter((r) =>
+  rolePermissions[r].some((p) => p === 'supplies.manage' || p === 'supplies.request'),
+);
 
 export const menu: MenuItem[] = [
   { key: 'home', route: 'home', label: 'menu.home', icon: 'House', requires: { signedIn: true } },
@@ -141,6 +143,13 @@ export const menu: MenuItem[] = [
     label: 'menu.suppliesTransfers',
     icon: 'Van',
     requires: { anyRole: suppliesRoles },
+  },
+  {
+    key: 'suppliesMatching',
+    route: 'supplies-matching',
+    label: 'menu.suppliesMatching',
+    icon: 'Connection',
+    requires: { permissions: ['supplies.match'] },
   },
   {
     key: 'suppliesDonations',

@@ -27,6 +27,12 @@ export const router = createAppRouter({
       meta: { public: true, title: 'donations.title' },
     },
     {
+      path: '/supply',
+      name: 'supply',
+      component: () => import('../views/supplies/matching/index.vue'),
+      meta: { public: true, title: 'supply.title' },
+    },
+    {
       path: '/account',
       name: 'account',
       component: () => import('../views/identity/account/index.vue'),

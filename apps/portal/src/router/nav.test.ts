@@ -7,11 +7,12 @@ const keys = (user: { roles: string[]; permissions: string[] } | null) => filter
 
 describe('portal navigation', () => {
   it('depends on who is signed in', () => {
-    expect(keys(null)).toEqual(['home', 'coTravel', 'donations']);
+    expect(keys(null)).toEqual(['home', 'coTravel', 'donations', 'supply']);
     expect(keys({ roles: ['resident'], permissions: [] })).toEqual([
       'home',
       'coTravel',
       'donations',
+      'supply',
       'account',
       'resident',
     ]);
@@ -19,6 +20,7 @@ describe('portal navigation', () => {
       'home',
       'coTravel',
       'donations',
+      'supply',
       'account',
       'console',
     ]);

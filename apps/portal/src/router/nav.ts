@@ -12,6 +12,7 @@ export const nav: PortalNavItem[] = [
   { key: 'home', label: 'nav.home', to: 'home' },
   { key: 'coTravel', label: 'nav.coTravel', to: 'co-travel' },
   { key: 'donations', label: 'nav.donations', to: 'donations' },
+  { key: 'supply', label: 'nav.supply', to: 'supply' },
   { key: 'account', label: 'nav.account', to: 'account', requires: { signedIn: true } },
   { key: 'resident', label: 'nav.resident', href: '/m/', requires: { anyRole: ['resident'] } },
   { key: 'console', label: 'nav.console', href: '/console/', requires: { anyRole: staffRoles } },

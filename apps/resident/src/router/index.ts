@@ -71,6 +71,12 @@ export const router = createAppRouter({
       meta: { title: 'myPlaces.title', requires: { anyRole: ['resident'] } },
     },
     {
+      path: '/supply',
+      name: 'supply-matching',
+      component: () => import('../views/supplies/matching/index.vue'),
+      meta: { title: 'supply.title', requires: { anyRole: ['resident'] } },
+    },
+    {
       path: '/observation',
       name: 'observation',
       component: () => import('../views/community/observation/index.vue'),

@@ -364,7 +364,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request" | "supplies.match")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -442,7 +442,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request" | "supplies.match")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -510,7 +510,7 @@ export interface paths {
                                 displayName: string;
                                 username?: string;
                                 roles: ("resident" | "venue_staff" | "medical_staff" | "cdc" | "grid_worker" | "enterprise" | "department_officer" | "leader" | "data_steward" | "admin")[];
-                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
+                                permissions: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request" | "supplies.match")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -946,7 +946,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request" | "supplies.match")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -993,7 +993,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
+                        scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request" | "supplies.match")[];
                         jurisdictionCode: string;
                     };
                 };
@@ -1010,7 +1010,7 @@ export interface paths {
                             item: {
                                 id: string;
                                 name: string;
-                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request")[];
+                                scopes: ("staff.manage" | "regions.read" | "residents.read" | "residents.write" | "residents.reveal" | "audit.read" | "tokens.manage" | "credentials.manage" | "health.verify" | "health.rules" | "health.override" | "health.proxy" | "places.manage" | "cases.report" | "cases.read" | "cases.stats" | "cases.merge" | "cases.export" | "tracing.investigate" | "tracing.import" | "community.tasks" | "reservations.manage" | "reservations.redeem" | "reservations.assist" | "supplies.manage" | "supplies.request" | "supplies.match")[];
                                 jurisdiction: {
                                     code: string;
                                     name: string;
@@ -13617,6 +13617,1488 @@ export interface paths {
                                 seq: number;
                                 reason: "hash" | "link" | "sequence";
                             } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/postings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Postings, newest first: a resident's own; staff see their jurisdiction's (or own with mine) */
+        get: {
+            parameters: {
+                query?: {
+                    side?: "offer" | "need";
+                    kind?: "capacity" | "produce" | "need";
+                    status?: "open" | "matched" | "closed" | "expired";
+                    regionCode?: string;
+                    q?: string;
+                    mine?: boolean;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "capacity" | "produce" | "need";
+                                side: "offer" | "need";
+                                status: "open" | "matched" | "closed" | "expired";
+                                goods: {
+                                    itemId: string | null;
+                                    itemCode: string | null;
+                                    /** @description the item, else the product, else the produce category */
+                                    nameZh: string;
+                                    nameEn: string;
+                                    product: string | null;
+                                    produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                };
+                                quantity: number;
+                                /** @description what confirmed matches have not taken yet */
+                                openQuantity: number;
+                                basis: "per_day" | "total";
+                                unit: string;
+                                priceYuan: number | null;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableFrom: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableUntil: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                };
+                                deliveryScope: ("district" | "city" | "province") | null;
+                                deliveryRadiusKm: number | null;
+                                organisation: string;
+                                /** @description masked */
+                                contactName: string;
+                                /** @description masked */
+                                contactPhone: string;
+                                note: string | null;
+                                /** @description posted by the one asking */
+                                mine: boolean;
+                                postedBy: "staff" | "resident";
+                                matches: {
+                                    proposed: number;
+                                    confirmed: number;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Post an offer (capacity, produce) or a need; matches are proposed at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "capacity" | "produce" | "need";
+                        itemId?: null | string;
+                        product?: null | string;
+                        produceCategory?: null | ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other");
+                        quantity: number;
+                        basis?: "per_day" | "total";
+                        unit?: string;
+                        priceYuan?: null | number;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        availableFrom?: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        availableUntil: string;
+                        /** @description GB/T 2260 district or street */
+                        regionCode: string;
+                        deliveryScope?: "district" | "city" | "province";
+                        deliveryRadiusKm?: null | number;
+                        organisation: string;
+                        contactName: string;
+                        /** @description mainland mobile number */
+                        contactPhone: string;
+                        note?: null | string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "capacity" | "produce" | "need";
+                            side: "offer" | "need";
+                            status: "open" | "matched" | "closed" | "expired";
+                            goods: {
+                                itemId: string | null;
+                                itemCode: string | null;
+                                /** @description the item, else the product, else the produce category */
+                                nameZh: string;
+                                nameEn: string;
+                                product: string | null;
+                                produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                            };
+                            quantity: number;
+                            /** @description what confirmed matches have not taken yet */
+                            openQuantity: number;
+                            basis: "per_day" | "total";
+                            unit: string;
+                            priceYuan: number | null;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            availableFrom: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            availableUntil: string;
+                            region: {
+                                code: string;
+                                name: string;
+                            };
+                            deliveryScope: ("district" | "city" | "province") | null;
+                            deliveryRadiusKm: number | null;
+                            organisation: string;
+                            /** @description masked */
+                            contactName: string;
+                            /** @description masked */
+                            contactPhone: string;
+                            note: string | null;
+                            /** @description posted by the one asking */
+                            mine: boolean;
+                            postedBy: "staff" | "resident";
+                            matches: {
+                                proposed: number;
+                                confirmed: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/postings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One posting */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "capacity" | "produce" | "need";
+                            side: "offer" | "need";
+                            status: "open" | "matched" | "closed" | "expired";
+                            goods: {
+                                itemId: string | null;
+                                itemCode: string | null;
+                                /** @description the item, else the product, else the produce category */
+                                nameZh: string;
+                                nameEn: string;
+                                product: string | null;
+                                produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                            };
+                            quantity: number;
+                            /** @description what confirmed matches have not taken yet */
+                            openQuantity: number;
+                            basis: "per_day" | "total";
+                            unit: string;
+                            priceYuan: number | null;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            availableFrom: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            availableUntil: string;
+                            region: {
+                                code: string;
+                                name: string;
+                            };
+                            deliveryScope: ("district" | "city" | "province") | null;
+                            deliveryRadiusKm: number | null;
+                            organisation: string;
+                            /** @description masked */
+                            contactName: string;
+                            /** @description masked */
+                            contactPhone: string;
+                            note: string | null;
+                            /** @description posted by the one asking */
+                            mine: boolean;
+                            postedBy: "staff" | "resident";
+                            matches: {
+                                proposed: number;
+                                confirmed: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an open posting of your own; its matches are proposed again */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        itemId?: null | string;
+                        product?: null | string;
+                        produceCategory?: null | ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other");
+                        quantity?: number;
+                        basis?: "per_day" | "total";
+                        unit?: string;
+                        priceYuan?: null | number;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        availableFrom?: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        availableUntil?: string;
+                        /** @description GB/T 2260 district or street */
+                        regionCode?: string;
+                        deliveryScope?: "district" | "city" | "province";
+                        deliveryRadiusKm?: null | number;
+                        organisation?: string;
+                        contactName?: string;
+                        /** @description mainland mobile number */
+                        contactPhone?: string;
+                        note?: null | string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "capacity" | "produce" | "need";
+                            side: "offer" | "need";
+                            status: "open" | "matched" | "closed" | "expired";
+                            goods: {
+                                itemId: string | null;
+                                itemCode: string | null;
+                                /** @description the item, else the product, else the produce category */
+                                nameZh: string;
+                                nameEn: string;
+                                product: string | null;
+                                produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                            };
+                            quantity: number;
+                            /** @description what confirmed matches have not taken yet */
+                            openQuantity: number;
+                            basis: "per_day" | "total";
+                            unit: string;
+                            priceYuan: number | null;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            availableFrom: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            availableUntil: string;
+                            region: {
+                                code: string;
+                                name: string;
+                            };
+                            deliveryScope: ("district" | "city" | "province") | null;
+                            deliveryRadiusKm: number | null;
+                            organisation: string;
+                            /** @description masked */
+                            contactName: string;
+                            /** @description masked */
+                            contactPhone: string;
+                            note: string | null;
+                            /** @description posted by the one asking */
+                            mine: boolean;
+                            postedBy: "staff" | "resident";
+                            matches: {
+                                proposed: number;
+                                confirmed: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/postings/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a posting of your own: proposals are withdrawn, confirmed matches stand */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: "capacity" | "produce" | "need";
+                            side: "offer" | "need";
+                            status: "open" | "matched" | "closed" | "expired";
+                            goods: {
+                                itemId: string | null;
+                                itemCode: string | null;
+                                /** @description the item, else the product, else the produce category */
+                                nameZh: string;
+                                nameEn: string;
+                                product: string | null;
+                                produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                            };
+                            quantity: number;
+                            /** @description what confirmed matches have not taken yet */
+                            openQuantity: number;
+                            basis: "per_day" | "total";
+                            unit: string;
+                            priceYuan: number | null;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            availableFrom: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            availableUntil: string;
+                            region: {
+                                code: string;
+                                name: string;
+                            };
+                            deliveryScope: ("district" | "city" | "province") | null;
+                            deliveryRadiusKm: number | null;
+                            organisation: string;
+                            /** @description masked */
+                            contactName: string;
+                            /** @description masked */
+                            contactPhone: string;
+                            note: string | null;
+                            /** @description posted by the one asking */
+                            mine: boolean;
+                            postedBy: "staff" | "resident";
+                            matches: {
+                                proposed: number;
+                                confirmed: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/postings/{id}/rematch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Look for matches of a posting again; answers its proposed matches */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                status: "proposed" | "confirmed" | "declined" | "withdrawn";
+                                score: number;
+                                reasons: {
+                                    code: "same_item" | "substitute" | "same_product" | "same_category" | "same_district" | "same_city" | "same_province" | "supply" | "demand" | "needed_by";
+                                    nameZh?: string;
+                                    nameEn?: string;
+                                    forZh?: string;
+                                    forEn?: string;
+                                    category?: "vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other";
+                                    region?: string;
+                                    quantity?: number;
+                                    unit?: string;
+                                    basis?: "per_day" | "total";
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    date?: string;
+                                }[];
+                                /** @description the reasons as a sentence in the request's language */
+                                reason: string;
+                                /** @description units the offer would give the need */
+                                quantity: number;
+                                offer: {
+                                    postingId: string;
+                                    kind: "capacity" | "produce" | "need";
+                                    organisation: string;
+                                    region: {
+                                        code: string;
+                                        name: string;
+                                    };
+                                    goods: {
+                                        itemId: string | null;
+                                        itemCode: string | null;
+                                        /** @description the item, else the product, else the produce category */
+                                        nameZh: string;
+                                        nameEn: string;
+                                        product: string | null;
+                                        produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                    };
+                                    openQuantity: number;
+                                    basis: "per_day" | "total";
+                                    unit: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    availableUntil: string;
+                                    /** @description masked */
+                                    contactName: string;
+                                    /** @description masked */
+                                    contactPhone: string;
+                                    acceptedAt: string | null;
+                                };
+                                need: {
+                                    postingId: string;
+                                    kind: "capacity" | "produce" | "need";
+                                    organisation: string;
+                                    region: {
+                                        code: string;
+                                        name: string;
+                                    };
+                                    goods: {
+                                        itemId: string | null;
+                                        itemCode: string | null;
+                                        /** @description the item, else the product, else the produce category */
+                                        nameZh: string;
+                                        nameEn: string;
+                                        product: string | null;
+                                        produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                    };
+                                    openQuantity: number;
+                                    basis: "per_day" | "total";
+                                    unit: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    availableUntil: string;
+                                    /** @description masked */
+                                    contactName: string;
+                                    /** @description masked */
+                                    contactPhone: string;
+                                    acceptedAt: string | null;
+                                };
+                                mySide: ("offer" | "need") | null;
+                                declinedBy: ("offer" | "need") | null;
+                                confirmedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Matches, newest first: of one posting, of your own postings, or of the staff member's jurisdiction */
+        get: {
+            parameters: {
+                query?: {
+                    postingId?: string;
+                    status?: "proposed" | "confirmed" | "declined" | "withdrawn";
+                    mine?: boolean;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                status: "proposed" | "confirmed" | "declined" | "withdrawn";
+                                score: number;
+                                reasons: {
+                                    code: "same_item" | "substitute" | "same_product" | "same_category" | "same_district" | "same_city" | "same_province" | "supply" | "demand" | "needed_by";
+                                    nameZh?: string;
+                                    nameEn?: string;
+                                    forZh?: string;
+                                    forEn?: string;
+                                    category?: "vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other";
+                                    region?: string;
+                                    quantity?: number;
+                                    unit?: string;
+                                    basis?: "per_day" | "total";
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    date?: string;
+                                }[];
+                                /** @description the reasons as a sentence in the request's language */
+                                reason: string;
+                                /** @description units the offer would give the need */
+                                quantity: number;
+                                offer: {
+                                    postingId: string;
+                                    kind: "capacity" | "produce" | "need";
+                                    organisation: string;
+                                    region: {
+                                        code: string;
+                                        name: string;
+                                    };
+                                    goods: {
+                                        itemId: string | null;
+                                        itemCode: string | null;
+                                        /** @description the item, else the product, else the produce category */
+                                        nameZh: string;
+                                        nameEn: string;
+                                        product: string | null;
+                                        produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                    };
+                                    openQuantity: number;
+                                    basis: "per_day" | "total";
+                                    unit: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    availableUntil: string;
+                                    /** @description masked */
+                                    contactName: string;
+                                    /** @description masked */
+                                    contactPhone: string;
+                                    acceptedAt: string | null;
+                                };
+                                need: {
+                                    postingId: string;
+                                    kind: "capacity" | "produce" | "need";
+                                    organisation: string;
+                                    region: {
+                                        code: string;
+                                        name: string;
+                                    };
+                                    goods: {
+                                        itemId: string | null;
+                                        itemCode: string | null;
+                                        /** @description the item, else the product, else the produce category */
+                                        nameZh: string;
+                                        nameEn: string;
+                                        product: string | null;
+                                        produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                    };
+                                    openQuantity: number;
+                                    basis: "per_day" | "total";
+                                    unit: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    availableUntil: string;
+                                    /** @description masked */
+                                    contactName: string;
+                                    /** @description masked */
+                                    contactPhone: string;
+                                    acceptedAt: string | null;
+                                };
+                                mySide: ("offer" | "need") | null;
+                                declinedBy: ("offer" | "need") | null;
+                                confirmedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/matches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One match */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "proposed" | "confirmed" | "declined" | "withdrawn";
+                            score: number;
+                            reasons: {
+                                code: "same_item" | "substitute" | "same_product" | "same_category" | "same_district" | "same_city" | "same_province" | "supply" | "demand" | "needed_by";
+                                nameZh?: string;
+                                nameEn?: string;
+                                forZh?: string;
+                                forEn?: string;
+                                category?: "vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other";
+                                region?: string;
+                                quantity?: number;
+                                unit?: string;
+                                basis?: "per_day" | "total";
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                date?: string;
+                            }[];
+                            /** @description the reasons as a sentence in the request's language */
+                            reason: string;
+                            /** @description units the offer would give the need */
+                            quantity: number;
+                            offer: {
+                                postingId: string;
+                                kind: "capacity" | "produce" | "need";
+                                organisation: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                };
+                                goods: {
+                                    itemId: string | null;
+                                    itemCode: string | null;
+                                    /** @description the item, else the product, else the produce category */
+                                    nameZh: string;
+                                    nameEn: string;
+                                    product: string | null;
+                                    produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                };
+                                openQuantity: number;
+                                basis: "per_day" | "total";
+                                unit: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableUntil: string;
+                                /** @description masked */
+                                contactName: string;
+                                /** @description masked */
+                                contactPhone: string;
+                                acceptedAt: string | null;
+                            };
+                            need: {
+                                postingId: string;
+                                kind: "capacity" | "produce" | "need";
+                                organisation: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                };
+                                goods: {
+                                    itemId: string | null;
+                                    itemCode: string | null;
+                                    /** @description the item, else the product, else the produce category */
+                                    nameZh: string;
+                                    nameEn: string;
+                                    product: string | null;
+                                    produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                };
+                                openQuantity: number;
+                                basis: "per_day" | "total";
+                                unit: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableUntil: string;
+                                /** @description masked */
+                                contactName: string;
+                                /** @description masked */
+                                contactPhone: string;
+                                acceptedAt: string | null;
+                            };
+                            mySide: ("offer" | "need") | null;
+                            declinedBy: ("offer" | "need") | null;
+                            confirmedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/matches/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a proposed match for your side; when both sides have, it is confirmed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "proposed" | "confirmed" | "declined" | "withdrawn";
+                            score: number;
+                            reasons: {
+                                code: "same_item" | "substitute" | "same_product" | "same_category" | "same_district" | "same_city" | "same_province" | "supply" | "demand" | "needed_by";
+                                nameZh?: string;
+                                nameEn?: string;
+                                forZh?: string;
+                                forEn?: string;
+                                category?: "vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other";
+                                region?: string;
+                                quantity?: number;
+                                unit?: string;
+                                basis?: "per_day" | "total";
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                date?: string;
+                            }[];
+                            /** @description the reasons as a sentence in the request's language */
+                            reason: string;
+                            /** @description units the offer would give the need */
+                            quantity: number;
+                            offer: {
+                                postingId: string;
+                                kind: "capacity" | "produce" | "need";
+                                organisation: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                };
+                                goods: {
+                                    itemId: string | null;
+                                    itemCode: string | null;
+                                    /** @description the item, else the product, else the produce category */
+                                    nameZh: string;
+                                    nameEn: string;
+                                    product: string | null;
+                                    produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                };
+                                openQuantity: number;
+                                basis: "per_day" | "total";
+                                unit: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableUntil: string;
+                                /** @description masked */
+                                contactName: string;
+                                /** @description masked */
+                                contactPhone: string;
+                                acceptedAt: string | null;
+                            };
+                            need: {
+                                postingId: string;
+                                kind: "capacity" | "produce" | "need";
+                                organisation: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                };
+                                goods: {
+                                    itemId: string | null;
+                                    itemCode: string | null;
+                                    /** @description the item, else the product, else the produce category */
+                                    nameZh: string;
+                                    nameEn: string;
+                                    product: string | null;
+                                    produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                };
+                                openQuantity: number;
+                                basis: "per_day" | "total";
+                                unit: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableUntil: string;
+                                /** @description masked */
+                                contactName: string;
+                                /** @description masked */
+                                contactPhone: string;
+                                acceptedAt: string | null;
+                            };
+                            mySide: ("offer" | "need") | null;
+                            declinedBy: ("offer" | "need") | null;
+                            confirmedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/matches/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a proposed match for your side */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "proposed" | "confirmed" | "declined" | "withdrawn";
+                            score: number;
+                            reasons: {
+                                code: "same_item" | "substitute" | "same_product" | "same_category" | "same_district" | "same_city" | "same_province" | "supply" | "demand" | "needed_by";
+                                nameZh?: string;
+                                nameEn?: string;
+                                forZh?: string;
+                                forEn?: string;
+                                category?: "vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other";
+                                region?: string;
+                                quantity?: number;
+                                unit?: string;
+                                basis?: "per_day" | "total";
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                date?: string;
+                            }[];
+                            /** @description the reasons as a sentence in the request's language */
+                            reason: string;
+                            /** @description units the offer would give the need */
+                            quantity: number;
+                            offer: {
+                                postingId: string;
+                                kind: "capacity" | "produce" | "need";
+                                organisation: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                };
+                                goods: {
+                                    itemId: string | null;
+                                    itemCode: string | null;
+                                    /** @description the item, else the product, else the produce category */
+                                    nameZh: string;
+                                    nameEn: string;
+                                    product: string | null;
+                                    produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                };
+                                openQuantity: number;
+                                basis: "per_day" | "total";
+                                unit: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableUntil: string;
+                                /** @description masked */
+                                contactName: string;
+                                /** @description masked */
+                                contactPhone: string;
+                                acceptedAt: string | null;
+                            };
+                            need: {
+                                postingId: string;
+                                kind: "capacity" | "produce" | "need";
+                                organisation: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                };
+                                goods: {
+                                    itemId: string | null;
+                                    itemCode: string | null;
+                                    /** @description the item, else the product, else the produce category */
+                                    nameZh: string;
+                                    nameEn: string;
+                                    product: string | null;
+                                    produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                };
+                                openQuantity: number;
+                                basis: "per_day" | "total";
+                                unit: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableUntil: string;
+                                /** @description masked */
+                                contactName: string;
+                                /** @description masked */
+                                contactPhone: string;
+                                acceptedAt: string | null;
+                            };
+                            mySide: ("offer" | "need") | null;
+                            declinedBy: ("offer" | "need") | null;
+                            confirmedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/matching/matches/{id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The other side's contact in full: for the two sides of a confirmed match only, audited */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            organisation: string;
+                            contactName: string;
+                            contactPhone: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/public/matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open produce offers and needs as anyone sees them (organisation and region, no contact) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "capacity" | "produce" | "need";
+                                goods: {
+                                    itemId: string | null;
+                                    itemCode: string | null;
+                                    /** @description the item, else the product, else the produce category */
+                                    nameZh: string;
+                                    nameEn: string;
+                                    product: string | null;
+                                    produceCategory: ("vegetables" | "fruit" | "eggs" | "meat" | "aquatic" | "grain" | "dairy" | "other") | null;
+                                };
+                                openQuantity: number;
+                                basis: "per_day" | "total";
+                                unit: string;
+                                priceYuan: number | null;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                availableUntil: string;
+                                organisation: string;
+                                region: {
+                                    code: string;
+                                    name: string;
+                                };
+                            }[];
                         };
                     };
                 };

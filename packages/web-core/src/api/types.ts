@@ -88,3 +88,7 @@ export type SupplyTransfer = ResponseOf<'/api/v1/supplies/transfers', 'get'>['it
 export type SupplyDonation = ResponseOf<'/api/v1/supplies/donations', 'get'>['items'][number];
 export type PublicDonation = ResponseOf<'/api/v1/supplies/public/donations', 'get'>['items'][number];
 export type LedgerEntry = ResponseOf<'/api/v1/supplies/public/ledger', 'get'>['items'][number];
+export type SupplyPosting = ResponseOf<'/api/v1/supplies/matching/postings', 'get'>['items'][number];
+export type SupplyMatch = ResponseOf<'/api/v1/supplies/matching/matches', 'get'>['items'][number];
+export type SupplyMatchContact = ResponseOf<'/api/v1/supplies/matching/matches/{id}/contact', 'get'>;
+export type PublicPosting = ResponseOf<'/api/v1/supplies/public/matching', 'get'>['items'][number];

@@ -50,6 +50,7 @@ describe('staff administration', () => {
       'reservations.manage',
       'residents.read',
       'supplies.manage',
+      'supplies.match',
       'tracing.import',
     ]);
     const listed = await as(t.app, admin, { url: '/api/v1/identity/staff?q=ops' });

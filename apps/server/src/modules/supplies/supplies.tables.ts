@@ -1,5 +1,13 @@
 import type { Generated, Selectable } from 'kysely';
 import type {
+  deliveryScopes,
+  matchStatuses,
+  MatchReason,
+  postingKinds,
+  postingSides,
+  postingStatuses,
+  produceCategories,
+  quantityBases,
   donorKinds,
   ledgerEntryKinds,
   LedgerBody,
@@ -183,4 +191,56 @@ export interface SuppliesTables {
   supply_transfers: SupplyTransfersTable;
   supply_transfer_lots: SupplyTransferLotsTable;
   donation_ledger: DonationLedgerTable;
+  supply_postings: SupplyPostingsTable;
+  supply_matches: SupplyMatchesTable;
 }
+
+/** 供需对接: an offer (capacity, produce) or a need, posted by staff or a signed-in resident. */
+export interface SupplyPostingsTable {
+  id: string;
+  kind: (typeof postingKinds)[number];
+  side: (typeof postingSides)[number];
+  item_id: string | null;
+  product: string | null;
+  produce_category: (typeof produceCategories)[number] | null;
+  quantity: number;
+  open_quantity: number;
+  basis: (typeof quantityBases)[number];
+  unit: string;
+  price_cents: number | null;
+  available_from: string;
+  available_until: string;
+  region_code: string;
+  delivery_scope: (typeof deliveryScopes)[number] | null;
+  delivery_radius_km: number | null;
+  organisation: string;
+  contact_name_enc: string;
+  contact_name_masked: string;
+  contact_phone_enc: string;
+  contact_phone_masked: string;
+  note: string | null;
+  status: (typeof postingStatuses)[number];
+  owner_kind: 'staff' | 'resident';
+  /** The account that posted it: only it changes the posting and speaks for its side of a match. */
+  owner_id: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export type PostingRow = Selectable<SupplyPostingsTable>;
+
+export interface SupplyMatchesTable {
+  id: string;
+  offer_id: string;
+  need_id: string;
+  status: (typeof matchStatuses)[number];
+  score: number;
+  reasons: MatchReason[];
+  quantity: number;
+  offer_accepted_at: Date | null;
+  need_accepted_at: Date | null;
+  declined_by: (typeof postingSides)[number] | null;
+  confirmed_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export type MatchRow = Selectable<SupplyMatchesTable>;

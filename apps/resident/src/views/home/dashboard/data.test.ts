@@ -10,6 +10,7 @@ describe('resident home entries', () => {
       'healthCode',
       'declare',
       'reserve',
+      'supply',
       'family',
       'checkIns',
       'coTravel',

@@ -41,6 +41,16 @@ export const homeEntries: HomeEntry[] = [
     requires: { anyRole: ['resident'] },
   },
   {
+    // 供需对接: farmers post unsold produce; many are older people, so it stays in 长辈模式.
+    key: 'supply',
+    label: 'home.entries.supply',
+    icon: 'cart-o',
+    action: 'route',
+    route: 'supply-matching',
+    elder: true,
+    requires: { anyRole: ['resident'] },
+  },
+  {
     key: 'family',
     label: 'home.entries.family',
     icon: 'friends-o',
