@@ -28,7 +28,7 @@ export const WON_TEMPLATE = 'reservation-won';
 const wonText = (p: { campaign: string; site: string; time: string }) =>
   `【政通】您登记的“${p.campaign}”已为您预约成功：${p.site}，${p.time}。请按时前往，在“我的预约”中出示取件码。`;
 const slotTime = (from: Date, to: Date) => {
-  const day = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric' });
+  const day = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'long', day: 'numeric' });
   const hm = new Intl.DateTimeFormat('zh-CN', {
     timeZone: 'Asia/Shanghai',
     hour: '2-digit',
