@@ -91,6 +91,9 @@ interface Found {
   exposures: (Exposure & { score: number })[];
 }
 
+/** A trip with where one person sat: the case's own, or one a close contact took. */
+type TripSeat = Pick<TripRow, 'mode' | 'number' | 'travel_date' | 'carriage' | 'seat' | 'seat_row'>;
+
 /** What a search one hop further needs of the case's search. */
 interface Hop {
   ref: CaseRef;
@@ -794,15 +797,7 @@ export class ContactTracingService {
         return { others, bySubject: await this.healthCode.residentsOfPseudonyms(others.map((p) => p.subject)) };
       })(),
       (async () => {
-        const passengers = await this.repo.passengers(
-          trips.map((t, key) => ({
-            key,
-            mode: t.mode,
-            number: t.number,
-            date: t.travel_date,
-            carriage: t.mode === 'train' ? t.carriage : null,
-          })),
-        );
+        const passengers = await this.passengersOn(trips);
         return {
           passengers,
           byIndex: await this.identity.residentRefsByIdNumberIndex(passengers.map((p) => p.id_number_bidx)),
@@ -831,18 +826,7 @@ export class ContactTracingService {
     // Shared trips, from the carriers' manifests.
     for (const p of passengers) {
       const t = trips[p.key]!;
-      const score = tripScore(
-        {
-          mode: t.mode,
-          number: t.number,
-          date: t.travel_date,
-          carriage: t.carriage,
-          seat: t.seat,
-          seatRow: t.seat_row,
-        },
-        { carriage: p.carriage, seatRow: p.seat_row },
-        this.options,
-      );
+      const score = this.seatScore(t, p);
       if (!score || p.id_number_bidx === ref.idNumberIndex) continue;
       const resident = byIndex.get(p.id_number_bidx);
       if (resident && resident.id === ref.residentId) continue;
@@ -1012,15 +996,7 @@ export class ContactTracingService {
         since: shanghaiDate(new Date(exposedSince(found.get(x.closeKey)!))),
       })),
     );
-    const passengers = await this.repo.passengers(
-      theirTrips.map((t, key) => ({
-        key,
-        mode: t.mode,
-        number: t.number,
-        date: t.travel_date,
-        carriage: t.mode === 'train' ? t.carriage : null,
-      })),
-    );
+    const passengers = await this.passengersOn(theirTrips);
     const travellerBidxs = new Set(travellers.map((x) => x.bidx));
     const near = passengers.filter(
       (p) => p.id_number_bidx !== ref.idNumberIndex && !travellerBidxs.has(p.id_number_bidx),
@@ -1028,18 +1004,7 @@ export class ContactTracingService {
     const byIndex = await this.identity.residentRefsByIdNumberIndex(near.map((p) => p.id_number_bidx));
     for (const p of near) {
       const t = theirTrips[p.key]!;
-      const score = tripScore(
-        {
-          mode: t.mode,
-          number: t.number,
-          date: t.travel_date,
-          carriage: t.carriage,
-          seat: t.seat,
-          seatRow: t.seat_row,
-        },
-        { carriage: p.carriage, seatRow: p.seat_row },
-        this.options,
-      );
+      const score = this.seatScore(t, p);
       if (!score || score.score < SECONDARY_TRIP_MIN_SCORE) continue;
       const resident = byIndex.get(p.id_number_bidx);
       if (resident && resident.id === ref.residentId) continue;
@@ -1067,6 +1032,35 @@ export class ContactTracingService {
         },
       );
     }
+  }
+
+  /** Everyone on these trips (the carriage of a train, the whole flight or bus), `key` naming the trip. */
+  private passengersOn(trips: TripSeat[]) {
+    return this.repo.passengers(
+      trips.map((t, key) => ({
+        key,
+        mode: t.mode,
+        number: t.number,
+        date: t.travel_date,
+        carriage: t.mode === 'train' ? t.carriage : null,
+      })),
+    );
+  }
+
+  /** How close a passenger sat to someone on their trip, or null when too far to count. */
+  private seatScore(t: TripSeat, other: { carriage: number | null; seat_row: number | null }) {
+    return tripScore(
+      {
+        mode: t.mode,
+        number: t.number,
+        date: t.travel_date,
+        carriage: t.carriage,
+        seat: t.seat,
+        seatRow: t.seat_row,
+      },
+      { carriage: other.carriage, seatRow: other.seat_row },
+      this.options,
+    );
   }
 
   /**
