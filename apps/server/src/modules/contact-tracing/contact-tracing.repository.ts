@@ -281,10 +281,20 @@ export class ContactTracingRepository {
     return r.rows;
   }
 
-  /** Trips of these people (by ID-number blind index) on or after a date each, from finished manifests. */
-  async tripsOfPeople(people: { key: number; bidx: string; since: string }[]) {
+  /**
+   * Passengers seated within `trainRows` rows in the same carriage, or `flightRows` rows on the same
+   * flight, of these people (by ID-number blind index) on trips they took on or after a date each, from
+   * finished manifests: the neighbours are found by the database, not whole carriages read and sifted.
+   */
+  async neighboursOnTrips(
+    people: { key: number; bidx: string; since: string }[],
+    rows: { trainRows: number; flightRows: number },
+  ) {
     if (!people.length) return [];
     const values = sql.join(people.map((p) => sql`(${p.key}::int, ${p.bidx}::text, ${p.since}::date)`));
+    const done = (m: string) =>
+      sql.raw(`(${m}.import_id is null
+        or exists (select 1 from tracing_imports i where i.id = ${m}.import_id and i.status = 'done'))`);
     const r = await sql<{
       key: number;
       mode: TripMode;
@@ -293,14 +303,24 @@ export class ContactTracingRepository {
       carriage: number | null;
       seat: string | null;
       seat_row: number | null;
+      id: number;
+      other_carriage: number | null;
+      other_seat_row: number | null;
+      name_masked: string;
+      id_number_bidx: string;
+      id_number_masked: string;
     }>`
-      select q.key, m.mode, m.number, m.travel_date, m.carriage, m.seat, m.seat_row
+      select q.key, t.mode, t.number, t.travel_date, t.carriage, t.seat, t.seat_row,
+        m.id, m.carriage as other_carriage, m.seat_row as other_seat_row, m.name_masked, m.id_number_bidx,
+        m.id_number_masked
       from (values ${values}) as q(key, bidx, since)
-      join tracing_manifest_rows m on m.id_number_bidx = q.bidx and m.travel_date >= q.since
-       and (m.import_id is null
-            or exists (select 1 from tracing_imports i where i.id = m.import_id and i.status = 'done'))`.execute(
-      this.db,
-    );
+      join tracing_manifest_rows t on t.id_number_bidx = q.bidx and t.travel_date >= q.since
+        and t.mode in ('train', 'flight') and t.seat_row is not null and ${done('t')}
+      join tracing_manifest_rows m on m.number = t.number and m.travel_date = t.travel_date and m.mode = t.mode
+        and m.seat_row is not null and m.id_number_bidx <> t.id_number_bidx
+        and abs(m.seat_row - t.seat_row) <= case when t.mode = 'train' then ${rows.trainRows}::int else ${rows.flightRows}::int end
+        and (t.mode <> 'train' or (t.carriage is not null and m.carriage = t.carriage))
+        and ${done('m')}`.execute(this.db);
     return r.rows;
   }
 

@@ -154,6 +154,8 @@ export const SECONDARY_SCORE = 30;
  * within the flight's rows: one hop further is narrower than the whole carriage a case's trip counts.
  */
 export const SECONDARY_TRIP_MIN_SCORE = 70;
+/** The rows on a train that score SECONDARY_TRIP_MIN_SCORE or more (see tripScore). */
+export const SECONDARY_TRAIN_ROWS = 3;
 
 /** Several exposures add up: the strongest counts, each further one adds a little. */
 export function combinedScore(scores: number[]): number {

@@ -41,6 +41,7 @@ import {
   rankOf,
   sealManifestRow,
   SECONDARY_SCORE,
+  SECONDARY_TRAIN_ROWS,
   SECONDARY_TRIP_MIN_SCORE,
   tripScore,
   type TracingOptions,
@@ -989,28 +990,28 @@ export class ContactTracingService {
           : null;
       if (bidx) travellers.push({ closeKey, bidx });
     }
-    const theirTrips = await this.repo.tripsOfPeople(
+    const neighbours = await this.repo.neighboursOnTrips(
       travellers.map((x, key) => ({
         key,
         bidx: x.bidx,
         since: shanghaiDate(new Date(exposedSince(found.get(x.closeKey)!))),
       })),
+      { trainRows: SECONDARY_TRAIN_ROWS, flightRows: this.options.flightRows },
     );
-    const passengers = await this.passengersOn(theirTrips);
     const travellerBidxs = new Set(travellers.map((x) => x.bidx));
-    const near = passengers.filter(
+    const near = neighbours.filter(
       (p) => p.id_number_bidx !== ref.idNumberIndex && !travellerBidxs.has(p.id_number_bidx),
     );
     const byIndex = await this.identity.residentRefsByIdNumberIndex(near.map((p) => p.id_number_bidx));
     for (const p of near) {
-      const t = theirTrips[p.key]!;
-      const score = this.seatScore(t, p);
+      // The database found them near; the score is the same rule as for a case's own trip.
+      const score = this.seatScore(p, { carriage: p.other_carriage, seat_row: p.other_seat_row });
       if (!score || score.score < SECONDARY_TRIP_MIN_SCORE) continue;
       const resident = byIndex.get(p.id_number_bidx);
       if (resident && resident.id === ref.residentId) continue;
       const key = resident ? `r:${resident.id}` : `i:${p.id_number_bidx}`;
       if (found.get(key)?.level === 'close') continue;
-      const closeKey = travellers[t.key]!.closeKey;
+      const closeKey = travellers[p.key]!.closeKey;
       add(
         key,
         person({
@@ -1023,9 +1024,9 @@ export class ContactTracingService {
         }),
         {
           kind: 'secondary',
-          label: tripLabel({ number: t.number, carriage: t.carriage, seat: t.seat }),
+          label: tripLabel(p),
           via: viaNameOf(closeKey),
-          ...dayWindow(t.travel_date),
+          ...dayWindow(p.travel_date),
           minutes: null,
           seatDistance: score.seatDistance,
           score: SECONDARY_SCORE,
