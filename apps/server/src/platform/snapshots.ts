@@ -69,8 +69,11 @@ export function sendPrivateSnapshot(reply: FastifyReply, snap: Snapshot) {
 
 /** Sends a snapshot as a shared-cacheable JSON answer, or 304 when the client already holds it. */
 export function sendSnapshot(req: FastifyRequest, reply: FastifyReply, snap: Snapshot, maxAgeSeconds: number) {
+  // A browser keeps it for the age only; a CDN (RFC 9213's CDN-Cache-Control) may also serve it stale while
+  // it fetches the next. A browser serving stale would show a person the page as it was before their change.
   reply
-    .header('cache-control', `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds * 10}`)
+    .header('cache-control', `public, max-age=${maxAgeSeconds}`)
+    .header('cdn-cache-control', `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds * 10}`)
     .header('etag', snap.etag);
   if (req.headers['if-none-match'] === snap.etag) return reply.code(304).send();
   // The body is JSON already: Fastify sends a string as it is.
