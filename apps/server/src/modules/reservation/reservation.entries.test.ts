@@ -173,6 +173,11 @@ describe('waiting list (候补)', () => {
     const svc = t.zt.services.reservation;
     const slotId = c.sites[0]!.slots[0]!.id;
     expect(await codeOf(svc.register(resident(people[2]!), c.id))).toBe('reservation.places_left');
+    // Before an announced opening as well: the waiting room's line is where one waits for it.
+    const later = await open(
+      campaign({ title: '候补测试（未开始）', opensAt: new Date(Date.now() + HOUR).toISOString() }, 2),
+    );
+    expect(await codeOf(svc.register(resident(people[2]!), later.id))).toBe('reservation.places_left');
     const first = await svc.reserve(resident(people[0]!), slotId);
     await svc.reserve(resident(people[1]!), slotId);
     expect(await codeOf(svc.register(resident(people[0]!), c.id))).toBe('reservation.already');

@@ -71,8 +71,9 @@ export class ReservationEntries {
       if (campaign.drawn_at || (campaign.registration_ends_at?.getTime() ?? 0) <= Date.now())
         throw new AppError('conflict', 'reservation.registration_closed');
     } else {
-      const opened = !campaign.opens_at || campaign.opens_at.getTime() <= Date.now();
-      if (opened && slots.some((s) => (!siteId || s.site_id === siteId) && s.taken < s.quota))
+      // While places are left (before the opening too: its waiting room's shuffled line is the
+      // pre-registration) a person reserves; the list is for a campaign that is full.
+      if (slots.some((s) => (!siteId || s.site_id === siteId) && s.taken < s.quota))
         throw new AppError('conflict', 'reservation.places_left');
       if (await this.gate.holds(campaign.id, resident.id)) throw new AppError('conflict', 'reservation.already');
     }
