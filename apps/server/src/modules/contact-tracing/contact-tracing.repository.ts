@@ -15,6 +15,11 @@ import type {
 
 export type Trx = Kysely<ContactTracingTables>;
 
+/** A manifest row (under the given alias) counts once its file import is done: never half a manifest. */
+const finishedImport = (m: 't' | 'm') =>
+  sql.raw(`(${m}.import_id is null
+    or exists (select 1 from tracing_imports i where i.id = ${m}.import_id and i.status = 'done'))`);
+
 export class ContactTracingRepository {
   readonly db: Trx;
   constructor(db: Db) {
@@ -273,11 +278,7 @@ export class ContactTracingRepository {
       join tracing_manifest_rows m
         on m.number = t.number and m.travel_date = t.travel_date and m.mode = t.mode
        and (t.carriage is null or m.carriage = t.carriage)
-       -- A file import's rows count once it is done: never half a manifest.
-       and (m.import_id is null
-            or exists (select 1 from tracing_imports i where i.id = m.import_id and i.status = 'done'))`.execute(
-      this.db,
-    );
+       and ${finishedImport('m')}`.execute(this.db);
     return r.rows;
   }
 
@@ -292,9 +293,6 @@ export class ContactTracingRepository {
   ) {
     if (!people.length) return [];
     const values = sql.join(people.map((p) => sql`(${p.key}::int, ${p.bidx}::text, ${p.since}::date)`));
-    const done = (m: string) =>
-      sql.raw(`(${m}.import_id is null
-        or exists (select 1 from tracing_imports i where i.id = ${m}.import_id and i.status = 'done'))`);
     const r = await sql<{
       key: number;
       mode: TripMode;
@@ -315,12 +313,12 @@ export class ContactTracingRepository {
         m.id_number_masked
       from (values ${values}) as q(key, bidx, since)
       join tracing_manifest_rows t on t.id_number_bidx = q.bidx and t.travel_date >= q.since
-        and t.mode in ('train', 'flight') and t.seat_row is not null and ${done('t')}
+        and t.mode in ('train', 'flight') and t.seat_row is not null and ${finishedImport('t')}
       join tracing_manifest_rows m on m.number = t.number and m.travel_date = t.travel_date and m.mode = t.mode
         and m.seat_row is not null and m.id_number_bidx <> t.id_number_bidx
         and abs(m.seat_row - t.seat_row) <= case when t.mode = 'train' then ${rows.trainRows}::int else ${rows.flightRows}::int end
         and (t.mode <> 'train' or (t.carriage is not null and m.carriage = t.carriage))
-        and ${done('m')}`.execute(this.db);
+        and ${finishedImport('m')}`.execute(this.db);
     return r.rows;
   }
 

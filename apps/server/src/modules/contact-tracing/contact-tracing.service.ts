@@ -29,7 +29,7 @@ import { maskIdNumber, maskName, parseIdNumber, type Vault } from '../../platfor
 import { INFECTIOUS, type CaseRef, type CaseReportService } from '../case-report/index.ts';
 import type { CheckInService } from '../check-in/index.ts';
 import type { HealthCodeService } from '../health-code/index.ts';
-import type { IdentityService } from '../identity/index.ts';
+import type { IdentityService, ResidentCard } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { ContactTracingRepository, Trx } from './contact-tracing.repository.ts';
 import {
@@ -890,10 +890,9 @@ export class ContactTracingService {
     person: (p: Partial<Omit<Found, 'exposures'>>) => Omit<Found, 'exposures'>,
   ) {
     const close = [...found.entries()].filter(([, f]) => f.residentId);
-    const [pseudonyms, cards, bidxs] = await Promise.all([
+    const [pseudonyms, cards] = await Promise.all([
       this.healthCode.pseudonymsOf(close.map(([, f]) => f.residentId!)),
       this.identity.residentCards(close.map(([, f]) => f.residentId!)),
-      this.identity.idNumberIndexesOf(close.map(([, f]) => f.residentId!)),
     ]);
     const viaNameOf = (closeKey: string) => {
       const via = found.get(closeKey)!;
@@ -910,7 +909,7 @@ export class ContactTracingService {
     // Trips and places are looked up side by side (two connections on PostgreSQL); each only adds
     // secondary contacts, and the trips' side takes its travellers before either adds any.
     await Promise.all([
-      this.findSecondaryOnTrips(hop, bidxs),
+      this.findSecondaryOnTrips(hop, cards),
       this.findSecondaryAtPlaces(hop, casePseudonym, close, pseudonyms, stayMs),
     ]);
   }
@@ -978,13 +977,13 @@ export class ContactTracingService {
    */
   private async findSecondaryOnTrips(
     { ref, found, exposedSince, viaNameOf, add, person }: Hop,
-    bidxOfResident: Map<string, string>,
+    cards: Map<string, ResidentCard>,
   ) {
     const travellers: { closeKey: string; bidx: string }[] = [];
     for (const [closeKey, f] of found) {
       if (f.level !== 'close') continue;
       const bidx = f.residentId
-        ? bidxOfResident.get(f.residentId)
+        ? cards.get(f.residentId)?.idNumberIndex
         : closeKey.startsWith('i:')
           ? closeKey.slice(2)
           : null;

@@ -63,6 +63,8 @@ export interface ResidentRef {
 export interface ResidentCard extends ResidentRef {
   maskedIdNumber: string;
   maskedPhone: string;
+  /** The ID number's blind index, to find the resident in imported records (never the number). */
+  idNumberIndex: string;
 }
 
 export interface IdentityOptions {
@@ -805,7 +807,15 @@ export class IdentityService {
   async residentCards(ids: string[]): Promise<Map<string, ResidentCard>> {
     const rows = await this.repo.residentsByIds([...new Set(ids)]);
     return new Map(
-      rows.map((r) => [r.id, { ...residentRef(r), maskedIdNumber: r.id_number_masked, maskedPhone: r.phone_masked }]),
+      rows.map((r) => [
+        r.id,
+        {
+          ...residentRef(r),
+          maskedIdNumber: r.id_number_masked,
+          maskedPhone: r.phone_masked,
+          idNumberIndex: r.id_number_bidx,
+        },
+      ]),
     );
   }
 
@@ -843,12 +853,6 @@ export class IdentityService {
         },
       ]),
     );
-  }
-
-  /** For other modules: each resident's ID-number blind index, to find them in imported records. */
-  async idNumberIndexesOf(ids: string[]): Promise<Map<string, string>> {
-    const rows = await this.repo.residentsByIds([...new Set(ids)]);
-    return new Map(rows.map((r) => [r.id, r.id_number_bidx]));
   }
 
   /** For other modules: the residents holding ID numbers given by their blind index (imported records). */
