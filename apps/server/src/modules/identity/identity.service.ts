@@ -160,34 +160,23 @@ export class IdentityService {
   }
 
   /**
-   * For other modules: sends a notice by SMS to each resident's registered phone. The number is
-   * decrypted for the send only and never leaves this module; each notice is audited as a read of
-   * the phone for the caller's purpose. Answers the residents it could not reach (no such resident).
+   * For other modules: sends a notice by SMS to the resident's registered phone. The number is
+   * decrypted for the send only and never leaves this module; the send is audited as a read of the
+   * phone for the caller's purpose. False when there is no such resident (any more).
    */
-  async notifyResidents(
-    actor: Actor,
-    notices: { residentId: string; notice: SmsNotice }[],
-    purpose: AuditPurpose,
-  ): Promise<string[]> {
-    const rows = new Map((await this.repo.residentsByIds(notices.map((n) => n.residentId))).map((r) => [r.id, r]));
-    const missing: string[] = [];
-    for (const { residentId, notice } of notices) {
-      const row = rows.get(residentId);
-      if (!row) {
-        missing.push(residentId);
-        continue;
-      }
-      await this.audit.record(actor, {
-        action: 'read',
-        subjectType: 'resident',
-        subjectId: residentId,
-        purpose,
-        fields: ['phone'],
-        regionCode: row.region_code,
-      });
-      await this.sms.notify(this.vault.process('phone', row.phone_enc), notice);
-    }
-    return missing;
+  async notifyResident(actor: Actor, residentId: string, notice: SmsNotice, purpose: AuditPurpose): Promise<boolean> {
+    const row = await this.repo.residentById(residentId);
+    if (!row) return false;
+    await this.audit.record(actor, {
+      action: 'read',
+      subjectType: 'resident',
+      subjectId: residentId,
+      purpose,
+      fields: ['phone'],
+      regionCode: row.region_code,
+    });
+    await this.sms.notify(this.vault.process('phone', row.phone_enc), notice);
+    return true;
   }
 
   // ---------- staff: password, TOTP, lockout ----------

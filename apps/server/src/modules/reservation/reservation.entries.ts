@@ -223,9 +223,10 @@ export class ReservationEntries {
       for (const [i, c] of claimed.entries()) {
         const params = { campaign: c.campaign_name, site: c.site_name, time: slotTime(c.starts_at, c.ends_at) };
         try {
-          await this.identity.notifyResidents(
+          await this.identity.notifyResident(
             actor,
-            [{ residentId: c.resident_id, notice: { template: WON_TEMPLATE, params, text: wonText(params) } }],
+            c.resident_id,
+            { template: WON_TEMPLATE, params, text: wonText(params) },
             'notification',
           );
         } catch (e) {

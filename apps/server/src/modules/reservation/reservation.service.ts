@@ -172,11 +172,6 @@ export class ReservationService {
 
   // ---------- residents ----------
 
-  /** Open campaigns the resident may join: those of a region that contains where they live. */
-  async openFor(actor: Actor): Promise<{ items: Campaign[] }> {
-    return this.openIn(await this.regionOf(actor));
-  }
-
   /** Where the signed-in resident lives: the region whose open campaigns they may join. */
   async regionOf(actor: Actor): Promise<string> {
     return (await this.residentOf(actor)).regionCode;

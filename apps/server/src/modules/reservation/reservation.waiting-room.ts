@@ -204,4 +204,4 @@ export class WaitingRoom {
  * How long a waiting person waits before asking again: half the time to their turn, between 2 and 10 s.
  * Asked by each person at a fixed pace, a line of thousands would take the server the admitted ones need.
  */
-export const pollAfter = (etaSeconds: number) => Math.min(10, Math.max(2, Math.ceil(etaSeconds / 2)));
+const pollAfter = (etaSeconds: number) => Math.min(10, Math.max(2, Math.ceil(etaSeconds / 2)));
