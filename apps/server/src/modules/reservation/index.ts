@@ -7,6 +7,7 @@ import type { HealthCodeService } from '../health-code/index.ts';
 import type { SuppliesService } from '../supplies/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
+import { ReservationBooker } from './reservation.booker.ts';
 import { NOTIFY_JOB, ReservationEntries } from './reservation.entries.ts';
 import { ReservationRepository } from './reservation.repository.ts';
 import { reservationRoutes } from './reservation.routes.ts';
@@ -42,6 +43,7 @@ export function createReservationModule(deps: {
     room,
     gate,
     new ReservationEntries(repo, deps.audit, gate, deps.jobs, deps.identity),
+    new ReservationBooker(repo, deps.audit),
     deps.healthCode,
     deps.supplies,
     deps.readAgeMs,

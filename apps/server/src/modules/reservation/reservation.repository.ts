@@ -145,27 +145,59 @@ export class ReservationRepository {
       .execute();
   }
 
-  /** Serialises one person's reservations across processes for the rest of the transaction. */
-  async lockPerson(residentId: string, trx: Trx): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${residentId}, 0))`.execute(trx);
+  /**
+   * Serialises these people's reservations across processes for the rest of the transaction, taking
+   * the locks in one order so that two batches holding the same people wait instead of deadlocking.
+   */
+  async lockPeople(residentIds: string[], trx: Trx): Promise<void> {
+    if (!residentIds.length) return;
+    await sql`select pg_advisory_xact_lock(k) from (
+        select distinct hashtextextended(r, 0) as k from unnest(${residentIds}::text[]) as r order by 1
+      ) as keys`.execute(trx);
   }
-  /** A live reservation of the person: of this campaign, or of its kind since `since`. */
-  liveReservation(residentId: string, campaignId: string, kind: string, since: Date | null, trx: Trx) {
-    return trx
-      .selectFrom('reservations')
-      .selectAll()
-      .where('resident_id', '=', residentId)
-      .where('status', 'in', ['confirmed', 'redeemed'])
-      .where((eb) =>
-        since
-          ? eb.or([
-              eb('campaign_id', '=', campaignId),
-              eb.and([eb('kind', '=', kind as never), eb('created_at', '>', since)]),
-            ])
-          : eb('campaign_id', '=', campaignId),
-      )
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
+  /**
+   * For each ask, the campaign of a live reservation of the person: of that campaign, or of its kind
+   * since `since` (null: the campaign only). Asks without one are not in the answer.
+   */
+  async liveReservations(
+    asks: { key: number; residentId: string; campaignId: string; kind: string; since: Date | null }[],
+    trx: Trx,
+  ): Promise<Map<number, string>> {
+    if (!asks.length) return new Map();
+    const r = await sql<{ key: number; campaign_id: string }>`select q.key, l.campaign_id
+      from unnest(${asks.map((a) => a.key)}::int[], ${asks.map((a) => a.residentId)}::uuid[],
+        ${asks.map((a) => a.campaignId)}::uuid[], ${asks.map((a) => a.kind)}::text[],
+        ${asks.map((a) => a.since)}::timestamptz[]) as q(key, resident_id, campaign_id, kind, since)
+      cross join lateral (
+        select r.campaign_id from reservations r
+        where r.resident_id = q.resident_id and r.status in ('confirmed', 'redeemed')
+          and (r.campaign_id = q.campaign_id or (q.since is not null and r.kind = q.kind and r.created_at > q.since))
+        order by r.created_at desc limit 1
+      ) as l`.execute(trx);
+    return new Map(r.rows.map((x) => [x.key, x.campaign_id]));
+  }
+  /** Takes up to `wanted` places of the slot, as many as are left; answers how many it took. */
+  async takePlaces(slotId: string, wanted: number, trx: Trx): Promise<number> {
+    const r = await sql<{ took: number }>`update reservation_slots s
+      set taken = s.taken + least(${wanted}::int, s.quota - s.taken)
+      from (select id, quota - taken as left_ from reservation_slots where id = ${slotId} for update) as cur
+      where s.id = cur.id and cur.left_ > 0
+      returning least(${wanted}::int, cur.left_) as took`.execute(trx);
+    return r.rows[0]?.took ?? 0;
+  }
+  /**
+   * Writes reservations whose places were taken; answers the ids written. A person who already holds
+   * one of the campaign (the unique index) is skipped, and the caller gives that place back.
+   */
+  async insertReservations(rows: Insertable<ReservationsTable>[], trx: Trx): Promise<Set<string>> {
+    if (!rows.length) return new Set();
+    const r = await trx
+      .insertInto('reservations')
+      .values(rows)
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .execute();
+    return new Set(r.map((x) => x.id));
   }
   /**
    * Takes one place of the slot if one is left and writes the reservation, in one statement: the
@@ -182,8 +214,10 @@ export class ReservationRepository {
       returning id`.execute(trx);
     return r.rows.length === 1;
   }
-  async releasePlace(slotId: string, trx: Trx): Promise<void> {
-    await sql`update reservation_slots set taken = taken - 1 where id = ${slotId} and taken > 0`.execute(trx);
+  async releasePlace(slotId: string, trx: Trx, places = 1): Promise<void> {
+    await sql`update reservation_slots set taken = greatest(0, taken - ${places}::int) where id = ${slotId}`.execute(
+      trx,
+    );
   }
   reservation(id: string, trx: Trx = this.db) {
     return trx.selectFrom('reservations').selectAll().where('id', '=', id).executeTakeFirst();

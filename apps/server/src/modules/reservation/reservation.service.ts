@@ -23,12 +23,12 @@ import type { SuppliesService } from '../supplies/index.ts';
 import type { IdentityService, ResidentRef } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import type { ReservationEntries } from './reservation.entries.ts';
+import type { ReservationBooker } from './reservation.booker.ts';
 import type { ReservationRepository, SlotToReserve } from './reservation.repository.ts';
 import type { StockGate } from './reservation.stock-gate.ts';
 import type { CampaignRow, ReservationRow } from './reservation.tables.ts';
 import type { WaitingRoom } from './reservation.waiting-room.ts';
 
-const DAY_MS = 86_400_000;
 /** A pickup code lives until its slot ends (at most a week, the credential maximum). */
 const MAX_PICKUP_SECONDS = 7 * 86_400;
 
@@ -53,6 +53,7 @@ export class ReservationService {
     private readonly room: WaitingRoom,
     private readonly gate: StockGate,
     private readonly entries: ReservationEntries,
+    private readonly booker: ReservationBooker,
     private readonly healthCode: HealthCodeService,
     private readonly supplies: SuppliesService,
     readAgeMs: number,
@@ -306,7 +307,7 @@ export class ReservationService {
       if (!(await this.gate.take(slot.id, slot.quota - slot.taken)))
         throw new AppError('conflict', 'reservation.sold_out');
       try {
-        await this.book(actor, row, slot.once_per_days, resident.regionCode);
+        await this.booker.book({ actor, row, oncePerDays: slot.once_per_days, regionCode: resident.regionCode });
       } catch (e) {
         await this.gate.giveBack(slot.id);
         throw e;
@@ -322,42 +323,6 @@ export class ReservationService {
       { name: slot.site_name, address: slot.site_address },
       { starts_at: slot.starts_at, ends_at: slot.ends_at },
     );
-  }
-
-  /** Takes the place and writes the reservation in one transaction: the database keeps the rules. */
-  private async book(actor: Actor, row: ReservationRow, oncePerDays: number, regionCode: string): Promise<void> {
-    try {
-      await this.repo.db.transaction().execute(async (trx) => {
-        // Once per N days spans campaigns, which no index can hold: the person's reservations are
-        // serialised instead. Once per campaign is the unique index's to keep.
-        if (oncePerDays > 0) {
-          await this.repo.lockPerson(row.resident_id, trx);
-          const since = new Date(Date.now() - oncePerDays * DAY_MS);
-          const live = await this.repo.liveReservation(row.resident_id, row.campaign_id, row.kind, since, trx);
-          if (live)
-            throw new AppError(
-              'conflict',
-              live.campaign_id === row.campaign_id ? 'reservation.already' : 'reservation.too_soon',
-            );
-        }
-        if (!(await this.repo.takePlaceAndInsert(row, trx))) throw new AppError('conflict', 'reservation.sold_out');
-        await this.audit.record(
-          actor,
-          {
-            action: 'create',
-            subjectType: 'reservation',
-            subjectId: row.resident_id,
-            purpose: 'reservation',
-            fields: ['location'],
-            regionCode,
-          },
-          trx as unknown as Db,
-        );
-      });
-    } catch (e) {
-      if ((e as { code?: unknown }).code === '23505') throw new AppError('conflict', 'reservation.already');
-      throw e;
-    }
   }
 
   /** Joins the campaign's waiting room (again: the person keeps their place) and says where they stand. */
