@@ -274,6 +274,7 @@ describe('automatic contact discovery', () => {
     // The flight neighbour went on by train the same day; so did a visitor from elsewhere.
     const train = { mode: 'train', number: 'G1234', date: shanghaiToday() };
     const visitor = makeIdNumber('110101', '19700101', 556);
+    const laterFlight = { mode: 'flight', number: 'MU2001', date: shanghaiToday() };
     const manifest = await as(t.app, cdc, {
       method: 'POST',
       url: `${api}/manifest-rows`,
@@ -284,6 +285,9 @@ describe('automatic contact discovery', () => {
           { ...train, carriage: 5, seat: '10F', name: '外地乘客', idNumber: visitor },
           { ...train, carriage: 5, seat: '15A', name: trainJ.name, idNumber: trainJ.idNumber },
           { ...train, carriage: 6, seat: '8A', name: trainI.name, idNumber: trainI.idNumber },
+          { ...laterFlight, seat: '21A', name: seatF.name, idNumber: seatF.idNumber },
+          { ...laterFlight, seat: '23C', name: '机上乘客', idNumber: makeIdNumber('110101', '19700101', 557) },
+          { ...laterFlight, seat: '26C', name: '后排旅客', idNumber: makeIdNumber('110101', '19700101', 558) },
         ],
       },
     });
@@ -303,6 +307,12 @@ describe('automatic contact discovery', () => {
       residentKnown: false,
       exposures: [expect.objectContaining({ kind: 'secondary', via: '邻*己' })],
     });
+    // On a flight, the rows within the configured distance (3) count.
+    expect(contacts.find((c) => c.name === '机**客')).toMatchObject({
+      level: 'secondary',
+      exposures: [expect.objectContaining({ kind: 'secondary', via: '邻*己', seatDistance: 2 })],
+    });
+    expect(contacts.map((c) => c.name)).not.toContain('后**客');
     // Seven rows away or another carriage is not a contact; the close contact stays close.
     expect(contacts.map((c) => c.name)).not.toContain('别*壬');
     expect(contacts.map((c) => c.name)).not.toContain('远*癸');

@@ -308,17 +308,30 @@ export class ContactTracingRepository {
       id_number_bidx: string;
       id_number_masked: string;
     }>`
-      select q.key, t.mode, t.number, t.travel_date, t.carriage, t.seat, t.seat_row,
+      with q(key, bidx, since) as (values ${values}),
+      t as (
+        select q.key, t.mode, t.number, t.travel_date, t.carriage, t.seat, t.seat_row, t.id_number_bidx
+        from q join tracing_manifest_rows t on t.id_number_bidx = q.bidx and t.travel_date >= q.since
+          and t.mode in ('train', 'flight') and t.seat_row is not null and ${finishedImport('t')}
+      )
+      -- A train's neighbours are in its carriage: the trip index finds the carriage, not the whole train.
+      select t.key, t.mode, t.number, t.travel_date, t.carriage, t.seat, t.seat_row,
         m.id, m.carriage as other_carriage, m.seat_row as other_seat_row, m.name_masked, m.id_number_bidx,
         m.id_number_masked
-      from (values ${values}) as q(key, bidx, since)
-      join tracing_manifest_rows t on t.id_number_bidx = q.bidx and t.travel_date >= q.since
-        and t.mode in ('train', 'flight') and t.seat_row is not null and ${finishedImport('t')}
-      join tracing_manifest_rows m on m.number = t.number and m.travel_date = t.travel_date and m.mode = t.mode
-        and m.seat_row is not null and m.id_number_bidx <> t.id_number_bidx
-        and abs(m.seat_row - t.seat_row) <= case when t.mode = 'train' then ${rows.trainRows}::int else ${rows.flightRows}::int end
-        and (t.mode <> 'train' or (t.carriage is not null and m.carriage = t.carriage))
-        and ${finishedImport('m')}`.execute(this.db);
+      from t join tracing_manifest_rows m on m.number = t.number and m.travel_date = t.travel_date
+        and m.carriage = t.carriage and m.mode = 'train' and m.id_number_bidx <> t.id_number_bidx
+        and m.seat_row between t.seat_row - ${rows.trainRows}::int and t.seat_row + ${rows.trainRows}::int
+        and ${finishedImport('m')}
+      where t.mode = 'train'
+      union all
+      select t.key, t.mode, t.number, t.travel_date, t.carriage, t.seat, t.seat_row,
+        m.id, m.carriage as other_carriage, m.seat_row as other_seat_row, m.name_masked, m.id_number_bidx,
+        m.id_number_masked
+      from t join tracing_manifest_rows m on m.number = t.number and m.travel_date = t.travel_date
+        and m.mode = 'flight' and m.id_number_bidx <> t.id_number_bidx
+        and m.seat_row between t.seat_row - ${rows.flightRows}::int and t.seat_row + ${rows.flightRows}::int
+        and ${finishedImport('m')}
+      where t.mode = 'flight'`.execute(this.db);
     return r.rows;
   }
 
