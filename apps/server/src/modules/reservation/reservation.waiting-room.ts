@@ -64,15 +64,26 @@ export class WaitingRoom {
   /** Puts the person in the campaign's line (again: they keep their place) and says where they stand. */
   async join(campaignId: string, member: string, opensAt: Date | null, now = Date.now()): Promise<QueueState> {
     const open = !opensAt || opensAt.getTime() <= now;
-    if ((await this.cache.rank(k(campaignId, 'q'), member)) === null) {
+    const line = k(campaignId, 'q');
+    // Most who ask are in the line already (a reservation after the wait, a second click): one lookup
+    // of their place, the front and the rate serves the admission and the answer.
+    const [known, seen, rate] = await Promise.all([
+      this.cache.rank(line, member),
+      this.front(campaignId),
+      this.currentRate(),
+    ]);
+    let rank = known;
+    let front = seen;
+    if (rank === null) {
       // Before the opening everyone draws a random place below 1; afterwards places count up from 1.
       const score = open ? 1 + (await this.cache.increment(k(campaignId, 'seq'), TTL)) : Math.random();
-      await this.cache.rankedAdd(k(campaignId, 'q'), member, score, TTL);
+      await this.cache.rankedAdd(line, member, score, TTL);
       await this.cache.rankedAdd('wr:active', campaignId, now, TTL);
       if (opensAt) await this.cache.set(k(campaignId, 'opens'), String(opensAt.getTime()), TTL);
+      [rank, front] = await Promise.all([this.cache.rank(line, member).then((r) => r!), this.front(campaignId)]);
     }
-    if (open) await this.admitIfRoom(campaignId, member, now);
-    return this.state(campaignId, member, opensAt, now);
+    if (open && rank >= front) front = await this.admitIfRoom(campaignId, rank, front, rate, now);
+    return stateOf(rank, front, rate, opensAt, now);
   }
 
   /** Where the person stands, or null when they have not joined. */
@@ -82,18 +93,7 @@ export class WaitingRoom {
       this.front(campaignId),
       this.currentRate(),
     ]);
-    const admitted = rank !== null && rank < front;
-    const position = rank === null ? 0 : admitted ? 0 : rank - front + 1;
-    const etaSeconds = admitted ? 0 : Math.ceil(position / rate);
-    const untilOpening = opensAt ? Math.ceil((opensAt.getTime() - now) / 1000) : 0;
-    return {
-      admitted,
-      position,
-      etaSeconds,
-      rate: Math.round(rate),
-      opensAt: opensAt?.toISOString() ?? null,
-      retryAfterSeconds: admitted ? 0 : untilOpening > 0 ? Math.min(10, untilOpening) : pollAfter(etaSeconds),
-    };
+    return stateOf(rank, front, rate, opensAt, now);
   }
 
   /** Takes one of the process's places for an admitted reservation; false when all are taken. */
@@ -156,16 +156,13 @@ export class WaitingRoom {
   /**
    * Admits at once while the line ahead fits in what is left of this second's budget: no wait when
    * calm, while a backlog (a surge, the crowd at the opening) is let in only by the controller.
+   * Answers the front of the line after.
    */
-  private async admitIfRoom(campaignId: string, member: string, now: number) {
-    const [rank, front, rate] = await Promise.all([
-      this.cache.rank(k(campaignId, 'q'), member),
-      this.front(campaignId),
-      this.currentRate(),
-    ]);
-    if (rank === null || rank < front) return;
+  private async admitIfRoom(campaignId: string, rank: number, front: number, rate: number, now: number) {
     const used = await this.cache.increment(k(campaignId, `admitted:${Math.floor(now / 1000)}`), 2);
-    if (used <= rate && rank - front < rate - used + 1) await this.cache.raiseTo(k(campaignId, 'front'), rank + 1, TTL);
+    if (used <= rate && rank - front < rate - used + 1)
+      return this.cache.raiseTo(k(campaignId, 'front'), rank + 1, TTL);
+    return front;
   }
 
   /** AIMD on the last whole second's reservations, as TCP does on a congested link. */
@@ -198,6 +195,21 @@ export class WaitingRoom {
     const shared = Number((await this.cache.get('wr:rate')) ?? this.rate);
     return Math.min(this.opts.maxRate, Math.max(this.opts.minRate, shared));
   }
+}
+
+function stateOf(rank: number | null, front: number, rate: number, opensAt: Date | null, now: number): QueueState {
+  const admitted = rank !== null && rank < front;
+  const position = rank === null ? 0 : admitted ? 0 : rank - front + 1;
+  const etaSeconds = admitted ? 0 : Math.ceil(position / rate);
+  const untilOpening = opensAt ? Math.ceil((opensAt.getTime() - now) / 1000) : 0;
+  return {
+    admitted,
+    position,
+    etaSeconds,
+    rate: Math.round(rate),
+    opensAt: opensAt?.toISOString() ?? null,
+    retryAfterSeconds: admitted ? 0 : untilOpening > 0 ? Math.min(10, untilOpening) : pollAfter(etaSeconds),
+  };
 }
 
 /**
