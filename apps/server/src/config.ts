@@ -6,6 +6,8 @@ export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
   host: string;
+  /** Connections the kernel queues for accept (capped by net.core.somaxconn). */
+  listenBacklog: number;
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     env: nodeEnv,
     port: int('PORT', env.PORT, 8080),
     host: env.HOST || '0.0.0.0',
+    listenBacklog: int('ZT_LISTEN_BACKLOG', env.ZT_LISTEN_BACKLOG, 4096, 1),
     dataDir,
     databaseUrl,
     redisUrl: env.REDIS_URL || null,
@@ -148,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxRate: int('ZT_QUEUE_MAX_RATE', env.ZT_QUEUE_MAX_RATE, 5_000, 5),
       targetMs: int('ZT_QUEUE_TARGET_MS', env.ZT_QUEUE_TARGET_MS, 250, 1),
       tickMs: 250,
-      maxInFlight: int('ZT_RESERVE_MAX_IN_FLIGHT', env.ZT_RESERVE_MAX_IN_FLIGHT, 64, 1),
+      maxInFlight: int('ZT_RESERVE_MAX_IN_FLIGHT', env.ZT_RESERVE_MAX_IN_FLIGHT, 256, 1),
     },
     ...overrides,
   };

@@ -40,7 +40,9 @@ async function main() {
       );
     });
   }
-  await zt.app.listen({ port: config.port, host: config.host });
+  // A surge opens thousands of connections at once: with Node's default backlog (511) the kernel drops
+  // the rest and each waits a second or more for its SYN to be sent again.
+  await zt.app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   if (demo) {
     const accounts = [...demo.accounts, demoPharmacyAccount, demoLogisticsAccount];
     const names = await zt.services.regions.refs(accounts.map((a) => a.jurisdiction));

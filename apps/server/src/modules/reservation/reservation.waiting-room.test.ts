@@ -79,9 +79,10 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     const t0 = Date.now();
     // A crowd larger than a second's budget: the first ten are let in at once, the rest wait.
     const states = [];
-    for (let i = 0; i < 30; i++) states.push(await wr.join('c-rate', `p${i}`, null, t0));
+    for (let i = 0; i < 60; i++) states.push(await wr.join('c-rate', `p${i}`, null, t0));
     expect(states.filter((s) => s.admitted)).toHaveLength(10);
-    expect(states[29]).toMatchObject({ admitted: false, position: 20, etaSeconds: 2, retryAfterSeconds: 2 });
+    expect(states[29]).toMatchObject({ admitted: false, position: 20, etaSeconds: 2, retryAfterSeconds: 1 });
+    expect(states[59]).toMatchObject({ position: 50, etaSeconds: 5, retryAfterSeconds: 3 });
     expect(states[0]!.retryAfterSeconds).toBe(0);
     expect(await wr.join('c-rate', 'p29', null, t0)).toMatchObject({ position: 20 });
     // The controller then lets in `rate` people a second (a little more as the idle backend allows), in order.
@@ -90,7 +91,7 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     const after = await Promise.all(states.map((_, i) => wr.state('c-rate', `p${i}`, null)));
     const admitted = after.filter((s) => s.admitted).length;
     expect(admitted).toBeGreaterThanOrEqual(20);
-    expect(admitted).toBeLessThan(30);
+    expect(admitted).toBeLessThan(60);
     expect(after.map((s) => s.admitted)).toEqual(after.map((_, i) => i < admitted));
     expect(after.slice(admitted).map((s) => s.position)).toEqual(after.slice(admitted).map((_, i) => i + 1));
   });
@@ -98,24 +99,31 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
   it('follows the backend: faster while reservations stay quick, slower when they slow down', async () => {
     const wr = room(20);
     const t0 = Math.floor(Date.now() / 1000) * 1000;
-    for (let i = 0; i < 100; i++) await wr.join('c-aimd', `q${i}`, null, t0);
+    for (let i = 0; i < 300; i++) await wr.join('c-aimd', `q${i}`, null, t0);
     for (let i = 0; i < 50; i++) wr.observe(40, false);
     await wr.tick(t0 + 100); // reports the healthy second t0
     await wr.tick(t0 + 1100); // decides on it: a backlog and quick answers → more per second
-    const faster = (await wr.state('c-aimd', 'q99', null)).rate;
-    expect(faster).toBeGreaterThan(20);
+    // Until the first sign of strain the start rate was only a guess: a second the backend kept up
+    // with doubles it (the second before, with nothing to judge by, added 5).
+    const faster = (await wr.state('c-aimd', 'q299', null)).rate;
+    expect(faster).toBe((20 + 5) * 2);
     for (let i = 0; i < 50; i++) wr.observe(i < 10 ? 900 : 40, false); // 20 % slow
     await wr.tick(t0 + 1200);
     await wr.tick(t0 + 2100);
-    const slower = (await wr.state('c-aimd', 'q99', null)).rate;
+    const slower = (await wr.state('c-aimd', 'q299', null)).rate;
     expect(slower).toBe(Math.round(faster * 0.7));
+    // After it, a quick second adds a tenth (at least 5), as near the backend's limit as it can stay.
+    for (let i = 0; i < 50; i++) wr.observe(40, false);
+    await wr.tick(t0 + 2200);
+    await wr.tick(t0 + 3100);
+    expect((await wr.state('c-aimd', 'q299', null)).rate).toBe(Math.round(faster * 0.7 + 5));
     // Shed requests (503) count as slow: the room backs off to its floor, never below.
-    for (let n = 3; n < 12; n++) {
+    for (let n = 4; n < 13; n++) {
       for (let i = 0; i < 10; i++) wr.observe(1, true);
       await wr.tick(t0 + n * 1000 - 900);
       await wr.tick(t0 + n * 1000 + 100);
     }
-    expect((await wr.state('c-aimd', 'q99', null)).rate).toBe(5);
+    expect((await wr.state('c-aimd', 'q299', null)).rate).toBe(5);
   });
 });
 

@@ -39,6 +39,11 @@ export class WaitingRoom {
   private rate: number;
   private lastTick = Date.now();
   private decidedSecond = 0;
+  /**
+   * Until the backend first says "slower", the rate doubles each second it kept up with (TCP's slow
+   * start); a second without reservations to judge by adds only a little.
+   */
+  private slowStart = true;
   /** Fractions of an admission carried to the next tick, per campaign. */
   private readonly carry = new Map<string, number>();
 
@@ -165,21 +170,34 @@ export class WaitingRoom {
     return front;
   }
 
-  /** AIMD on the last whole second's reservations, as TCP does on a congested link. */
+  /**
+   * AIMD on the last whole second's reservations, as TCP does on a congested link: a surge meets a
+   * start rate that is a guess, so the rate first doubles while the backend keeps up (slow start).
+   */
   private async decide(second: number, backlog: boolean) {
     const [n, slow] = (
       await Promise.all([this.cache.get(`wr:health:${second}:n`), this.cache.get(`wr:health:${second}:slow`)])
     ).map((v) => Number(v ?? 0));
-    if (n! > 0 && slow! / n! > SLOW_SHARE) this.rate = Math.max(this.opts.minRate, this.rate * 0.7);
-    else if (backlog) this.rate = Math.min(this.opts.maxRate, this.rate + Math.max(5, this.rate * 0.1));
+    if (n! > 0 && slow! / n! > SLOW_SHARE) {
+      this.rate = Math.max(this.opts.minRate, this.rate * 0.7);
+      this.slowStart = false;
+    } else if (backlog)
+      this.rate = Math.min(
+        this.opts.maxRate,
+        this.slowStart && n! > 0 ? this.rate * 2 : this.rate + Math.max(5, this.rate * 0.1),
+      );
     await this.cache.set('wr:rate', String(this.rate), TTL);
   }
 
   /** One process leads at a time; a leader that stops is replaced within two seconds. */
   private async lead(): Promise<boolean> {
     if (await this.cache.setIfAbsent('wr:leader', this.id, 2)) {
-      // A new leader carries on from the rate the previous one left.
-      this.rate = Number((await this.cache.get('wr:rate')) ?? this.rate);
+      // A new leader carries on from the rate the previous one left, past its slow start.
+      const left = await this.cache.get('wr:rate');
+      if (left !== null) {
+        this.rate = Number(left);
+        this.slowStart = false;
+      }
       return true;
     }
     if ((await this.cache.get('wr:leader')) !== this.id) return false;
@@ -213,7 +231,8 @@ function stateOf(rank: number | null, front: number, rate: number, opensAt: Date
 }
 
 /**
- * How long a waiting person waits before asking again: half the time to their turn, between 2 and 10 s.
+ * How long a waiting person waits before asking again: half the time to their turn, between 1 and 10 s
+ * (those whose turn is near ask again soon, so no admitted place waits long for its person).
  * Asked by each person at a fixed pace, a line of thousands would take the server the admitted ones need.
  */
-const pollAfter = (etaSeconds: number) => Math.min(10, Math.max(2, Math.ceil(etaSeconds / 2)));
+const pollAfter = (etaSeconds: number) => Math.min(10, Math.max(1, Math.ceil(etaSeconds / 2)));
