@@ -25,7 +25,7 @@ export class IdentityRepository {
   residentById(id: string) {
     return this.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  residentsByIds(ids: string[]) {
+  residentsByIds(ids: readonly string[]) {
     if (!ids.length) return Promise.resolve([]);
     return this.db
       .selectFrom('residents')
@@ -103,6 +103,14 @@ export class IdentityRepository {
   accountById(id: string) {
     return this.db.selectFrom('resident_accounts').selectAll().where('id', '=', id).executeTakeFirst();
   }
+  accountsByIds(ids: readonly string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('resident_accounts')
+      .selectAll()
+      .where(sql<boolean>`id = any(${ids}::uuid[])`)
+      .execute();
+  }
 
   // staff
   staffByUsername(username: string) {
@@ -160,8 +168,13 @@ export class IdentityRepository {
   async insertSession(row: Insertable<SessionsTable>): Promise<void> {
     await this.db.insertInto('sessions').values(row).execute();
   }
-  sessionByHash(hash: string) {
-    return this.db.selectFrom('sessions').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  sessionsByHashes(hashes: readonly string[]) {
+    if (!hashes.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where(sql<boolean>`token_hash = any(${hashes}::text[])`)
+      .execute();
   }
   async deleteSession(hash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('token_hash', '=', hash).execute();

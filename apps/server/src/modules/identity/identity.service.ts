@@ -18,6 +18,7 @@ import type { AuditLog } from '../../platform/audit/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { EventBus } from '../../platform/events/index.ts';
+import { batchedLookup } from '../../platform/batch.ts';
 import { AppError, forbidden, invalid, notFound, unauthenticated, type FieldProblem } from '../../platform/errors.ts';
 import type { SmsNotice, SmsSender } from '../../platform/sms/index.ts';
 import {
@@ -99,6 +100,22 @@ export class IdentityService {
     private readonly events: EventBus,
     private readonly options: IdentityOptions,
   ) {}
+
+  // What every request of a signed-in resident asks first, batched across the requests of a surge.
+  private readonly sessionByHash = batchedLookup(
+    (hashes) => this.repo.sessionsByHashes(hashes),
+    (r) => r.token_hash,
+  );
+  private readonly accountById = batchedLookup(
+    (ids) => this.repo.accountsByIds(ids),
+    (r) => r.id,
+    { uuids: true },
+  );
+  private readonly residentRowById = batchedLookup(
+    (ids) => this.repo.residentsByIds(ids),
+    (r) => r.id,
+    { uuids: true },
+  );
 
   // ---------- residents: SMS sign-in ----------
 
@@ -314,7 +331,7 @@ export class IdentityService {
       const c = JSON.parse(cached) as { actor: Actor; csrfToken: string; expiresAt: number };
       if (c.expiresAt > Date.now()) return { actor: c.actor, csrfToken: c.csrfToken, problem: null };
     }
-    const row = await this.repo.sessionByHash(hash);
+    const row = await this.sessionByHash(hash);
     if (!row || row.expires_at.getTime() <= Date.now())
       return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
     const actor =
@@ -361,7 +378,7 @@ export class IdentityService {
   }
 
   private async residentActor(accountId: string): Promise<Actor | null> {
-    const account = await this.repo.accountById(accountId);
+    const account = await this.accountById(accountId);
     if (!account) return null;
     return {
       kind: 'resident',
@@ -788,7 +805,7 @@ export class IdentityService {
 
   /** For other modules: a resident's region and masked name, without decrypting anything. */
   async residentRef(id: string): Promise<ResidentRef | null> {
-    const row = await this.repo.residentById(id);
+    const row = await this.residentRowById(id);
     return row ? residentRef(row) : null;
   }
 
