@@ -5,6 +5,7 @@ import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import type { Actor } from '../apps/server/src/platform/auth/actor.ts';
 import { createScratchDatabase } from '../apps/server/test/build-test-app.ts';
+import { send, type Answer } from './lib/client.ts';
 import { load } from './lib/load.ts';
 import { passenger } from './lib/people.ts';
 import { startServer } from './lib/server.ts';
@@ -166,7 +167,9 @@ export async function reservationSurge(): Promise<Row[]> {
         zt.platform.database.db,
       );
       const { taken, confirmed, doubled } = counts.rows[0]!;
-      const label = `${level}× offered (${Math.round(arrivals / ARRIVAL_SECONDS)} arrivals/s, ${arrivals} people, ${c.quota} places)`;
+      // Fewer people than the level asks for (BENCH_SURGE_PEOPLE) offer less: the label says what was offered.
+      const offered = arrivals / ARRIVAL_SECONDS / capacity;
+      const label = `${Math.abs(offered - level) < 0.05 * level ? level : offered.toFixed(1)}× offered (${Math.round(arrivals / ARRIVAL_SECONDS)} arrivals/s, ${arrivals} people, ${c.quota} places)`;
       out.push(
         row(`${label}: admitted reservations/s`, r.admittedPerSecond, 'res/s', trivial.rps),
         row(`${label}: waiting-room answers p99`, r.waitingP99, 'ms', trivial.p99),
@@ -190,8 +193,8 @@ export async function reservationSurge(): Promise<Row[]> {
   }
 }
 
-async function reserveOnce(url: string, p: Person, slotId: string, key = randomUUID()) {
-  return fetch(`${url}/api/v1/reservation/reservations`, {
+function reserveOnce(url: string, p: Person, slotId: string, key = randomUUID()) {
+  return send(`${url}/api/v1/reservation/reservations`, {
     method: 'POST',
     headers: { ...p.headers, 'idempotency-key': key },
     body: JSON.stringify({ slotId }),
@@ -208,12 +211,11 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
   let lastSuccess = 0;
   const why = new Map<string, number>();
   const started = Date.now();
-  const timed = async (into: number[], f: () => Promise<Response>) => {
+  const timed = async (into: number[], f: () => Promise<Answer>) => {
     const t0 = performance.now();
     const res = await f();
-    const body = await res.text();
     into.push(performance.now() - t0);
-    return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 1), body };
+    return { status: res.status, retryAfter: Number(res.headers['retry-after'] ?? 1), body: res.body };
   };
   const person = async (p: Person, n: number) => {
     const key = randomUUID();
@@ -241,7 +243,7 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
         // In the waiting room: ask where one stands until admitted, as the H5 does.
         for (;;) {
           const s = await timed(waiting, () =>
-            fetch(`${url}/api/v1/reservation/campaigns/${campaignId}/queue`, { headers: p.headers }),
+            send(`${url}/api/v1/reservation/campaigns/${campaignId}/queue`, { headers: p.headers }),
           );
           if (s.status === 503) {
             shed++;
