@@ -6,8 +6,10 @@ export interface Answer {
   body: string;
 }
 
-// Below the process's open-file limit (20,000 here), with room for its database connections.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 15_000, maxFreeSockets: 15_000 });
+// At most as many connections as a load balancer's upstream pool would hold: thousands of people's
+// idle keep-alive connections left from one level would otherwise use up the server's open files,
+// and a process out of them resets new connections.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8192, maxFreeSockets: 8192 });
 
 /**
  * A lean HTTP/1.1 request for open-loop load from one process: thousands of people at once cost the
@@ -17,8 +19,9 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 15_000, maxFreeSocke
 export function send(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  retried = false,
 ): Promise<Answer> {
-  return new Promise((resolve, reject) => {
+  return new Promise<Answer>((resolve, reject) => {
     const headers = init.body
       ? { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) }
       : init.headers;
@@ -30,7 +33,12 @@ export function send(
       );
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed as it was reused: sent again once, as browsers do
+      // (the Node.js documentation's pattern; writes carry an Idempotency-Key, so it stays one).
+      if (!retried && req.reusedSocket && e.code === 'ECONNRESET') resolve(send(url, init, true));
+      else reject(e);
+    });
     req.end(init.body);
   });
 }

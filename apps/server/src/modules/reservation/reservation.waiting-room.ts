@@ -179,7 +179,9 @@ export class WaitingRoom {
       await Promise.all([this.cache.get(`wr:health:${second}:n`), this.cache.get(`wr:health:${second}:slow`)])
     ).map((v) => Number(v ?? 0));
     if (n! > 0 && slow! / n! > SLOW_SHARE) {
-      this.rate = Math.max(this.opts.minRate, this.rate * 0.7);
+      // Never below what the backend served well that second: shed requests (each retried) must not
+      // talk the rate down to a trickle while the backend still serves hundreds a second.
+      this.rate = Math.max(this.opts.minRate, Math.min(this.rate, Math.max(this.rate * 0.7, (n! - slow!) * 0.9)));
       this.slowStart = false;
     } else if (backlog)
       this.rate = Math.min(
@@ -231,8 +233,8 @@ function stateOf(rank: number | null, front: number, rate: number, opensAt: Date
 }
 
 /**
- * How long a waiting person waits before asking again: half the time to their turn, between 1 and 10 s
- * (those whose turn is near ask again soon, so no admitted place waits long for its person).
- * Asked by each person at a fixed pace, a line of thousands would take the server the admitted ones need.
+ * How long a waiting person waits before asking again: half the time to their turn, between 1 and 30 s
+ * (those whose turn is near ask again soon, so no admitted place waits long for its person; those far
+ * back ask seldom, or a line of tens of thousands would take the server the admitted ones need).
  */
-const pollAfter = (etaSeconds: number) => Math.min(10, Math.max(1, Math.ceil(etaSeconds / 2)));
+const pollAfter = (etaSeconds: number) => Math.min(30, Math.max(1, Math.ceil(etaSeconds / 2)));
