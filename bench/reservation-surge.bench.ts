@@ -210,6 +210,8 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
   let shed = 0;
   let lastSuccess = 0;
   const why = new Map<string, number>();
+  const rates = new Map<number, number>();
+  const admittedAt = new Map<number, number>();
   const started = Date.now();
   const timed = async (into: number[], f: () => Promise<Answer>) => {
     const t0 = performance.now();
@@ -230,6 +232,8 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
         const res = answers.find((a) => a.status === 201) ?? answers[0]!;
         if (res.status === 201) {
           admitted++;
+          const sec = Math.floor((Date.now() - started) / 1000);
+          admittedAt.set(sec, (admittedAt.get(sec) ?? 0) + 1);
           lastSuccess = Date.now();
           return;
         }
@@ -251,7 +255,9 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
             continue;
           }
           if (s.status !== 200) throw new Error(`queue answered ${s.status}`);
-          const state = JSON.parse(s.body) as { admitted: boolean; retryAfterSeconds: number };
+          const state = JSON.parse(s.body) as { admitted: boolean; retryAfterSeconds: number; rate: number };
+          const sec = Math.floor((Date.now() - started) / 1000);
+          if (!rates.has(sec)) rates.set(sec, state.rate);
           if (state.admitted) break;
           // When to ask again is the server's to say, as the H5 does.
           await sleep(state.retryAfterSeconds * 1000);
@@ -274,6 +280,16 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
   await Promise.all(flows);
   // What went wrong for those never answered, for whoever reads the run's log.
   for (const [reason, n] of why) console.error(`  not answered: ${n} × ${reason}`);
+  // For whoever tunes the waiting room: the admission rate people were told, and how many got in, each second.
+  console.error(
+    `  rate/admitted by second: ${[...rates]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, v]) => `${k}:${v}/${admittedAt.get(k) ?? 0}`)
+      .join(' ')}`,
+  );
+  console.error(
+    `  requests: ${reserving.length} reserve, ${waiting.length} waiting-room; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   const seconds = Math.max(0.001, (lastSuccess - started) / 1000);
   return { admittedPerSecond: admitted / seconds, waitingP99: p99(waiting), reserveP99: p99(reserving), failed, shed };
 }
