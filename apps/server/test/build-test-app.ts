@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { Session } from '@zhengtong/contracts';
+import { permissionsOf, type Session } from '@zhengtong/contracts';
 import { buildApp, type BuildOptions, type Zhengtong } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { DEMO_PASSWORD, ensureDemoCity } from '../src/demo/demo-city.ts';
+import type { Actor } from '../src/platform/auth/actor.ts';
 import { maskPhone } from '../src/platform/vault/index.ts';
 
 /** A fixed data key, so tests can build a second Vault that reads what the app wrote. */
@@ -225,4 +226,27 @@ export async function countRows(t: TestApp, table: string): Promise<number> {
     t.zt.platform.database.db,
   );
   return r.rows[0]!.n;
+}
+
+/** A signed-in resident as the services see one, for calls made without HTTP (many people at once). */
+export const residentActor = (residentId: string): Actor => ({
+  kind: 'resident',
+  id: residentId,
+  label: 'resident',
+  roles: ['resident'],
+  permissions: permissionsOf(['resident']),
+  jurisdiction: null,
+  residentId,
+});
+
+/** Ids of the demo residents living in a region, in id order. */
+export async function residentIdsIn(
+  t: TestApp,
+  region: string,
+  limit: number,
+  order: 'asc' | 'desc' = 'asc',
+): Promise<string[]> {
+  const r = await sql<{ id: string }>`select id from residents where region_code like ${`${region}%`}
+    order by id ${sql.raw(order)} limit ${limit}`.execute(t.zt.platform.database.db);
+  return r.rows.map((x) => x.id);
 }

@@ -1,8 +1,14 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permissionsOf } from '@zhengtong/contracts';
-import type { Actor } from '../../src/platform/auth/actor.ts';
-import { as, buildTestApp, JIANGAN, signInStaff, type Signed, type TestApp } from '../build-test-app.ts';
+import {
+  as,
+  buildTestApp,
+  JIANGAN,
+  residentActor,
+  residentIdsIn,
+  signInStaff,
+  type Signed,
+  type TestApp,
+} from '../build-test-app.ts';
 
 // Public read models at the age production runs them: a surge of readers is answered from memory, so a
 // change shows only when the snapshot is renewed.
@@ -26,11 +32,7 @@ beforeAll(async () => {
     signInStaff(t.app, 'officer'),
     signInStaff(t.app, 'logistics', 'Strong-pass-2026'),
   ]);
-  residentId = (
-    await sql<{ id: string }>`select id from residents where region_code like ${`${JIANGAN}%`} limit 1`.execute(
-      t.zt.platform.database.db,
-    )
-  ).rows[0]!.id;
+  [residentId] = (await residentIdsIn(t, JIANGAN, 1)) as [string];
 });
 afterAll(() => t?.close());
 
@@ -78,15 +80,7 @@ describe('public read models served from snapshots', () => {
     const listed = first.json().items.find((x: { id: string }) => x.id === c.id);
     expect(listed).toMatchObject({ title: '快照口罩', left: 10 });
 
-    const resident: Actor = {
-      kind: 'resident',
-      id: residentId,
-      label: 'resident',
-      roles: ['resident'],
-      permissions: permissionsOf(['resident']),
-      jurisdiction: null,
-      residentId,
-    };
+    const resident = residentActor(residentId);
     await t.zt.services.reservation.reserve(resident, c.sites[0].slots[0].id);
     // Within the age the same answer (nothing asked of the database); a client holding it gets 304.
     const soon = await get(url);

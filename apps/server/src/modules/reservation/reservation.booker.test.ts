@@ -1,9 +1,17 @@
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permissionsOf, type CampaignInput } from '@zhengtong/contracts';
-import { as, buildTestApp, JIANGAN, signInStaff, type Signed, type TestApp } from '../../../test/build-test-app.ts';
-import type { Actor } from '../../platform/auth/actor.ts';
+import type { CampaignInput } from '@zhengtong/contracts';
+import {
+  as,
+  buildTestApp,
+  JIANGAN,
+  residentActor,
+  residentIdsIn,
+  signInStaff,
+  type Signed,
+  type TestApp,
+} from '../../../test/build-test-app.ts';
 import { ReservationBooker, type Booking } from './reservation.booker.ts';
 import { ReservationRepository } from './reservation.repository.ts';
 
@@ -17,13 +25,7 @@ beforeAll(async () => {
   t = await buildTestApp({ residents: 60 });
   street = (await t.zt.services.regions.list({ parent: JIANGAN, limit: 1 })).items[0]!.code;
   officer = await signInStaff(t.app, 'officer');
-  people = (
-    await sql<{
-      id: string;
-    }>`select id from residents where region_code like ${`${JIANGAN}%`} order by id limit 30`.execute(
-      t.zt.platform.database.db,
-    )
-  ).rows.map((r) => r.id);
+  people = await residentIdsIn(t, JIANGAN, 30);
 });
 afterAll(() => t?.close());
 
@@ -56,23 +58,13 @@ async function openCampaign(oncePerDays: number, quotas: [number, number]) {
   return { id: c.id, siteId: c.sites[0]!.id, slots: c.sites[0]!.slots.map((s) => s.id) };
 }
 
-const actor = (residentId: string): Actor => ({
-  kind: 'resident',
-  id: residentId,
-  label: 'resident',
-  roles: ['resident'],
-  permissions: permissionsOf(['resident']),
-  jurisdiction: null,
-  residentId,
-});
-
 const booking = (
   c: { id: string; siteId: string },
   slotId: string,
   residentId: string,
   oncePerDays: number,
 ): Booking => ({
-  actor: actor(residentId),
+  actor: residentActor(residentId),
   oncePerDays,
   regionCode: street,
   row: {

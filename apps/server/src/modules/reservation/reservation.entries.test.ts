@@ -1,35 +1,27 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permissionsOf, type CampaignInput } from '@zhengtong/contracts';
-import { as, buildTestApp, JIANGAN, signInStaff, type Signed, type TestApp } from '../../../test/build-test-app.ts';
-import type { Actor } from '../../platform/auth/actor.ts';
+import type { CampaignInput } from '@zhengtong/contracts';
+import {
+  as,
+  buildTestApp,
+  JIANGAN,
+  residentActor,
+  residentIdsIn,
+  signInStaff,
+  type Signed,
+  type TestApp,
+} from '../../../test/build-test-app.ts';
 
 const HOUR = 3_600_000;
 let t: TestApp;
 let officer: Signed;
 let people: string[];
 
-const resident = (residentId: string): Actor => ({
-  kind: 'resident',
-  id: residentId,
-  label: 'resident',
-  roles: ['resident'],
-  permissions: permissionsOf(['resident']),
-  jurisdiction: null,
-  residentId,
-});
-
 beforeAll(async () => {
   t = await buildTestApp({ residents: 120 });
   officer = await signInStaff(t.app, 'officer');
-  people = (
-    await sql<{
-      id: string;
-    }>`select id from residents where region_code like ${`${JIANGAN}%`} order by id limit 10`.execute(
-      t.zt.platform.database.db,
-    )
-  ).rows.map((r) => r.id);
+  people = await residentIdsIn(t, JIANGAN, 10);
 });
 afterAll(() => t?.close());
 
@@ -101,9 +93,11 @@ describe('lottery (抽签)', () => {
     const ends = new Date(Date.now() + HOUR);
     const c = await open(campaign({ mode: 'lottery', title: '抽签测试', registrationEndsAt: ends.toISOString() }, 3));
     const svc = t.zt.services.reservation;
-    for (const id of people.slice(0, 8)) await svc.register(resident(id), c.id, c.sites[0]!.id);
-    expect(await codeOf(svc.register(resident(people[0]!), c.id))).toBe('reservation.already_registered');
-    expect(await codeOf(svc.reserve(resident(people[9]!), c.sites[0]!.slots[0]!.id))).toBe('reservation.lottery_only');
+    for (const id of people.slice(0, 8)) await svc.register(residentActor(id), c.id, c.sites[0]!.id);
+    expect(await codeOf(svc.register(residentActor(people[0]!), c.id))).toBe('reservation.already_registered');
+    expect(await codeOf(svc.reserve(residentActor(people[9]!), c.sites[0]!.slots[0]!.id))).toBe(
+      'reservation.lottery_only',
+    );
     const early = await as(t.app, officer, {
       method: 'POST',
       url: `/api/v1/reservation/campaigns/${c.id}/draw`,
@@ -115,7 +109,7 @@ describe('lottery (抽签)', () => {
     // The registration period ends (moved back rather than waited for).
     await sql`update reservation_campaigns set registration_ends_at = now() - interval '1 second'
       where id = ${c.id}`.execute(t.zt.platform.database.db);
-    expect(await codeOf(svc.register(resident(people[9]!), c.id))).toBe('reservation.registration_closed');
+    expect(await codeOf(svc.register(residentActor(people[9]!), c.id))).toBe('reservation.registration_closed');
     const drawn = await as(t.app, officer, {
       method: 'POST',
       url: `/api/v1/reservation/campaigns/${c.id}/draw`,
@@ -148,7 +142,7 @@ describe('lottery (抽签)', () => {
       from reservations where campaign_id = ${c.id} and status = 'confirmed'`.execute(db);
     expect(held.rows[0]).toEqual({ n: 3, taken: 3 });
     // Each person sees the result: a winner's registration points at the reservation they were given.
-    const results = await Promise.all(people.slice(0, 8).map((id) => svc.myEntries(resident(id))));
+    const results = await Promise.all(people.slice(0, 8).map((id) => svc.myEntries(residentActor(id))));
     const mineHere = results.map((r) => r.items.find((e) => e.campaignId === c.id)!);
     expect(mineHere.filter((e) => e.status === 'won' && e.reservationId)).toHaveLength(3);
     expect(mineHere.filter((e) => e.status === 'lost')).toHaveLength(5);
@@ -172,35 +166,35 @@ describe('waiting list (候补)', () => {
     const c = await open(campaign({ title: '候补测试' }, 2));
     const svc = t.zt.services.reservation;
     const slotId = c.sites[0]!.slots[0]!.id;
-    expect(await codeOf(svc.register(resident(people[2]!), c.id))).toBe('reservation.places_left');
+    expect(await codeOf(svc.register(residentActor(people[2]!), c.id))).toBe('reservation.places_left');
     // Before an announced opening as well: the waiting room's line is where one waits for it.
     const later = await open(
       campaign({ title: '候补测试（未开始）', opensAt: new Date(Date.now() + HOUR).toISOString() }, 2),
     );
-    expect(await codeOf(svc.register(resident(people[2]!), later.id))).toBe('reservation.places_left');
-    const first = await svc.reserve(resident(people[0]!), slotId);
-    await svc.reserve(resident(people[1]!), slotId);
-    expect(await codeOf(svc.register(resident(people[0]!), c.id))).toBe('reservation.already');
-    const second = await svc.register(resident(people[3]!), c.id);
-    const third = await svc.register(resident(people[2]!), c.id);
+    expect(await codeOf(svc.register(residentActor(people[2]!), later.id))).toBe('reservation.places_left');
+    const first = await svc.reserve(residentActor(people[0]!), slotId);
+    await svc.reserve(residentActor(people[1]!), slotId);
+    expect(await codeOf(svc.register(residentActor(people[0]!), c.id))).toBe('reservation.already');
+    const second = await svc.register(residentActor(people[3]!), c.id);
+    const third = await svc.register(residentActor(people[2]!), c.id);
     expect(second).toMatchObject({ status: 'waiting', ahead: 0 });
     expect(third).toMatchObject({ status: 'waiting', ahead: 1 });
 
-    await svc.cancel(resident(people[0]!), first.id);
-    const entry = (await svc.myEntries(resident(people[3]!))).items.find((e) => e.campaignId === c.id)!;
+    await svc.cancel(residentActor(people[0]!), first.id);
+    const entry = (await svc.myEntries(residentActor(people[3]!))).items.find((e) => e.campaignId === c.id)!;
     expect(entry.status).toBe('won');
-    const theirs = (await svc.mine(resident(people[3]!))).items.find((r) => r.campaignId === c.id)!;
+    const theirs = (await svc.mine(residentActor(people[3]!))).items.find((r) => r.campaignId === c.id)!;
     expect(theirs).toMatchObject({ id: entry.reservationId, status: 'confirmed' });
     expect(await noticeJobs(c.id)).toBe(1);
     expect(await svc.notifyWon(c.id)).toBe(1);
     const [told] = (await notices()).filter((n) => n.text.includes('候补测试'));
     expect(told).toMatchObject({ phone: (await maskedPhones([people[3]!]))[0], template: 'reservation-won' });
-    expect((await svc.myEntries(resident(people[2]!))).items.find((e) => e.campaignId === c.id)).toMatchObject({
+    expect((await svc.myEntries(residentActor(people[2]!))).items.find((e) => e.campaignId === c.id)).toMatchObject({
       status: 'waiting',
       ahead: 0,
     });
-    const withdrawn = await svc.withdrawEntry(resident(people[2]!), third.id);
+    const withdrawn = await svc.withdrawEntry(residentActor(people[2]!), third.id);
     expect(withdrawn.status).toBe('withdrawn');
-    expect(await codeOf(svc.withdrawEntry(resident(people[2]!), third.id))).toBe('reservation.entry_decided');
+    expect(await codeOf(svc.withdrawEntry(residentActor(people[2]!), third.id))).toBe('reservation.entry_decided');
   });
 });

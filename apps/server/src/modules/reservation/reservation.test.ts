@@ -6,6 +6,8 @@ import {
   buildTestApp,
   JIANGAN,
   makeIdNumber,
+  residentActor,
+  residentIdsIn,
   signInResident,
   signInStaff,
   uniquePhone,
@@ -163,26 +165,11 @@ describe('reservations', () => {
   it('never oversells a slot or gives one person two reservations, however many ask at once', async () => {
     const c = await openCampaign({ title: '抢购测试' }, 10);
     const slotId = c.sites[0]!.slots[0]!.id;
-    const ids = (
-      await sql<{
-        id: string;
-      }>`select id from residents where region_code like ${`${JIANGAN}%`} order by id limit 40`.execute(
-        t.zt.platform.database.db,
-      )
-    ).rows.map((r) => r.id);
+    const ids = await residentIdsIn(t, JIANGAN, 40);
     expect(ids.length).toBeGreaterThan(20);
-    const actor = (residentId: string): Actor => ({
-      kind: 'resident',
-      id: residentId,
-      label: 'resident',
-      roles: ['resident'],
-      permissions: permissionsOf(['resident']),
-      jurisdiction: null,
-      residentId,
-    });
     // Everyone clicks twice, all at once.
     const results = await Promise.allSettled(
-      [...ids, ...ids].map((id) => t.zt.services.reservation.reserve(actor(id), slotId)),
+      [...ids, ...ids].map((id) => t.zt.services.reservation.reserve(residentActor(id), slotId)),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []));
@@ -200,7 +187,7 @@ describe('reservations', () => {
         t.zt.platform.database.db,
       )
     ).rows[0]!.resident_id;
-    await expect(t.zt.services.reservation.reserve(actor(winnerId), slotId)).rejects.toMatchObject({
+    await expect(t.zt.services.reservation.reserve(residentActor(winnerId), slotId)).rejects.toMatchObject({
       code: 'reservation.already',
     });
     const db = t.zt.platform.database.db;
@@ -218,11 +205,13 @@ describe('reservations', () => {
     const owner = (
       await sql<{ resident_id: string }>`select resident_id from reservations where id = ${holder!.id}`.execute(db)
     ).rows[0]!.resident_id;
-    await t.zt.services.reservation.cancel(actor(owner), holder!.id);
-    await expect(t.zt.services.reservation.cancel(actor(owner), holder!.id)).rejects.toMatchObject({
+    await t.zt.services.reservation.cancel(residentActor(owner), holder!.id);
+    await expect(t.zt.services.reservation.cancel(residentActor(owner), holder!.id)).rejects.toMatchObject({
       code: 'reservation.cancelled',
     });
-    const late = await Promise.allSettled(ids.map((id) => t.zt.services.reservation.reserve(actor(id), slotId)));
+    const late = await Promise.allSettled(
+      ids.map((id) => t.zt.services.reservation.reserve(residentActor(id), slotId)),
+    );
     expect(late.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(
       (await sql<{ taken: number }>`select taken from reservation_slots where id = ${slotId}`.execute(db)).rows[0]!
@@ -463,13 +452,7 @@ describe('reservations', () => {
     });
     const slotId = created.json().sites[0].slots[0].id as string;
     const siteId = created.json().sites[0].id as string;
-    const ids = (
-      await sql<{
-        id: string;
-      }>`select id from residents where region_code like ${`${JIANGAN}%`} order by id desc limit 2`.execute(
-        t.zt.platform.database.db,
-      )
-    ).rows.map((r) => r.id);
+    const ids = await residentIdsIn(t, JIANGAN, 2, 'desc');
     const person = (id: string): Actor => ({
       kind: 'resident',
       id,
