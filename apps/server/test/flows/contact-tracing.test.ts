@@ -647,3 +647,55 @@ describe('jurisdiction, bad input and the public co-traveller query', () => {
     expect(future.json().errors).toEqual([expect.objectContaining({ path: 'date', code: 'trip.date_range' })]);
   });
 });
+
+describe("a case's own train trips", () => {
+  it('count the passengers of its carriage, or of the whole train when the carriage is not known', async () => {
+    const rider = person('列车甲', WUCHANG);
+    await register(rider);
+    const reported = await as(t.app, medical, {
+      method: 'POST',
+      url: '/api/v1/case-report/cases',
+      payload: {
+        idNumber: rider.idNumber,
+        onsetDate: shanghaiToday(),
+        diagnosedAt: new Date().toISOString(),
+        classification: 'confirmed',
+        symptoms: ['fever'],
+      },
+    });
+    expect(reported.statusCode, reported.body).toBe(201);
+    const id = reported.json().id;
+    const day = shanghaiToday();
+    const g = { mode: 'train', number: 'G5678', date: day };
+    const d = { mode: 'train', number: 'D9999', date: day };
+    const manifest = await as(t.app, cdc, {
+      method: 'POST',
+      url: `${api}/manifest-rows`,
+      payload: {
+        rows: [
+          { ...g, carriage: 2, seat: '3A', name: rider.name, idNumber: rider.idNumber },
+          { ...g, carriage: 2, seat: '4B', name: '车厢同排', idNumber: makeIdNumber('110101', '19700101', 560) },
+          { ...g, carriage: 3, seat: '3A', name: '隔壁车厢', idNumber: makeIdNumber('110101', '19700101', 561) },
+          { ...d, carriage: 7, seat: '20C', name: '全车乘客', idNumber: makeIdNumber('110101', '19700101', 562) },
+        ],
+      },
+    });
+    expect(manifest.statusCode, manifest.body).toBe(201);
+    for (const trip of [
+      { ...g, carriage: 2, seat: '3A', fromStation: '武汉', toStation: '北京' },
+      { ...d, fromStation: '武汉', toStation: '长沙' },
+    ]) {
+      const added = await as(t.app, cdc, { method: 'POST', url: `${api}/cases/${id}/trips`, payload: trip });
+      expect(added.statusCode, added.body).toBe(201);
+    }
+    const byName = new Map((await contactsOf(id)).map((c) => [c.name, c]));
+    expect(byName.get('车**排')).toMatchObject({
+      level: 'close',
+      rank: 'high',
+      exposures: [expect.objectContaining({ kind: 'train', seatDistance: 1 })],
+    });
+    expect(byName.has('隔**厢')).toBe(false);
+    // Without the case's carriage the whole train is listed, at low risk, for the investigator to narrow.
+    expect(byName.get('全**客')).toMatchObject({ level: 'close', rank: 'low', exposures: [{ kind: 'train' }] });
+  });
+});
