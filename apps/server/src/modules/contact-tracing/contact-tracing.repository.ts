@@ -273,20 +273,12 @@ export class ContactTracingRepository {
       id_number_bidx: string;
       id_number_masked: string;
     }>`
-      with t(key, mode, number, travel_date, carriage) as (values ${values})
-      -- A known carriage is looked up through the trip index (an OR with "no carriage" kept it out of
-      -- the index condition, and every train was read whole); a trip without one is read whole.
       select t.key, m.id, m.carriage, m.seat_row, m.name_masked, m.id_number_bidx, m.id_number_masked
-      from t join tracing_manifest_rows m
-        on m.number = t.number and m.travel_date = t.travel_date and m.carriage = t.carriage and m.mode = t.mode
-       and ${finishedImport('m')}
-      where t.carriage is not null
-      union all
-      select t.key, m.id, m.carriage, m.seat_row, m.name_masked, m.id_number_bidx, m.id_number_masked
-      from t join tracing_manifest_rows m
+      from (values ${values}) as t(key, mode, number, travel_date, carriage)
+      join tracing_manifest_rows m
         on m.number = t.number and m.travel_date = t.travel_date and m.mode = t.mode
-       and ${finishedImport('m')}
-      where t.carriage is null`.execute(this.db);
+       and (t.carriage is null or m.carriage = t.carriage)
+       and ${finishedImport('m')}`.execute(this.db);
     return r.rows;
   }
 
