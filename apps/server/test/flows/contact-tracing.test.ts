@@ -79,6 +79,17 @@ async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 30_0
   }
 }
 
+/** A case reported by the hospital today (onset today, diagnosed now); answers its id. */
+async function reportCase(who: { idNumber: string } | { name: string }, classification: string, symptoms: string[]) {
+  const reported = await as(t.app, medical, {
+    method: 'POST',
+    url: '/api/v1/case-report/cases',
+    payload: { ...who, onsetDate: shanghaiToday(), diagnosedAt: new Date().toISOString(), classification, symptoms },
+  });
+  expect(reported.statusCode, reported.body).toBe(201);
+  return reported.json().id as string;
+}
+
 const contactsOf = async (caseId: string, who: Signed = cdc): Promise<Contact[]> => {
   const res = await as(t.app, who, { method: 'GET', url: `${api}/contacts?caseId=${caseId}&limit=200` });
   expect(res.statusCode, res.body).toBe(200);
@@ -127,19 +138,7 @@ afterAll(() => t?.close());
 
 describe('automatic contact discovery', () => {
   it('traces a confirmed case at once from its own check-ins: close and secondary contacts with reasons', async () => {
-    const reported = await as(t.app, medical, {
-      method: 'POST',
-      url: '/api/v1/case-report/cases',
-      payload: {
-        idNumber: caseA.idNumber,
-        onsetDate: shanghaiToday(),
-        diagnosedAt: new Date().toISOString(),
-        classification: 'confirmed',
-        symptoms: ['fever'],
-      },
-    });
-    expect(reported.statusCode, reported.body).toBe(201);
-    caseId = reported.json().id;
+    caseId = await reportCase({ idNumber: caseA.idNumber }, 'confirmed', ['fever']);
     const contacts = await until(
       () => contactsOf(caseId),
       (c) => c.length >= 2,
@@ -322,19 +321,7 @@ describe('automatic contact discovery', () => {
   });
 
   it('links a contact who becomes a case to the source case and ends their follow-up', async () => {
-    const reported = await as(t.app, medical, {
-      method: 'POST',
-      url: '/api/v1/case-report/cases',
-      payload: {
-        idNumber: nearB.idNumber,
-        onsetDate: shanghaiToday(),
-        diagnosedAt: new Date().toISOString(),
-        classification: 'suspected',
-        symptoms: ['cough'],
-      },
-    });
-    expect(reported.statusCode, reported.body).toBe(201);
-    const second = reported.json().id;
+    const second = await reportCase({ idNumber: nearB.idNumber }, 'suspected', ['cough']);
     const b = await until(
       async () => (await contactsOf(caseId)).find((c) => c.name === '密*乙'),
       (c) => c?.status === 'became_case',
@@ -368,18 +355,7 @@ describe('a suspected case: found first, told once confirmed, cleared when exclu
     await register(near);
     const place = places[2]!;
     await checkedIn(near, place.id, new Date(now - 2 * H));
-    const reported = await as(t.app, medical, {
-      method: 'POST',
-      url: '/api/v1/case-report/cases',
-      payload: {
-        idNumber: s.idNumber,
-        onsetDate: shanghaiToday(),
-        diagnosedAt: new Date().toISOString(),
-        classification: 'suspected',
-        symptoms: ['fever'],
-      },
-    });
-    const id = reported.json().id;
+    const id = await reportCase({ idNumber: s.idNumber }, 'suspected', ['fever']);
     const added = await as(t.app, cdc, {
       method: 'POST',
       url: `${api}/cases/${id}/visits`,
@@ -436,18 +412,7 @@ describe('a case entered by name, and a resident who scanned the place code a mo
       payload: { placeCode: place.code },
     });
     expect(scanned.statusCode, scanned.body).toBe(201);
-    const reported = await as(t.app, medical, {
-      method: 'POST',
-      url: '/api/v1/case-report/cases',
-      payload: {
-        name: '未登记病例',
-        onsetDate: shanghaiToday(),
-        diagnosedAt: new Date().toISOString(),
-        classification: 'confirmed',
-        symptoms: [],
-      },
-    });
-    const id = reported.json().id;
+    const id = await reportCase({ name: '未登记病例' }, 'confirmed', []);
     const end = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
     const added = await as(t.app, cdc, {
       method: 'POST',
@@ -652,19 +617,7 @@ describe("a case's own train trips", () => {
   it('count the passengers of its carriage, or of the whole train when the carriage is not known', async () => {
     const rider = person('列车甲', WUCHANG);
     await register(rider);
-    const reported = await as(t.app, medical, {
-      method: 'POST',
-      url: '/api/v1/case-report/cases',
-      payload: {
-        idNumber: rider.idNumber,
-        onsetDate: shanghaiToday(),
-        diagnosedAt: new Date().toISOString(),
-        classification: 'confirmed',
-        symptoms: ['fever'],
-      },
-    });
-    expect(reported.statusCode, reported.body).toBe(201);
-    const id = reported.json().id;
+    const id = await reportCase({ idNumber: rider.idNumber }, 'confirmed', ['fever']);
     const day = shanghaiToday();
     const g = { mode: 'train', number: 'G5678', date: day };
     const d = { mode: 'train', number: 'D9999', date: day };
