@@ -20,19 +20,35 @@ const unit = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporte
 });
 let passed = 0;
 let failed = 0;
+// What failed, repeated just above the closing line: CI keeps only the tail of a long log.
+const failures = [];
+const firstLine = (text) =>
+  String(text ?? '')
+    .split('\n')
+    .find((l) => l.trim()) ?? '';
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);
+  for (const file of r.testResults ?? []) {
+    const where = file.name.replace(root, '');
+    const broken = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of broken) failures.push(`${where} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    if (file.status === 'failed' && !broken.length) failures.push(`${where}: ${firstLine(file.message)}`);
+  }
 } else {
   failed += 1;
+  failures.push('vitest wrote no report');
 }
 if (unit.status !== 0 && failed === 0) failed += 1;
 
-if (process.argv.includes('--no-e2e')) {
+function close() {
+  for (const f of failures) console.log(`failed: ${f.slice(0, 400)}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 }
+
+if (process.argv.includes('--no-e2e')) close();
 
 console.log('== browser suites');
 // The browser suites drive the built apps as the server serves them.
@@ -54,6 +70,6 @@ if (line) {
   failed += Number(f);
 }
 if (e2e.status !== 0 && (!line || line.includes(' 0 failed'))) failed += 1;
+for (const l of (e2e.stdout ?? '').split('\n')) if (/^\s*✗ /.test(l)) failures.push(`browser: ${l.trim().slice(2)}`);
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+close();
