@@ -5,6 +5,7 @@ import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import type { Actor } from '../apps/server/src/platform/auth/actor.ts';
 import { createScratchDatabase } from '../apps/server/test/build-test-app.ts';
+import { retryDelayMs } from '../packages/web-core/src/api/retry.ts';
 import { send, type Answer } from './lib/client.ts';
 import { load } from './lib/load.ts';
 import { passenger } from './lib/people.ts';
@@ -240,7 +241,7 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
         if (res.status === 409) return; // sold out (or already holds one): an answer
         if (res.status === 503) {
           shed++;
-          await sleep(res.retryAfter * 1000);
+          await sleep(retryDelayMs(res.retryAfter));
           continue;
         }
         if (res.status !== 429) throw new Error(`reserve answered ${res.status}`);
@@ -251,7 +252,7 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
           );
           if (s.status === 503) {
             shed++;
-            await sleep(1000);
+            await sleep(retryDelayMs(1));
             continue;
           }
           if (s.status !== 200) throw new Error(`queue answered ${s.status}`);
@@ -259,8 +260,8 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
           const sec = Math.floor((Date.now() - started) / 1000);
           if (!rates.has(sec)) rates.set(sec, state.rate);
           if (state.admitted) break;
-          // When to ask again is the server's to say, as the H5 does.
-          await sleep(state.retryAfterSeconds * 1000);
+          // When to ask again is the server's to say, spread out as the H5 spreads it.
+          await sleep(retryDelayMs(state.retryAfterSeconds));
         }
       }
       failed++;

@@ -1,6 +1,7 @@
 export { ApiError, NETWORK_ERROR_CODE, toApiError, type FieldProblem } from './api/api-error.ts';
 export { createApi, unwrap, type Api, type ApiOptions } from './api/client.ts';
 export { errorText, fieldErrors } from './api/error-text.ts';
+export { retryDelayMs } from './api/retry.ts';
 export type * from './api/types.ts';
 export {
   LOCALES,
