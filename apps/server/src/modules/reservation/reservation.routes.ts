@@ -36,17 +36,6 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{
   // Campaign pages are what a surge reloads: one load a second per process, cacheable by a CDN.
   const snapshots = new Snapshots(opts.snapshotMs);
 
-  // The waiting room admits by the backend's health: every admitted reservation's time feeds its
-  // controller, including the ones load shedding refused (503); those told to wait (429) are not its work.
-  app.addHook('onResponse', async (req, reply) => {
-    if (
-      req.method === 'POST' &&
-      req.routeOptions.url === '/api/v1/reservation/reservations' &&
-      reply.statusCode !== 429
-    )
-      service.observeReservation(reply.elapsedTime, reply.statusCode === 503);
-  });
-
   // ---------- officials ----------
   app.post(
     '/campaigns',

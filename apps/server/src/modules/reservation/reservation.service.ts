@@ -266,11 +266,18 @@ export class ReservationService {
         retryAfterSeconds: Math.max(1, place.retryAfterSeconds),
       });
     // Admitted, but this process is at its limit: told at once to come back, not kept waiting behind it.
-    if (!this.room.enter()) throw new AppError('unavailable', 'server.busy', { retryAfterSeconds: 1 });
+    if (!this.room.enter()) {
+      this.room.observe(0, true);
+      throw new AppError('unavailable', 'server.busy', { retryAfterSeconds: 1 });
+    }
+    // Only the admitted's reservations tell the controller how the backend keeps up: the arrivals it
+    // turns away, and refusals of an overloaded process before any work (503), are not what it admits.
+    const started = performance.now();
     try {
       return await this.reserveAdmitted(actor, resident, slot, channel);
     } finally {
       this.room.leave();
+      this.room.observe(performance.now() - started, false);
     }
   }
 
@@ -335,11 +342,6 @@ export class ReservationService {
   async queueState(actor: Actor, campaignId: string): Promise<QueueState> {
     const { campaign, resident } = await this.joinable(actor, campaignId);
     return this.room.state(campaign.id, resident.id, campaign.opens_at);
-  }
-
-  /** Feeds the waiting room's controller: how long a reservation took, and whether it was shed. */
-  observeReservation(ms: number, shed: boolean): void {
-    this.room.observe(ms, shed);
   }
 
   /** The resident's reservations, newest first. */

@@ -107,7 +107,7 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     // with doubles it (the second before, with nothing to judge by, added 5).
     const faster = (await wr.state('c-aimd', 'q299', null)).rate;
     expect(faster).toBe((20 + 5) * 2);
-    for (let i = 0; i < 50; i++) wr.observe(i < 20 ? 900 : 40, false); // 40 % slow
+    for (let i = 0; i < 20; i++) wr.observe(i < 8 ? 900 : 40, false); // 40 % slow, and fewer than the rate
     await wr.tick(t0 + 1200);
     await wr.tick(t0 + 2100);
     const slower = (await wr.state('c-aimd', 'q299', null)).rate;
@@ -117,12 +117,13 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     await wr.tick(t0 + 2200);
     await wr.tick(t0 + 3100);
     expect((await wr.state('c-aimd', 'q299', null)).rate).toBe(Math.round(faster * 0.7 + 5));
-    // Strain while the backend still serves many well: the rate backs off no further than 0.9 × those.
-    for (let i = 0; i < 100; i++) wr.observe(i < 10 ? 900 : 40, i < 10);
+    // Strain while the backend still serves many: the rate backs off no further than 0.9 × those it
+    // served, slowly or not (the admitted who come back late arrive together); shed ones do not count.
+    for (let i = 0; i < 100; i++) wr.observe(i < 10 ? 900 : i < 20 ? 0 : 40, i >= 10 && i < 20);
     await wr.tick(t0 + 3200);
     await wr.tick(t0 + 4100);
     const held = (await wr.state('c-aimd', 'q299', null)).rate;
-    expect(held).toBe(Math.round(faster * 0.7 + 5)); // 0.9 × 90 served well is more than it: kept
+    expect(held).toBe(Math.round(faster * 0.7 + 5)); // 0.9 × 90 served is more than it: kept
     // Shed requests (503) count as slow: the room backs off to its floor, never below.
     for (let n = 5; n < 14; n++) {
       for (let i = 0; i < 10; i++) wr.observe(1, true);
@@ -130,6 +131,17 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
       await wr.tick(t0 + n * 1000 + 100);
     }
     expect((await wr.state('c-aimd', 'q299', null)).rate).toBe(5);
+    // Once the backend keeps up again the rate doubles back to half the highest it reached (50 → 25),
+    // not a tenth at a time from the floor, then goes on adding a tenth.
+    for (let i = 300; i < 600; i++) await wr.join('c-aimd', `q${i}`, null, t0 + 13_500); // a line still
+    const rates: number[] = [];
+    for (let n = 14; n < 18; n++) {
+      for (let i = 0; i < 10; i++) wr.observe(40, false);
+      await wr.tick(t0 + n * 1000 - 900);
+      await wr.tick(t0 + n * 1000 + 100);
+      rates.push((await wr.state('c-aimd', 'q599', null)).rate);
+    }
+    expect(rates).toEqual([10, 20, 25, 30]);
   });
 });
 

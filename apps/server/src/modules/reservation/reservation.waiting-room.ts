@@ -34,7 +34,7 @@ const k = (campaignId: string, part: string) => `wr:${campaignId}:${part}`;
 export class WaitingRoom {
   private readonly id = randomUUID();
   private timer: NodeJS.Timeout | null = null;
-  private samples = { n: 0, slow: 0 };
+  private samples = { n: 0, slow: 0, shed: 0 };
   private inFlight = 0;
   private rate: number;
   private lastTick = Date.now();
@@ -44,6 +44,12 @@ export class WaitingRoom {
    * start); a second without reservations to judge by adds only a little.
    */
   private slowStart = true;
+  /**
+   * The highest rate reached so far. A surge's first seconds (everyone arriving at once) can cut the
+   * rate second after second to a trickle; once the backend keeps up again the rate doubles back to
+   * half of this (TCP's slow-start threshold after a loss) instead of climbing a tenth at a time.
+   */
+  private peak = 0;
   /** Fractions of an admission carried to the next tick, per campaign. */
   private readonly carry = new Map<string, number>();
 
@@ -111,20 +117,25 @@ export class WaitingRoom {
     this.inFlight--;
   }
 
-  /** Records how long a reservation took and whether the server shed it, for the controller. */
+  /**
+   * Records how long an admitted person's reservation took, or that this process shed it (all its
+   * places taken), for the controller.
+   */
   observe(ms: number, shed: boolean): void {
     this.samples.n += 1;
+    if (shed) this.samples.shed += 1;
     if (shed || ms > this.opts.targetMs) this.samples.slow += 1;
   }
 
   /** One step of the controller: report health, and if leader, adjust the rate and admit the next. */
   async tick(now = Date.now()): Promise<void> {
     const second = Math.floor(now / 1000);
-    const { n, slow } = this.samples;
-    this.samples = { n: 0, slow: 0 };
+    const { n, slow, shed } = this.samples;
+    this.samples = { n: 0, slow: 0, shed: 0 };
     if (n) {
       await this.cache.increment(`wr:health:${second}:n`, 10, n);
       if (slow) await this.cache.increment(`wr:health:${second}:slow`, 10, slow);
+      if (shed) await this.cache.increment(`wr:health:${second}:shed`, 10, shed);
     }
     if (!(await this.lead())) {
       this.lastTick = now;
@@ -175,19 +186,24 @@ export class WaitingRoom {
    * start rate that is a guess, so the rate first doubles while the backend keeps up (slow start).
    */
   private async decide(second: number, backlog: boolean) {
-    const [n, slow] = (
-      await Promise.all([this.cache.get(`wr:health:${second}:n`), this.cache.get(`wr:health:${second}:slow`)])
-    ).map((v) => Number(v ?? 0));
-    if (n! > 0 && slow! / n! > SLOW_SHARE) {
-      // Never below what the backend served well that second: shed requests (each retried) must not
-      // talk the rate down to a trickle while the backend still serves hundreds a second.
-      this.rate = Math.max(this.opts.minRate, Math.min(this.rate, Math.max(this.rate * 0.7, (n! - slow!) * 0.9)));
+    const [n, slow, shed] = (
+      await Promise.all(['n', 'slow', 'shed'].map((part) => this.cache.get(`wr:health:${second}:${part}`)))
+    ).map((v) => Number(v ?? 0)) as [number, number, number];
+    if (n > 0 && slow / n > SLOW_SHARE) {
+      // Never below what the backend got done that second, slowly or not: the admitted who come back
+      // late (asleep until their next poll) arrive together and are slow, yet served; cutting the rate
+      // under what was served would leave places unused while the line waits.
+      this.peak = Math.max(this.peak, this.rate);
+      this.rate = Math.max(this.opts.minRate, Math.min(this.rate, Math.max(this.rate * 0.7, (n - shed) * 0.9)));
       this.slowStart = false;
-    } else if (backlog)
-      this.rate = Math.min(
-        this.opts.maxRate,
-        this.slowStart && n! > 0 ? this.rate * 2 : this.rate + Math.max(5, this.rate * 0.1),
-      );
+    } else if (backlog) {
+      // A second with reservations to judge by proved the rate; one without adds only a little.
+      if (n > 0) this.peak = Math.max(this.peak, this.rate);
+      const step = this.rate + Math.max(5, this.rate * 0.1);
+      const next =
+        n === 0 ? step : this.slowStart ? this.rate * 2 : Math.max(step, Math.min(this.peak / 2, this.rate * 2));
+      this.rate = Math.min(this.opts.maxRate, next);
+    }
     await this.cache.set('wr:rate', String(this.rate), TTL);
   }
 
