@@ -268,7 +268,7 @@ export class ReservationService {
     // Admitted, but this process is at its limit: told at once to come back, not kept waiting behind it.
     if (!this.room.enter()) {
       this.room.observe(0, true);
-      throw new AppError('unavailable', 'server.busy', { retryAfterSeconds: 1 });
+      throw new AppError('unavailable', 'server.busy', { retryAfterSeconds: this.room.busyRetryAfterSeconds() });
     }
     // Only the admitted's reservations tell the controller how the backend keeps up: the arrivals it
     // turns away, and refusals of an overloaded process before any work (503), are not what it admits.

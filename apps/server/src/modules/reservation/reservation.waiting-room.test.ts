@@ -74,6 +74,29 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     expect(wr.enter()).toBe(true);
   });
 
+  it('tells those it turns away to come back when the reservations ahead are done at its pace', () => {
+    const wr = new WaitingRoom(cache, {
+      startRate: 10,
+      minRate: 5,
+      maxRate: 100,
+      targetMs: 250,
+      tickMs: 0,
+      maxInFlight: 40,
+    });
+    const t0 = Math.floor(Date.now() / 1000) * 1000;
+    for (let i = 0; i < 40; i++) wr.enter();
+    // Nothing finished yet: no pace to go by, so the longest wait.
+    expect(wr.busyRetryAfterSeconds(t0)).toBe(10);
+    // Ten finished in the last second and are taken again: 40 ahead at 10 a second is 4 s.
+    for (let i = 0; i < 10; i++) wr.leave(t0 + 100);
+    for (let i = 0; i < 10; i++) wr.enter();
+    expect(wr.busyRetryAfterSeconds(t0 + 1200)).toBe(4);
+    // Forty a second: come back in a second.
+    for (let i = 0; i < 40; i++) wr.leave(t0 + 1300);
+    for (let i = 0; i < 40; i++) wr.enter();
+    expect(wr.busyRetryAfterSeconds(t0 + 1400)).toBe(1);
+  });
+
   it('admits in line order at the rate, says each place and wait, and keeps a place on rejoin', async () => {
     const wr = room(10);
     const t0 = Date.now();
@@ -136,12 +159,17 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     for (let i = 300; i < 600; i++) await wr.join('c-aimd', `q${i}`, null, t0 + 13_500); // a line still
     const rates: number[] = [];
     for (let n = 14; n < 18; n++) {
-      for (let i = 0; i < 10; i++) wr.observe(40, false);
+      for (let i = 0; i < 20; i++) wr.observe(40, false);
       await wr.tick(t0 + n * 1000 - 900);
       await wr.tick(t0 + n * 1000 + 100);
       rates.push((await wr.state('c-aimd', 'q599', null)).rate);
     }
     expect(rates).toEqual([10, 20, 25, 30]);
+    // A rate the admitted use less than half of is kept, not raised: 14 reservations at 30 a second.
+    for (let i = 0; i < 14; i++) wr.observe(40, false);
+    await wr.tick(t0 + 17_200);
+    await wr.tick(t0 + 18_100);
+    expect((await wr.state('c-aimd', 'q599', null)).rate).toBe(30);
   });
 });
 

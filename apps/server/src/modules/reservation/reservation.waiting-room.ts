@@ -36,6 +36,8 @@ export class WaitingRoom {
   private timer: NodeJS.Timeout | null = null;
   private samples = { n: 0, slow: 0, shed: 0 };
   private inFlight = 0;
+  /** Reservations this process finished in the current second (`count`) and the one before (`last`). */
+  private finished = { second: 0, count: 0, last: 0 };
   private rate: number;
   private lastTick = Date.now();
   private decidedSecond = 0;
@@ -113,8 +115,25 @@ export class WaitingRoom {
     this.inFlight++;
     return true;
   }
-  leave(): void {
+  leave(now = Date.now()): void {
     this.inFlight--;
+    const second = Math.floor(now / 1000);
+    if (second !== this.finished.second)
+      this.finished = { second, count: 0, last: second === this.finished.second + 1 ? this.finished.count : 0 };
+    this.finished.count++;
+  }
+
+  /**
+   * When someone turned away by `enter` should come back: once the reservations ahead of them are done
+   * at the pace this process finishes them (1–10 s). Told "1 s" every time, thousands of admitted people
+   * kept every place taken with their retries, and the ones being served slowed down under them.
+   */
+  busyRetryAfterSeconds(now = Date.now()): number {
+    const second = Math.floor(now / 1000);
+    const { count, last } = this.finished;
+    const pace =
+      this.finished.second === second ? Math.max(count, last) : this.finished.second === second - 1 ? count : 0;
+    return Math.min(10, Math.max(1, Math.ceil(this.inFlight / Math.max(1, pace))));
   }
 
   /**
@@ -196,8 +215,11 @@ export class WaitingRoom {
       this.peak = Math.max(this.peak, this.rate);
       this.rate = Math.max(this.opts.minRate, Math.min(this.rate, Math.max(this.rate * 0.7, (n - shed) * 0.9)));
       this.slowStart = false;
-    } else if (backlog) {
-      // A second with reservations to judge by proved the rate; one without adds only a little.
+    } else if (backlog && (n === 0 || n >= this.rate * 0.8)) {
+      // A second with reservations to judge by proved the rate; one without adds only a little. A rate
+      // the admitted did not nearly use proved nothing and is kept (TCP's congestion window validation,
+      // RFC 7661): a line that drains slowly would otherwise double it far past what the backend has
+      // shown, and the next crowd would be let in all at once.
       if (n > 0) this.peak = Math.max(this.peak, this.rate);
       const step = this.rate + Math.max(5, this.rate * 0.1);
       const next =
