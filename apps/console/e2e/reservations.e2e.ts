@@ -157,6 +157,9 @@ export default defineSuite({
         const card = m.getByTestId('open-campaign').filter({ hasText: TITLE });
         await card.waitFor();
         assert((await card.getByTestId('slot-option').count()) === 3, 'three slots offered');
+        // The demo campaign's row of days scrolls inside its card, not the whole page sideways.
+        const width = await m.evaluate(() => document.documentElement.scrollWidth);
+        assert(width <= 390, `no sideways scrolling, scroll width ${width}`);
         await shot('open');
         await axe('open campaigns');
         await card.getByTestId('slot-option').nth(1).click();
