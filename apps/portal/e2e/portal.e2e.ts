@@ -1,4 +1,4 @@
-import { assert, defineSuite } from '../../../packages/web-core/e2e/harness.ts';
+import { assert, assertFits, defineSuite } from '../../../packages/web-core/e2e/harness.ts';
 import { publishTrip, reportConfirmedCase, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
 
 // Not the demo resident's number: the resident suite uses that one and codes may be re-sent only once a minute.
@@ -93,8 +93,7 @@ export default defineSuite({
         await page.getByTestId('co-travel-carriage').fill('');
         await page.getByTestId('co-travel-submit').click();
         await page.getByTestId('co-travel-found').waitFor();
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert(width <= 390, `the page should fit a phone, scroll width ${width}`);
+        await assertFits(page, 390, 'the co-travel page');
         await t.screenshot('co-travel-found-phone');
         await page.setViewportSize({ width: 1280, height: 800 });
         await page.getByTestId('nav-home').click();

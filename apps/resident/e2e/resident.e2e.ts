@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   assert,
+  assertFits,
   axeViolations,
   defineSuite,
   formatViolations,
@@ -460,8 +461,7 @@ export default defineSuite({
       assert(size >= 20, `base font size ${size}px should be ≥ 20px`);
       const button = await p.getByTestId('temperature-higher').boundingBox();
       assert(button && button.height >= 60, `stepper buttons should be large, got ${button?.height}`);
-      const width = await p.evaluate(() => document.documentElement.scrollWidth);
-      assert(width <= 390, `no sideways scrolling, scroll width ${width}`);
+      await assertFits(p, 390, 'the elder observation form');
       await contact.shot('observation-elder');
       await axe(p, 'observation elder');
       await p.getByRole('button', { name: '返回' }).click();
@@ -469,7 +469,7 @@ export default defineSuite({
       await p.getByTestId('co-travel-number').locator('input').fill('CZ3456');
       await p.getByTestId('co-travel-submit').click();
       await p.getByTestId('co-travel-found').waitFor();
-      assert((await p.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'co-travel fits the phone');
+      await assertFits(p, 390, 'co-travel');
       await contact.shot('co-travel-elder');
       await axe(p, 'co-travel elder');
     });

@@ -78,3 +78,12 @@ export function formatViolations(violations: AxeViolation[]): string {
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
+
+/** Fails when the page scrolls sideways wider than `width` (a phone's 390 px): content wraps or scrolls in its own box. */
+export async function assertFits(page: Page, width: number, what: string): Promise<void> {
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(
+    scrollWidth <= width,
+    `${what} should fit ${width} px without sideways scrolling, scroll width ${scrollWidth}`,
+  );
+}
