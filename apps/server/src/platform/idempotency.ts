@@ -9,7 +9,8 @@ declare module 'fastify' {
     idempotent?: boolean;
   }
   interface FastifyRequest {
-    idempotencyKey: string | null;
+    /** The key this request holds, and its body's hash, until its answer is stored. */
+    idempotency: { key: string; bodyHash: string } | null;
   }
 }
 
@@ -26,7 +27,7 @@ const PENDING = 'pending';
  * cache for a day under (caller, route, key) and replayed; a different body under the same key is refused.
  */
 export function installIdempotency(app: FastifyInstance, cache: Cache) {
-  app.decorateRequest('idempotencyKey', null);
+  app.decorateRequest('idempotency', null);
   app.addHook('preHandler', async (req, reply) => {
     if (!req.routeOptions.config.idempotent) return;
     const header = req.headers['idempotency-key'];
@@ -39,7 +40,7 @@ export function installIdempotency(app: FastifyInstance, cache: Cache) {
       .update(JSON.stringify(req.body ?? null))
       .digest('base64url');
     if (await cache.setIfAbsent(key, JSON.stringify({ state: PENDING, bodyHash }), PENDING_SECONDS)) {
-      req.idempotencyKey = key;
+      req.idempotency = { key, bodyHash };
       return;
     }
     const stored = JSON.parse((await cache.get(key)) ?? 'null') as {
@@ -58,17 +59,16 @@ export function installIdempotency(app: FastifyInstance, cache: Cache) {
       .send(stored.body);
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!req.idempotencyKey) return payload;
-    const key = req.idempotencyKey;
-    req.idempotencyKey = null;
+    if (!req.idempotency) return payload;
+    const { key, bodyHash } = req.idempotency;
+    req.idempotency = null;
     if (reply.statusCode >= 400) {
       // A refused or failed request may be retried with the same key.
       await cache.del(key);
     } else {
-      const prior = JSON.parse((await cache.get(key)) ?? '{}') as { bodyHash?: string };
       await cache.set(
         key,
-        JSON.stringify({ state: 'done', bodyHash: prior.bodyHash, status: reply.statusCode, body: String(payload) }),
+        JSON.stringify({ state: 'done', bodyHash, status: reply.statusCode, body: String(payload) }),
         TTL_SECONDS,
       );
     }

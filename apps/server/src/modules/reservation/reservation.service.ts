@@ -287,13 +287,14 @@ export class ReservationService {
     slot: SlotToReserve,
     channel: (typeof reservationChannels)[number],
   ): Promise<Reservation> {
-    // Sold-out and second-click answers come from the shared cache; only people with a place left
-    // reach the database, which still decides.
-    if (await this.gate.holds(slot.campaign_id, resident.id)) throw new AppError('conflict', 'reservation.already');
+    // Second-click, in-progress and sold-out answers come from the shared cache in one step; only
+    // people with a place left reach the database, which still decides.
+    const claim = await this.gate.claim(slot.campaign_id, resident.id, slot.id, slot.quota - slot.taken);
+    if (claim === 'held') throw new AppError('conflict', 'reservation.already');
     // A person's second request while the first is still running would spend a place of the counter
     // that the database then refuses: it is told to wait for the first instead.
-    if (!(await this.gate.begin(slot.campaign_id, resident.id)))
-      throw new AppError('conflict', 'reservation.in_progress');
+    if (claim === 'busy') throw new AppError('conflict', 'reservation.in_progress');
+    if (claim === 'sold_out') throw new AppError('conflict', 'reservation.sold_out');
     const row: ReservationRow = {
       id: uuidv7(),
       campaign_id: slot.campaign_id,
@@ -311,18 +312,12 @@ export class ReservationService {
       cancelled_at: null,
     };
     try {
-      if (!(await this.gate.take(slot.id, slot.quota - slot.taken)))
-        throw new AppError('conflict', 'reservation.sold_out');
-      try {
-        await this.booker.book({ actor, row, oncePerDays: slot.once_per_days, regionCode: resident.regionCode });
-      } catch (e) {
-        await this.gate.giveBack(slot.id);
-        throw e;
-      }
-      await this.gate.hold(slot.campaign_id, resident.id);
-    } finally {
-      await this.gate.end(slot.campaign_id, resident.id);
+      await this.booker.book({ actor, row, oncePerDays: slot.once_per_days, regionCode: resident.regionCode });
+    } catch (e) {
+      await this.gate.abandon(slot.campaign_id, resident.id, slot.id);
+      throw e;
     }
+    await this.gate.settle(slot.campaign_id, resident.id);
     // The answer is built from what is known: reading the reservation back would cost a surge three queries.
     return this.reservationView(
       row,

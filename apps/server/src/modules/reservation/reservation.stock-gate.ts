@@ -1,4 +1,4 @@
-import type { Cache } from '../../platform/cache/index.ts';
+import type { Cache, CacheScript } from '../../platform/cache/index.ts';
 
 const TTL = 3600;
 /**
@@ -6,6 +6,8 @@ const TTL = 3600;
  * their process (kill -9 mid-surge) would otherwise keep real places unsold.
  */
 const COUNTER_SECONDS = 5;
+/** A reservation under way longer than this died with its process: the person may try again. */
+const BUSY_SECONDS = 30;
 const key = (slotId: string) => `rs:left:${slotId}`;
 const held = (campaignId: string, residentId: string) => `rs:held:${campaignId}:${residentId}`;
 const busy = (campaignId: string, residentId: string) => `rs:busy:${campaignId}:${residentId}`;
@@ -20,31 +22,36 @@ const busy = (campaignId: string, residentId: string) => `rs:busy:${campaignId}:
 export class StockGate {
   constructor(private readonly cache: Cache) {}
 
-  /** Takes a place from the counter, loading it from the database's figure when absent. */
-  async take(slotId: string, leftInDatabase: number): Promise<boolean> {
-    let left = await this.cache.decrementIfPositive(key(slotId));
-    if (left === null) {
-      await this.cache.setIfAbsent(key(slotId), String(leftInDatabase), COUNTER_SECONDS);
-      left = await this.cache.decrementIfPositive(key(slotId));
-    }
-    return left !== null && left >= 0;
+  /**
+   * Starts the person's reservation in one step (one round trip under a surge): answers `held` when
+   * they hold one of the campaign already (a second click), `busy` while their first is still running
+   * (it would spend a place the database then refuses), `sold_out` when the slot's counter is at zero;
+   * `ok` took a place and marked the reservation under way, which `settle` or `abandon` ends.
+   */
+  async claim(
+    campaignId: string,
+    residentId: string,
+    slotId: string,
+    leftInDatabase: number,
+  ): Promise<'ok' | 'held' | 'busy' | 'sold_out'> {
+    return (await this.cache.run(
+      CLAIM,
+      [held(campaignId, residentId), busy(campaignId, residentId), key(slotId)],
+      [leftInDatabase, COUNTER_SECONDS, BUSY_SECONDS],
+    )) as 'ok' | 'held' | 'busy' | 'sold_out';
   }
 
-  /** Returns a place taken from the counter that the database then refused or never saw. */
-  async giveBack(slotId: string): Promise<void> {
-    await this.cache.increment(key(slotId), COUNTER_SECONDS);
+  /** The reservation is durable: the person's next click is answered here. */
+  async settle(campaignId: string, residentId: string): Promise<void> {
+    await this.cache.run(SETTLE, [held(campaignId, residentId), busy(campaignId, residentId)], [TTL]);
   }
 
-  /** Marks the person's reservation as under way; false when one is under way already. */
-  begin(campaignId: string, residentId: string): Promise<boolean> {
-    return this.cache.setIfAbsent(busy(campaignId, residentId), '1', 30);
+  /** The database refused the reservation (or never saw it): its place goes back to the counter. */
+  async abandon(campaignId: string, residentId: string, slotId: string): Promise<void> {
+    await this.cache.run(ABANDON, [key(slotId), busy(campaignId, residentId)], [COUNTER_SECONDS]);
   }
 
-  async end(campaignId: string, residentId: string): Promise<void> {
-    await this.cache.del(busy(campaignId, residentId));
-  }
-
-  /** Remembers that the person holds a reservation of the campaign: their next click is answered here. */
+  /** Remembers that the person holds a reservation of the campaign (a place won by draw or list). */
   async hold(campaignId: string, residentId: string): Promise<void> {
     await this.cache.set(held(campaignId, residentId), '1', TTL);
   }
@@ -61,3 +68,55 @@ export class StockGate {
     await Promise.all([this.cache.del(held(campaignId, residentId)), this.cache.del(key(slotId))]);
   }
 }
+
+/** KEYS: held, busy, counter. ARGV: places left in the database, counter seconds, busy seconds. */
+const CLAIM: CacheScript = {
+  lua: `if redis.call('EXISTS', KEYS[1]) == 1 then return 'held' end
+    if not redis.call('SET', KEYS[2], '1', 'EX', ARGV[3], 'NX') then return 'busy' end
+    local left = redis.call('GET', KEYS[3])
+    if not left then
+      redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[2])
+      left = ARGV[1]
+    end
+    if tonumber(left) <= 0 then
+      redis.call('DEL', KEYS[2])
+      return 'sold_out'
+    end
+    redis.call('DECR', KEYS[3])
+    return 'ok'`,
+  async local(cache, [heldKey, busyKey, counter], [leftInDatabase, counterSeconds, busySeconds]) {
+    if ((await cache.get(heldKey!)) !== null) return 'held';
+    if (!(await cache.setIfAbsent(busyKey!, '1', Number(busySeconds)))) return 'busy';
+    await cache.setIfAbsent(counter!, leftInDatabase!, Number(counterSeconds));
+    if ((await cache.decrementIfPositive(counter!)) === -1) {
+      await cache.del(busyKey!);
+      return 'sold_out';
+    }
+    return 'ok';
+  },
+};
+
+/** KEYS: held, busy. ARGV: seconds held is remembered. */
+const SETTLE: CacheScript = {
+  lua: `redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+    redis.call('DEL', KEYS[2])
+    return 1`,
+  async local(cache, [heldKey, busyKey], [ttl]) {
+    await cache.set(heldKey!, '1', Number(ttl));
+    await cache.del(busyKey!);
+    return 1;
+  },
+};
+
+/** KEYS: counter, busy. ARGV: counter seconds (a counter made anew by the return lives as long). */
+const ABANDON: CacheScript = {
+  lua: `redis.call('INCR', KEYS[1])
+    redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
+    redis.call('DEL', KEYS[2])
+    return 1`,
+  async local(cache, [counter, busyKey], [counterSeconds]) {
+    await cache.increment(counter!, Number(counterSeconds));
+    await cache.del(busyKey!);
+    return 1;
+  },
+};

@@ -1,6 +1,6 @@
 import type { QueueState } from '@zhengtong/contracts';
 import { randomUUID } from 'node:crypto';
-import type { Cache } from '../../platform/cache/index.ts';
+import type { Cache, CacheScript } from '../../platform/cache/index.ts';
 
 export interface WaitingRoomOptions {
   /** Admissions per second to begin with, and the bounds the controller keeps to. */
@@ -77,26 +77,32 @@ export class WaitingRoom {
   /** Puts the person in the campaign's line (again: they keep their place) and says where they stand. */
   async join(campaignId: string, member: string, opensAt: Date | null, now = Date.now()): Promise<QueueState> {
     const open = !opensAt || opensAt.getTime() <= now;
-    const line = k(campaignId, 'q');
-    // Most who ask are in the line already (a reservation after the wait, a second click): one lookup
-    // of their place, the front and the rate serves the admission and the answer.
-    const [known, seen, rate] = await Promise.all([
-      this.cache.rank(line, member),
-      this.front(campaignId),
-      this.currentRate(),
-    ]);
-    let rank = known;
-    let front = seen;
-    if (rank === null) {
-      // Before the opening everyone draws a random place below 1; afterwards places count up from 1.
-      const score = open ? 1 + (await this.cache.increment(k(campaignId, 'seq'), TTL)) : Math.random();
-      await this.cache.rankedAdd(line, member, score, TTL);
-      await this.cache.rankedAdd('wr:active', campaignId, now, TTL);
-      if (opensAt) await this.cache.set(k(campaignId, 'opens'), String(opensAt.getTime()), TTL);
-      [rank, front] = await Promise.all([this.cache.rank(line, member).then((r) => r!), this.front(campaignId)]);
-    }
-    if (open && rank >= front) front = await this.admitIfRoom(campaignId, rank, front, rate, now);
-    return stateOf(rank, front, rate, opensAt, now);
+    // Every arrival of a surge asks this: one script (a round trip) places, admits and answers them.
+    const [rank, front, rate] = (await this.cache.run(
+      JOIN,
+      [
+        k(campaignId, 'q'),
+        k(campaignId, 'seq'),
+        'wr:active',
+        k(campaignId, 'opens'),
+        k(campaignId, 'front'),
+        k(campaignId, `admitted:${Math.floor(now / 1000)}`),
+        'wr:rate',
+      ],
+      [
+        member,
+        open ? 1 : 0,
+        Math.random(),
+        now,
+        opensAt?.getTime() ?? '',
+        TTL,
+        this.rate,
+        this.opts.minRate,
+        this.opts.maxRate,
+        campaignId,
+      ],
+    )) as [number, number, string];
+    return stateOf(rank, front, Number(rate), opensAt, now);
   }
 
   /** Where the person stands, or null when they have not joined. */
@@ -189,18 +195,6 @@ export class WaitingRoom {
   // ---------- internals ----------
 
   /**
-   * Admits at once while the line ahead fits in what is left of this second's budget: no wait when
-   * calm, while a backlog (a surge, the crowd at the opening) is let in only by the controller.
-   * Answers the front of the line after.
-   */
-  private async admitIfRoom(campaignId: string, rank: number, front: number, rate: number, now: number) {
-    const used = await this.cache.increment(k(campaignId, `admitted:${Math.floor(now / 1000)}`), 2);
-    if (used <= rate && rank - front < rate - used + 1)
-      return this.cache.raiseTo(k(campaignId, 'front'), rank + 1, TTL);
-    return front;
-  }
-
-  /**
    * AIMD on the last whole second's reservations, as TCP does on a congested link: a surge meets a
    * start rate that is a guess, so the rate first doubles while the backend keeps up (slow start).
    */
@@ -254,6 +248,77 @@ export class WaitingRoom {
     return Math.min(this.opts.maxRate, Math.max(this.opts.minRate, shared));
   }
 }
+
+/**
+ * Joining: a person not in the line yet gets a place (before the opening a random one below 1, the
+ * fastest clicker has no edge; afterwards counting up from 1). Then, open, they are admitted at once
+ * while the line ahead fits in what is left of this second's budget: no wait when calm, while a
+ * backlog (a surge, the crowd at the opening) is let in only by the controller. Answers the person's
+ * rank, the front of the line and the rate (a string: Redis would cut a fraction off a number).
+ * KEYS: line, sequence, active campaigns, opening, front, this second's admissions, shared rate.
+ * ARGV: member, open (1/0), random place, now, opening (ms or ''), ttl, this process's rate, min, max, campaign.
+ */
+const JOIN: CacheScript = {
+  lua: `local ttl = tonumber(ARGV[6])
+    local rank = redis.call('ZRANK', KEYS[1], ARGV[1])
+    if not rank then
+      local score = ARGV[3]
+      if ARGV[2] == '1' then
+        score = 1 + redis.call('INCR', KEYS[2])
+        redis.call('EXPIRE', KEYS[2], ttl, 'NX')
+      end
+      redis.call('ZADD', KEYS[1], 'NX', score, ARGV[1])
+      redis.call('EXPIRE', KEYS[1], ttl)
+      redis.call('ZADD', KEYS[3], 'NX', ARGV[4], ARGV[10])
+      redis.call('EXPIRE', KEYS[3], ttl)
+      if ARGV[5] ~= '' then redis.call('SET', KEYS[4], ARGV[5], 'EX', ttl) end
+      rank = redis.call('ZRANK', KEYS[1], ARGV[1])
+    end
+    local front = tonumber(redis.call('GET', KEYS[5]) or '0')
+    local rate = tonumber(redis.call('GET', KEYS[7]) or ARGV[7])
+    rate = math.min(tonumber(ARGV[9]), math.max(tonumber(ARGV[8]), rate))
+    if ARGV[2] == '1' and rank >= front then
+      local used = redis.call('INCR', KEYS[6])
+      redis.call('EXPIRE', KEYS[6], 2, 'NX')
+      if used <= rate and rank - front < rate - used + 1 then
+        if rank + 1 > front then
+          front = rank + 1
+          redis.call('SET', KEYS[5], front)
+        end
+        redis.call('EXPIRE', KEYS[5], ttl)
+      end
+    end
+    return {rank, front, tostring(rate)}`,
+  async local(cache, [line, seq, active, opens, frontKey, admitted, rateKey], args) {
+    const [member, open, random, now, opensAt, ttl, ownRate, min, max, campaignId] = args as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    let rank = await cache.rank(line!, member);
+    if (rank === null) {
+      const score = open === '1' ? 1 + (await cache.increment(seq!, Number(ttl))) : Number(random);
+      await cache.rankedAdd(line!, member, score, Number(ttl));
+      await cache.rankedAdd(active!, campaignId, Number(now), Number(ttl));
+      if (opensAt) await cache.set(opens!, opensAt, Number(ttl));
+      rank = (await cache.rank(line!, member))!;
+    }
+    let front = Number((await cache.get(frontKey!)) ?? 0);
+    const rate = Math.min(Number(max), Math.max(Number(min), Number((await cache.get(rateKey!)) ?? ownRate)));
+    if (open === '1' && rank >= front) {
+      const used = await cache.increment(admitted!, 2);
+      if (used <= rate && rank - front < rate - used + 1) front = await cache.raiseTo(frontKey!, rank + 1, Number(ttl));
+    }
+    return [rank, front, String(rate)];
+  },
+};
 
 function stateOf(rank: number | null, front: number, rate: number, opensAt: Date | null, now: number): QueueState {
   const admitted = rank !== null && rank < front;

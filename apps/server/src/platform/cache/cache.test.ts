@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCache, type Cache } from './index.ts';
+import { createCache, type Cache, type CacheScript } from './index.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -102,7 +102,7 @@ describe.each([
     cache = make();
   });
   afterAll(async () => {
-    for (const k of ['line', 'by', 'left']) await cache.del(k);
+    for (const k of ['line', 'by', 'left', 'pair:a', 'pair:b']) await cache.del(k);
     await cache.close();
   });
 
@@ -134,5 +134,28 @@ describe.each([
     expect(await cache.decrementIfPositive('left')).toBe(0);
     expect(await cache.decrementIfPositive('left')).toBe(-1);
     expect(await cache.get('left')).toBe('0');
+  });
+
+  it('runs a script as one step, the same on both, also beside other commands of the same tick', async () => {
+    // Swaps two values and answers the old ones: on Redis one round trip, in memory the same steps.
+    const swap: CacheScript = {
+      lua: `local a = redis.call('GET', KEYS[1])
+        local b = redis.call('GET', KEYS[2])
+        redis.call('SET', KEYS[1], b, 'EX', ARGV[1])
+        redis.call('SET', KEYS[2], a, 'EX', ARGV[1])
+        return {a, b, tonumber(ARGV[1])}`,
+      async local(c, [ka, kb], [ttl]) {
+        const [a, b] = [await c.get(ka!), await c.get(kb!)];
+        await c.set(ka!, b!, Number(ttl));
+        await c.set(kb!, a!, Number(ttl));
+        return [a, b, Number(ttl)];
+      },
+    };
+    await Promise.all([cache.set('pair:a', '1', 60), cache.set('pair:b', '2', 60)]);
+    // The first run of a script and other commands in the same tick (ioredis pipelines them together).
+    const [, swapped] = await Promise.all([cache.get('pair:a'), cache.run(swap, ['pair:a', 'pair:b'], [60])]);
+    expect(swapped).toEqual(['1', '2', 60]);
+    expect(await cache.run(swap, ['pair:a', 'pair:b'], [60])).toEqual(['2', '1', 60]);
+    expect([await cache.get('pair:a'), await cache.get('pair:b')]).toEqual(['1', '2']);
   });
 });

@@ -1,4 +1,18 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+
+/** What a script answers, as Redis turns a Lua value into a reply: integers, strings, null, arrays. */
+export type ScriptReply = number | string | null | ScriptReply[];
+
+/**
+ * A few steps on the shared state taken as one: on Redis a Lua script (one round trip, atomic);
+ * `local` is the same steps on the cache's own operations, for the embedded single-process mode.
+ * Both answer the same reply, so a test on either checks the one the other runs.
+ */
+export interface CacheScript {
+  lua: string;
+  local(cache: Cache, keys: string[], args: string[]): Promise<ScriptReply>;
+}
 
 /**
  * Short-lived shared state (one-time codes, lockout counters, rate limits). Redis when configured,
@@ -27,6 +41,8 @@ export interface Cache {
   rankedMembers(key: string): Promise<string[]>;
   ttl(key: string): Promise<number>;
   del(key: string): Promise<void>;
+  /** Runs the script on these keys (prefixed like every key) and arguments. */
+  run(script: CacheScript, keys: string[], args: (string | number)[]): Promise<ScriptReply>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The Redis client for libraries that speak Redis themselves (rate limiting). */
@@ -47,6 +63,20 @@ function redisCache(url: string, prefix: string): Cache {
     enableAutoPipelining: true,
   });
   redis.on('error', () => {}); // readiness reports it; commands reject on their own
+  // A script is sent by its hash (EVALSHA) and its text only when this Redis has not seen it yet.
+  // (ioredis's defineCommand would do the same, but a command defined after the first auto-pipeline
+  // was made is missing from it.)
+  const hashes = new Map<string, string>();
+  const run = async (script: CacheScript, keys: string[], args: (string | number)[]): Promise<ScriptReply> => {
+    let sha = hashes.get(script.lua);
+    if (!sha) hashes.set(script.lua, (sha = createHash('sha1').update(script.lua).digest('hex')));
+    try {
+      return (await redis.evalsha(sha, keys.length, ...keys, ...args)) as ScriptReply;
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
+      return (await redis.eval(script.lua, keys.length, ...keys, ...args)) as ScriptReply;
+    }
+  };
   return {
     kind: 'redis',
     redis,
@@ -67,29 +97,10 @@ function redisCache(url: string, prefix: string): Cache {
     rank: (k, member) => redis.zrank(k, member),
     rankedCount: (k) => redis.zcard(k),
     decrementIfPositive: async (k) => {
-      const v = await redis.eval(
-        `local v = redis.call('GET', KEYS[1])
-         if not v then return nil end
-         if tonumber(v) <= 0 then return -1 end
-         return redis.call('DECR', KEYS[1])`,
-        1,
-        k,
-      );
+      const v = await run(DECREMENT_IF_POSITIVE, [k], []);
       return v === null ? null : Number(v);
     },
-    raiseTo: async (k, value, ttl) =>
-      Number(
-        await redis.eval(
-          `local v = tonumber(redis.call('GET', KEYS[1]) or '0')
-           if tonumber(ARGV[1]) > v then v = tonumber(ARGV[1]); redis.call('SET', KEYS[1], v) end
-           redis.call('EXPIRE', KEYS[1], ARGV[2])
-           return v`,
-          1,
-          k,
-          value,
-          ttl,
-        ),
-      ),
+    raiseTo: async (k, value, ttl) => Number(await run(RAISE_TO, [k], [value, ttl])),
     rankedMembers: (k) => redis.zrange(k, 0, -1),
     ttl: async (k) => Math.max(0, await redis.ttl(k)),
     del: async (k) => {
@@ -98,6 +109,7 @@ function redisCache(url: string, prefix: string): Cache {
     ping: async () => {
       await redis.ping();
     },
+    run,
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },
@@ -138,7 +150,7 @@ function memoryCache(): Cache {
     for (const [k, e] of store) if (e.expiresAt <= now) store.delete(k);
   }, 60_000);
   sweep.unref();
-  return {
+  const cache: Cache = {
     kind: 'memory',
     redis: null,
     get: async (k) => live(k)?.value ?? null,
@@ -198,10 +210,28 @@ function memoryCache(): Cache {
       ranked.delete(k);
     },
     ping: async () => {},
+    run: (script, keys, args) => script.local(cache, keys, args.map(String)),
     close: async () => {
       clearInterval(sweep);
       store.clear();
       ranked.clear();
     },
   };
+  return cache;
 }
+
+const DECREMENT_IF_POSITIVE: CacheScript = {
+  lua: `local v = redis.call('GET', KEYS[1])
+    if not v then return nil end
+    if tonumber(v) <= 0 then return -1 end
+    return redis.call('DECR', KEYS[1])`,
+  local: (cache, [k]) => cache.decrementIfPositive(k!),
+};
+
+const RAISE_TO: CacheScript = {
+  lua: `local v = tonumber(redis.call('GET', KEYS[1]) or '0')
+    if tonumber(ARGV[1]) > v then v = tonumber(ARGV[1]); redis.call('SET', KEYS[1], v) end
+    redis.call('EXPIRE', KEYS[1], ARGV[2])
+    return v`,
+  local: (cache, [k], [value, ttl]) => cache.raiseTo(k!, Number(value), Number(ttl)),
+};
