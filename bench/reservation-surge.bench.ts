@@ -4,6 +4,7 @@ import type { CampaignInput } from '@zhengtong/contracts';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import type { Actor } from '../apps/server/src/platform/auth/actor.ts';
+import { QueueTickets } from '../apps/server/src/modules/reservation/index.ts';
 import { createScratchDatabase } from '../apps/server/test/build-test-app.ts';
 import { retryDelayMs } from '../packages/web-core/src/api/retry.ts';
 import { send, type Answer } from './lib/client.ts';
@@ -41,8 +42,8 @@ const p99 = (xs: number[]) => {
 /**
  * 口罩预约 surge: the real server (PostgreSQL, Redis) in its own process, people arriving from this
  * process at 1× to 10× the rate it served in a calm closed-loop run. Each person takes the way the
- * H5 takes: reserve; when told to wait, ask the waiting room until admitted, then reserve; a few click
- * twice. Figures: reservations admitted per second against a trivial route of the same server, the p99
+ * H5 takes: join the campaign's line, ask with the ticket of their place until admitted, then reserve;
+ * a few click twice. Figures: reservations admitted per second against a trivial route of the same server, the p99
  * of waiting-room answers, and the database's own count of oversold places and doubled people.
  */
 export async function reservationSurge(): Promise<Row[]> {
@@ -145,8 +146,23 @@ export async function reservationSurge(): Promise<Row[]> {
     url = server.url;
     await load(`${url}/healthz`, { seconds: 2 });
     const trivial = await load(`${url}/healthz`, { seconds: 3 });
+    // What the waiting room's own two answers cost the server, closed loop: a join (session, rate limit,
+    // one script) and a poll with a ticket (no session, no round trip).
+    const probe = await campaign('排队测定', 1000);
+    const { 'content-type': _json, ...joinHeaders } = people.at(-1)!.headers;
+    const joinUrl = `${url}/api/v1/reservation/campaigns/${probe.id}/queue`;
+    await load(joinUrl, { method: 'POST', headers: joinHeaders, seconds: 1 });
+    const join = await load(joinUrl, { method: 'POST', headers: joinHeaders, seconds: 3 });
+    const ticket = new QueueTickets(Buffer.from(masterKey, 'base64')).issue(probe.id, 1_000_000);
+    const poll = await load(`${url}/api/v1/reservation/public/queue`, {
+      headers: { 'x-queue-ticket': ticket },
+      seconds: 3,
+    });
+    if (join.non2xx || poll.non2xx) console.error(`  probe refusals: ${join.non2xx} joins, ${poll.non2xx} polls`);
     const out: Row[] = [
       row('trivial route GET /healthz: requests/s', trivial.rps, 'req/s', null),
+      row('waiting room: joins/s (closed loop, one person rejoining)', join.rps, 'req/s', trivial.rps),
+      row('waiting room: polls with a ticket/s (closed loop)', poll.rps, 'req/s', trivial.rps),
       row(
         'calm closed-loop reservations/s, waiting room open wide (capacity, 32 at a time)',
         capacity,
@@ -174,6 +190,8 @@ export async function reservationSurge(): Promise<Row[]> {
       out.push(
         row(`${label}: admitted reservations/s`, r.admittedPerSecond, 'res/s', trivial.rps),
         row(`${label}: waiting-room answers p99`, r.waitingP99, 'ms', trivial.p99),
+        row(`${label}: … of which joins (arrivals) p99`, r.joinP99, 'ms', trivial.p99),
+        row(`${label}: … of which polls with a ticket p99`, r.pollP99, 'ms', trivial.p99),
         row(`${label}: reservation answers p99`, r.reserveP99, 'ms', trivial.p99),
         row(
           `${label}: oversold places (taken − quota, and confirmed ≠ taken)`,
@@ -205,6 +223,8 @@ function reserveOnce(url: string, p: Person, slotId: string, key = randomUUID())
 /** Open-loop arrivals at `perSecond`; each person reserves, waits in the room when told, and retries. */
 async function surge(url: string, people: Person[], campaignId: string, slotId: string, perSecond: number) {
   const waiting: number[] = [];
+  const joins: number[] = [];
+  const polls: number[] = [];
   const reserving: number[] = [];
   let admitted = 0;
   let failed = 0;
@@ -214,21 +234,56 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
   const rates = new Map<number, number>();
   const admittedAt = new Map<number, number>();
   const started = Date.now();
-  const timed = async (into: number[], f: () => Promise<Answer>) => {
+  const timed = async (into: number[][], f: () => Promise<Answer>) => {
     const t0 = performance.now();
     const res = await f();
-    into.push(performance.now() - t0);
+    for (const list of into) list.push(performance.now() - t0);
     return { status: res.status, retryAfter: Number(res.headers['retry-after'] ?? 1), body: res.body };
   };
   const person = async (p: Person, n: number) => {
     const key = randomUUID();
     const deadline = Date.now() + 120_000;
+    // The join is a POST without a body: no content type.
+    const { 'content-type': _json, ...joinHeaders } = p.headers;
+    let ticket: string | null = null;
+    let admittedToRoom = false;
     try {
       while (Date.now() < deadline) {
+        if (!admittedToRoom) {
+          // As the H5 does: join the line on arrival, then ask where one stands with the signed ticket
+          // of the place (no session cookie) until admitted.
+          const s = await timed([waiting, ticket ? polls : joins], () =>
+            ticket
+              ? send(`${url}/api/v1/reservation/public/queue`, { headers: { 'x-queue-ticket': ticket } })
+              : send(`${url}/api/v1/reservation/campaigns/${campaignId}/queue`, {
+                  method: 'POST',
+                  headers: joinHeaders,
+                }),
+          );
+          if (s.status === 503) {
+            shed++;
+            await sleep(retryDelayMs(s.retryAfter));
+            continue;
+          }
+          if (s.status !== 200) throw new Error(`queue answered ${s.status}`);
+          const state = JSON.parse(s.body) as {
+            admitted: boolean;
+            retryAfterSeconds: number;
+            rate: number;
+            ticket: string | null;
+          };
+          ticket = state.ticket ?? ticket;
+          const sec = Math.floor((Date.now() - started) / 1000);
+          if (!rates.has(sec)) rates.set(sec, state.rate);
+          admittedToRoom = state.admitted;
+          // When to ask again is the server's to say, spread out as the H5 spreads it.
+          if (!admittedToRoom) await sleep(retryDelayMs(state.retryAfterSeconds));
+          continue;
+        }
         // One in twenty clicks twice: the same Idempotency-Key, so it must stay one reservation.
         const tries = n % 20 === 0 ? 2 : 1;
         const answers = await Promise.all(
-          Array.from({ length: tries }, () => timed(reserving, () => reserveOnce(url, p, slotId, key))),
+          Array.from({ length: tries }, () => timed([reserving], () => reserveOnce(url, p, slotId, key))),
         );
         const res = answers.find((a) => a.status === 201) ?? answers[0]!;
         if (res.status === 201) {
@@ -240,29 +295,15 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
         }
         if (res.status === 409) return; // sold out (or already holds one): an answer
         if (res.status === 503) {
+          // Admitted, but the process is at its limit: the same key again when it says.
           shed++;
           await sleep(retryDelayMs(res.retryAfter));
           continue;
         }
         if (res.status !== 429) throw new Error(`reserve answered ${res.status}`);
-        // In the waiting room: ask where one stands until admitted, as the H5 does.
-        for (;;) {
-          const s = await timed(waiting, () =>
-            send(`${url}/api/v1/reservation/campaigns/${campaignId}/queue`, { headers: p.headers }),
-          );
-          if (s.status === 503) {
-            shed++;
-            await sleep(retryDelayMs(1));
-            continue;
-          }
-          if (s.status !== 200) throw new Error(`queue answered ${s.status}`);
-          const state = JSON.parse(s.body) as { admitted: boolean; retryAfterSeconds: number; rate: number };
-          const sec = Math.floor((Date.now() - started) / 1000);
-          if (!rates.has(sec)) rates.set(sec, state.rate);
-          if (state.admitted) break;
-          // When to ask again is the server's to say, spread out as the H5 spreads it.
-          await sleep(retryDelayMs(state.retryAfterSeconds));
-        }
+        // Told to wait after all: back to the line (the join keeps the place).
+        admittedToRoom = false;
+        ticket = null;
       }
       failed++;
       why.set('120 s without a place', (why.get('120 s without a place') ?? 0) + 1);
@@ -289,8 +330,16 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
       .join(' ')}`,
   );
   console.error(
-    `  requests: ${reserving.length} reserve, ${waiting.length} waiting-room; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `  requests: ${reserving.length} reserve, ${joins.length} joins, ${polls.length} ticket polls; ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   const seconds = Math.max(0.001, (lastSuccess - started) / 1000);
-  return { admittedPerSecond: admitted / seconds, waitingP99: p99(waiting), reserveP99: p99(reserving), failed, shed };
+  return {
+    admittedPerSecond: admitted / seconds,
+    waitingP99: p99(waiting),
+    joinP99: p99(joins),
+    pollP99: p99(polls),
+    reserveP99: p99(reserving),
+    failed,
+    shed,
+  };
 }

@@ -272,6 +272,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     jobs,
     readAgeMs: config.publicSnapshotMs,
     waitingRoom: config.waitingRoom,
+    masterKey: config.masterKey,
   });
   beforeClose.push(reservation.close);
   const dataRights = createDataRightsModule({

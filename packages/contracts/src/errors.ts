@@ -276,6 +276,10 @@ export const errorMessages = {
     'zh-CN': '正在排队，请稍候，轮到您时即可预约',
     en: 'You are in the waiting room; you can reserve when it is your turn',
   },
+  'reservation.ticket_invalid': {
+    'zh-CN': '排队凭证无效或已过期，请重新进入排队',
+    en: 'The waiting-room ticket is not valid or has expired; join the line again',
+  },
   'reservation.in_progress': {
     'zh-CN': '您的预约正在处理中，请勿重复提交',
     en: 'Your reservation is being made; please do not submit it twice',

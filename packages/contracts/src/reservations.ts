@@ -195,6 +195,12 @@ export const QueueState = Type.Object({
     description:
       'when to ask again: 0 once admitted, more often as the turn nears (the line is asked less the longer it is)',
   }),
+  ticket: Nullable(
+    Type.String({
+      description:
+        'the place, signed: ask GET /public/queue with it (header x-queue-ticket, no session) while waiting; null before the opening and once admitted',
+    }),
+  ),
 });
 export type QueueState = Static<typeof QueueState>;
 

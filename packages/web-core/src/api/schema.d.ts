@@ -10820,6 +10820,7 @@ export interface paths {
                             opensAt: string | null;
                             /** @description when to ask again: 0 once admitted, more often as the turn nears (the line is asked less the longer it is) */
                             retryAfterSeconds: number;
+                            ticket: string | null;
                         };
                     };
                 };
@@ -10873,6 +10874,7 @@ export interface paths {
                             opensAt: string | null;
                             /** @description when to ask again: 0 once admitted, more often as the turn nears (the line is asked less the longer it is) */
                             retryAfterSeconds: number;
+                            ticket: string | null;
                         };
                     };
                 };
@@ -10896,6 +10898,74 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservation/public/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the holder of a waiting-room ticket stands (no session: the ticket is the place, signed); at most a quarter of a second old */
+        get: {
+            parameters: {
+                query?: never;
+                header: {
+                    "x-queue-ticket": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description may reserve now */
+                            admitted: boolean;
+                            /** @description place in the line of those not yet admitted (1 is next); 0 once admitted */
+                            position: number;
+                            etaSeconds: number;
+                            /** @description people admitted per second now, following the backend health */
+                            rate: number;
+                            opensAt: string | null;
+                            /** @description when to ask again: 0 once admitted, more often as the turn nears (the line is asked less the longer it is) */
+                            retryAfterSeconds: number;
+                            ticket: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -9,6 +9,7 @@ import type { IdentityService } from '../identity/index.ts';
 import type { RegionsService } from '../regions/index.ts';
 import { ReservationBooker } from './reservation.booker.ts';
 import { NOTIFY_JOB, ReservationEntries } from './reservation.entries.ts';
+import { QueueTickets } from './reservation.queue-ticket.ts';
 import { ReservationRepository } from './reservation.repository.ts';
 import { reservationRoutes } from './reservation.routes.ts';
 import { ReservationService } from './reservation.service.ts';
@@ -16,6 +17,7 @@ import { StockGate } from './reservation.stock-gate.ts';
 import { WaitingRoom, type WaitingRoomOptions } from './reservation.waiting-room.ts';
 
 export type { ReservationService } from './reservation.service.ts';
+export { QueueTickets } from './reservation.queue-ticket.ts';
 
 export function createReservationModule(deps: {
   db: Db;
@@ -30,8 +32,10 @@ export function createReservationModule(deps: {
   /** How old (ms) the slots, campaigns and people a surge asks for again may be (the public read age). */
   readAgeMs: number;
   waitingRoom: Omit<WaitingRoomOptions, 'minRate'>;
+  /** Waiting-room tickets are signed with a key derived from it, the same in every process. */
+  masterKey: Buffer;
 }) {
-  const room = new WaitingRoom(deps.cache, { ...deps.waitingRoom, minRate: 5 });
+  const room = new WaitingRoom(deps.cache, { ...deps.waitingRoom, minRate: 5 }, new QueueTickets(deps.masterKey));
   const repo = new ReservationRepository(deps.db);
   const gate = new StockGate(deps.cache);
   const service = new ReservationService(

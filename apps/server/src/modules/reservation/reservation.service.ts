@@ -339,6 +339,13 @@ export class ReservationService {
     return this.room.state(campaign.id, resident.id, campaign.opens_at);
   }
 
+  /** Where the holder of a waiting-room ticket stands; a ticket not ours or expired is refused. */
+  async ticketState(ticket: string): Promise<QueueState> {
+    const state = await this.room.ticketState(ticket);
+    if (!state) throw new AppError('unauthenticated', 'reservation.ticket_invalid');
+    return state;
+  }
+
   /** The resident's reservations, newest first. */
   async mine(actor: Actor): Promise<{ items: Reservation[] }> {
     const resident = await this.residentOf(actor);

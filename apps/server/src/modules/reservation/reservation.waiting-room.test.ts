@@ -119,6 +119,34 @@ describe.each(caches)('waiting room on the %s cache', (_name, make) => {
     expect(after.slice(admitted).map((s) => s.position)).toEqual(after.slice(admitted).map((_, i) => i + 1));
   });
 
+  it('gives a waiting person a signed ticket that says where they stand without the line, and only a good one', async () => {
+    const wr = room(10);
+    const t0 = Date.now();
+    // Before the opening places still move as people join: no ticket yet.
+    expect((await wr.join('c-early', 'e', new Date(t0 + 60_000), t0)).ticket).toBeNull();
+    const states = [];
+    for (let i = 0; i < 30; i++) states.push(await wr.join('c-ticket', `t${i}`, null, t0));
+    expect(states[0]).toMatchObject({ admitted: true, ticket: null });
+    const last = states[29]!;
+    expect(last.ticket).toEqual(expect.any(String));
+    expect(await wr.ticketState(last.ticket!, t0)).toMatchObject({
+      admitted: false,
+      position: last.position,
+      ticket: last.ticket,
+    });
+    // The controller lets the line on; a copy of it older than a quarter of a second answers once more
+    // while it is read again, and the next ask sees the line moved.
+    for (const at of [1000, 2000, 3000]) await wr.tick(t0 + at);
+    expect((await wr.ticketState(last.ticket!, t0 + 3000))?.admitted).toBe(false);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await wr.ticketState(last.ticket!, t0 + 3010)).toMatchObject({ admitted: true, position: 0 });
+    // A ticket with another place written in, an expired one, or one another key signed are refused.
+    expect(await wr.ticketState(last.ticket!.replace(/\.29\./, '.0.'), t0)).toBeNull();
+    expect(await wr.ticketState(last.ticket!, t0 + 5 * 3_600_000)).toBeNull();
+    expect(await room(10).ticketState(last.ticket!, t0)).toBeNull();
+    expect(await wr.ticketState('not-a-ticket', t0)).toBeNull();
+  });
+
   it('follows the backend: faster while reservations stay quick, slower when they slow down', async () => {
     const wr = room(20);
     const t0 = Math.floor(Date.now() / 1000) * 1000;
@@ -276,14 +304,27 @@ describe('waiting room in front of reservations', () => {
     expect(state.json()).toMatchObject({ admitted: false });
     expect(state.json().position).toBeGreaterThan(0);
     expect(state.json().etaSeconds).toBeGreaterThan(0);
+    // While waiting, the H5 asks with the signed ticket of its place: no session, the same answer.
+    const byTicket = (ticket?: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: '/api/v1/reservation/public/queue',
+        headers: ticket === undefined ? {} : { 'x-queue-ticket': ticket },
+      });
+    const ticket = state.json().ticket as string;
+    expect((await byTicket(ticket)).json()).toMatchObject({ admitted: false, position: state.json().position, ticket });
+    const forged = await byTicket(ticket.replace(/\.(\d+)\./, '.0.'));
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().code).toBe('reservation.ticket_invalid');
+    expect((await byTicket()).statusCode).toBe(400);
     // The room lets the rest in within a few seconds; each then reserves once.
     for (const [i, r] of first.entries()) {
       if (r.statusCode !== 429) continue;
-      for (let tries = 0; ; tries++) {
-        const s = await as(t.app, people[i]!, { method: 'GET', url: `/api/v1/reservation/campaigns/${c.id}/queue` });
-        if (s.json().admitted) break;
+      const mine = await as(t.app, people[i]!, { method: 'GET', url: `/api/v1/reservation/campaigns/${c.id}/queue` });
+      for (let tries = 0, s = mine.json(); !s.admitted; tries++) {
         expect(tries).toBeLessThan(100);
         await new Promise((r) => setTimeout(r, 200));
+        s = (await byTicket(s.ticket)).json();
       }
       expect((await reserve(people[i]!)).statusCode).toBe(201);
     }

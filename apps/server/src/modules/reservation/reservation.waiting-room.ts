@@ -1,6 +1,7 @@
 import type { QueueState } from '@zhengtong/contracts';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Cache, CacheScript } from '../../platform/cache/index.ts';
+import { QueueTickets } from './reservation.queue-ticket.ts';
 
 export interface WaitingRoomOptions {
   /** Admissions per second to begin with, and the bounds the controller keeps to. */
@@ -22,6 +23,15 @@ const TTL = 2 * 86_400;
 /** More than this share of slow reservations in a second is the backend saying "slower, please". */
 const SLOW_SHARE = 0.05;
 const k = (campaignId: string, part: string) => `wr:${campaignId}:${part}`;
+/** How old this process's copy of a line's front and rate may be when a ticket asks. */
+const VIEW_MS = 250;
+
+interface LineView {
+  front: number;
+  rate: number;
+  opensAt: Date | null;
+  at: number;
+}
 
 /**
  * 排队: the virtual waiting room in front of each campaign. People who arrive before the opening get a
@@ -54,10 +64,15 @@ export class WaitingRoom {
   private peak = 0;
   /** Fractions of an admission carried to the next tick, per campaign. */
   private readonly carry = new Map<string, number>();
+  /** The front and rate of each line as this process last read them, for tickets; and reads under way. */
+  private readonly views = new Map<string, LineView>();
+  private readonly reading = new Map<string, Promise<LineView>>();
 
   constructor(
     private readonly cache: Cache,
     private readonly opts: WaitingRoomOptions,
+    /** Every process of the platform signs with the same key (derived from the master key). */
+    private readonly tickets = new QueueTickets(randomBytes(32)),
   ) {
     this.rate = opts.startRate;
   }
@@ -102,7 +117,7 @@ export class WaitingRoom {
         campaignId,
       ],
     )) as [number, number, string];
-    return stateOf(rank, front, Number(rate), opensAt, now);
+    return this.answer(campaignId, rank, front, Number(rate), opensAt, now);
   }
 
   /** Where the person stands, or null when they have not joined. */
@@ -112,7 +127,58 @@ export class WaitingRoom {
       this.front(campaignId),
       this.currentRate(),
     ]);
-    return stateOf(rank, front, rate, opensAt, now);
+    return this.answer(campaignId, rank, front, rate, opensAt, now);
+  }
+
+  /**
+   * Where the holder of a ticket stands, from this process's copy of the line (at most a quarter of a
+   * second old): no session, no round trip. Null when the ticket is not a good one.
+   */
+  async ticketState(ticket: string, now = Date.now()): Promise<QueueState | null> {
+    const place = this.tickets.read(ticket, now);
+    if (!place) return null;
+    const view = await this.view(place.campaignId, now);
+    return { ...stateOf(place.rank, view.front, view.rate, view.opensAt, now), ticket };
+  }
+
+  /** The state, with a ticket once the line is open (before, places still move as people join). */
+  private answer(
+    campaignId: string,
+    rank: number | null,
+    front: number,
+    rate: number,
+    opensAt: Date | null,
+    now: number,
+  ) {
+    const open = !opensAt || opensAt.getTime() <= now;
+    const ticket = open && rank !== null && rank >= front ? this.tickets.issue(campaignId, rank, now) : null;
+    return { ...stateOf(rank, front, rate, opensAt, now), ticket };
+  }
+
+  /**
+   * This process's copy of the line's front and rate. A copy older than a quarter of a second is
+   * answered still while one read refreshes it for everyone: the front only moves forward, so an old
+   * copy only tells someone a moment late that it is their turn.
+   */
+  private async view(campaignId: string, now: number): Promise<LineView> {
+    const known = this.views.get(campaignId);
+    if (known && now - known.at <= VIEW_MS) return known;
+    let read = this.reading.get(campaignId);
+    if (!read) {
+      read = Promise.all([this.front(campaignId), this.currentRate(), this.cache.get(k(campaignId, 'opens'))])
+        .then(([front, rate, opens]) => {
+          const view = { front, rate, opensAt: opens ? new Date(Number(opens)) : null, at: now };
+          // Campaigns are few; a process that has seen thousands starts its copies afresh.
+          if (this.views.size > 1000) this.views.clear();
+          this.views.set(campaignId, view);
+          return view;
+        })
+        .finally(() => this.reading.delete(campaignId));
+      this.reading.set(campaignId, read);
+    }
+    if (!known) return read;
+    read.catch(() => {}); // the old copy answers; the next ticket tries the read again
+    return known;
   }
 
   /** Takes one of the process's places for an admitted reservation; false when all are taken. */
@@ -320,7 +386,13 @@ const JOIN: CacheScript = {
   },
 };
 
-function stateOf(rank: number | null, front: number, rate: number, opensAt: Date | null, now: number): QueueState {
+function stateOf(
+  rank: number | null,
+  front: number,
+  rate: number,
+  opensAt: Date | null,
+  now: number,
+): Omit<QueueState, 'ticket'> {
   const admitted = rank !== null && rank < front;
   const position = rank === null ? 0 : admitted ? 0 : rank - front + 1;
   const etaSeconds = admitted ? 0 : Math.ceil(position / rate);
