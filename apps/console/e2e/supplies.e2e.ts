@@ -88,6 +88,21 @@ export default defineSuite({
       await t.screenshot('requests');
     });
 
+    await t.step('a request filed by mistake is withdrawn and can be withdrawn only once', async () => {
+      await page.getByTestId('request-create').click();
+      await pick(page.getByTestId('request-hospital'), HOSPITAL);
+      await pick(page.getByTestId('request-item'), N95);
+      await page.getByTestId('request-quantity').locator('input').fill('77');
+      await page.getByTestId('request-save').click();
+      const row = page.getByTestId('requests-table').locator('tr', { hasText: '0 / 77' }).first();
+      await row.getByTestId('request-cancel').click();
+      await page.getByRole('dialog').getByRole('button', { name: '撤销申领' }).click();
+      await row.locator('[data-testid="request-status"][data-status="cancelled"]').waitFor();
+      assert((await row.getByTestId('request-cancel').count()) === 0, 'a withdrawn request offers no withdrawal');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      await t.screenshot('request-withdrawn');
+    });
+
     await t.step('the official approves the proposal and dispatches the transfer', async () => {
       await signInStaff('logistics');
       await page.getByTestId('menu-suppliesTransfers').click();

@@ -12676,6 +12676,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supplies/requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an open request (what was approved of it already still travels) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            location: {
+                                id: string;
+                                name: string;
+                                regionCode: string;
+                            };
+                            urgency: "routine" | "urgent" | "critical";
+                            status: "open" | "allocated" | "cancelled";
+                            note: string | null;
+                            lines: {
+                                id: string;
+                                itemId: string;
+                                itemName: string;
+                                unit: string;
+                                quantity: number;
+                                allocated: number;
+                            }[];
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supplies/allocation-proposal": {
         parameters: {
             query?: never;

@@ -297,6 +297,16 @@ export class SuppliesRepository {
   request(id: string, trx: Trx = this.db) {
     return trx.selectFrom('supply_requests').selectAll().where('id', '=', id).executeTakeFirst();
   }
+  /** Open → cancelled; false when the request was not open. */
+  async cancelRequest(id: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('supply_requests')
+      .set({ status: 'cancelled' })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
   requestsWithin(regionPrefix: string, q: { status?: SupplyRequestsTable['status']; limit: number; before?: string }) {
     let query = this.db
       .selectFrom('supply_requests')

@@ -188,6 +188,18 @@ export const suppliesRoutes: FastifyPluginAsyncTypebox<{
         cursor: req.query.cursor,
       }),
   );
+  app.post(
+    '/requests/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw an open request (what was approved of it already still travels)',
+        params: Id,
+        response: { 200: SupplyRequest },
+      },
+    },
+    async (req) => service.cancelRequest(actorOf(req), req.params.id),
+  );
   app.get(
     '/allocation-proposal',
     {

@@ -361,6 +361,22 @@ export class SuppliesService {
     return (await this.requestViews([(await this.repo.request(id))!]))[0]!;
   }
 
+  /**
+   * 撤销: the hospital no longer needs what it asked for (or the official withdraws it). Only an open
+   * request: what was approved already travels as its transfers; the rest is asked for no more and
+   * leaves the allocation proposal.
+   */
+  async cancelRequest(actor: Actor, id: string): Promise<SupplyRequest> {
+    const request = await this.repo.request(id);
+    if (
+      !request ||
+      !(can(actor, 'supplies.request', request.region_code) || can(actor, 'supplies.manage', request.region_code))
+    )
+      throw notFound('supplies.request_not_found');
+    if (!(await this.repo.cancelRequest(id))) throw new AppError('conflict', 'supplies.request_closed');
+    return (await this.requestViews([(await this.repo.request(id))!]))[0]!;
+  }
+
   /** Requests of hospitals in the jurisdiction, newest first. */
   async requests(actor: Actor, q: { status?: RequestRow['status']; limit: number; cursor?: string }) {
     const scope = this.requireAny(actor);

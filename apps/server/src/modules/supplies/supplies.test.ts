@@ -205,6 +205,34 @@ describe('supplies', () => {
     expect(publicList.find((d: { id: string }) => d.id === donation.id)).toMatchObject({ donor: '武汉市红十字会' });
   });
 
+  it('lets the hospital withdraw an open request, which then leaves the proposal, once', async () => {
+    const request = await created(
+      await post(medical, '/requests', {
+        locationId: hospital,
+        urgency: 'routine',
+        lines: [{ itemId: items.suit, quantity: 40 }],
+      }),
+    );
+    const proposed = async () =>
+      (await get(city, `/allocation-proposal?warehouseId=${warehouse}`))
+        .json()
+        .lines.concat((await get(city, `/allocation-proposal?warehouseId=${warehouse}`)).json().unmet)
+        .some((l: { requestId: string }) => l.requestId === request.id);
+    expect(await proposed()).toBe(true);
+    // Someone outside the hospital's jurisdiction (or without the right) sees no such request.
+    const outside = await post(officer, `/requests/${request.id}/cancel`, undefined);
+    expect(outside.statusCode).toBe(404);
+    expect(outside.json().code).toBe('supplies.request_not_found');
+    const cancelled = await post(medical, `/requests/${request.id}/cancel`, undefined);
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(cancelled.json()).toMatchObject({ id: request.id, status: 'cancelled' });
+    expect(await proposed()).toBe(false);
+    const again = await post(medical, `/requests/${request.id}/cancel`, undefined);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('supplies.request_closed');
+    expect((await post(city, `/requests/${crypto.randomUUID()}/cancel`, undefined)).statusCode).toBe(404);
+  });
+
   it('never issues more than is there, however many issue at once, and each reference once', async () => {
     const pharmacy = await location('pharmacy', `江岸大药房${++seq}`, '420102', officer);
     await created(
