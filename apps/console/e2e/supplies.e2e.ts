@@ -123,6 +123,22 @@ export default defineSuite({
       await t.screenshot('dispatched');
     });
 
+    await t.step('the official cancels another transfer before it leaves, giving the reason', async () => {
+      const table = page.getByTestId('transfers-table');
+      const row = table.locator('tr', { hasText: 'DN-PS-001', has: page.getByTestId('transfer-cancel') }).first();
+      await row.getByTestId('transfer-cancel').click();
+      const box = page.getByRole('dialog');
+      await box.locator('input').fill('医院已由省级储备补足');
+      await box.getByRole('button', { name: '撤销调拨' }).click();
+      await table
+        .locator('tr', { hasText: '医院已由省级储备补足' })
+        .first()
+        .locator('[data-testid="transfer-status"][data-status="cancelled"]')
+        .waitFor();
+      await box.waitFor({ state: 'hidden' });
+      await t.screenshot('transfer-cancelled');
+    });
+
     await t.step('the hospital signs for it with proof of delivery; the stock card shows it arrive', async () => {
       await signInStaff('medical');
       await page.getByTestId('menu-suppliesTransfers').click();

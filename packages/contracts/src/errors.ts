@@ -351,6 +351,7 @@ export const errorMessages = {
   'supplies.duplicate_line': { 'zh-CN': '同一物资重复填写', en: 'The same item is listed twice' },
   'supplies.request_not_found': { 'zh-CN': '申领单不存在', en: 'No such request' },
   'supplies.request_closed': { 'zh-CN': '申领单已关闭', en: 'This request is closed' },
+  'supplies.transfer_cancelled': { 'zh-CN': '该调拨已撤销', en: 'This transfer was cancelled' },
   'supplies.not_substitute': {
     'zh-CN': '该物资不是申领物资的可替代品',
     en: 'This item may not replace the requested one',

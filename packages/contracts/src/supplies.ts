@@ -27,7 +27,7 @@ export const locationKinds = ['warehouse', 'hospital', 'pharmacy'] as const;
 export const movementKinds = ['receipt', 'issue', 'transfer_out', 'transfer_in', 'adjustment'] as const;
 export const requestUrgencies = ['routine', 'urgent', 'critical'] as const;
 export const requestStatuses = ['open', 'allocated', 'cancelled'] as const;
-export const transferStatuses = ['approved', 'dispatched', 'delivered'] as const;
+export const transferStatuses = ['approved', 'dispatched', 'delivered', 'cancelled'] as const;
 /** none: no consumption to judge by; ok; low: under the minimum; emergency: under the emergency order point. */
 export const stockAlerts = ['none', 'ok', 'low', 'emergency'] as const;
 export const donorKinds = ['organisation', 'person', 'anonymous'] as const;
@@ -39,6 +39,7 @@ export const ledgerEntryKinds = [
   'delivery',
   'distribution',
   'correction',
+  'cancellation',
 ] as const;
 
 export const ItemInput = Type.Object(
@@ -272,8 +273,13 @@ export const Transfer = Type.Object({
   receivedQuantity: Nullable(Type.Integer()),
   receiverName: Nullable(Type.String({ description: 'masked' })),
   deliveryNote: Nullable(Type.String()),
+  cancelledAt: Nullable(DateTime),
+  cancelReason: Nullable(Type.String()),
 });
 export type Transfer = Static<typeof Transfer>;
+
+export const TransferCancelInput = Type.Object({ reason: Text(200) }, strict);
+export type TransferCancelInput = Static<typeof TransferCancelInput>;
 
 export const DeliveryInput = Type.Object(
   {

@@ -12903,7 +12903,7 @@ export interface paths {
                                     unit: string;
                                 };
                                 quantity: number;
-                                status: "approved" | "dispatched" | "delivered";
+                                status: "approved" | "dispatched" | "delivered" | "cancelled";
                                 lots: {
                                     lotNumber: string;
                                     expiresOn: string | null;
@@ -12917,6 +12917,8 @@ export interface paths {
                                 receivedQuantity: number | null;
                                 receiverName: string | null;
                                 deliveryNote: string | null;
+                                cancelledAt: string | null;
+                                cancelReason: string | null;
                             }[];
                         };
                     };
@@ -12958,7 +12960,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "approved" | "dispatched" | "delivered";
+                    status?: "approved" | "dispatched" | "delivered" | "cancelled";
                     limit?: number;
                     cursor?: string;
                 };
@@ -12993,7 +12995,7 @@ export interface paths {
                                     unit: string;
                                 };
                                 quantity: number;
-                                status: "approved" | "dispatched" | "delivered";
+                                status: "approved" | "dispatched" | "delivered" | "cancelled";
                                 lots: {
                                     lotNumber: string;
                                     expiresOn: string | null;
@@ -13007,6 +13009,8 @@ export interface paths {
                                 receivedQuantity: number | null;
                                 receiverName: string | null;
                                 deliveryNote: string | null;
+                                cancelledAt: string | null;
+                                cancelReason: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -13034,6 +13038,102 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplies/transfers/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an approved transfer before it leaves: its lots are free again, the request asks again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            requestId: string | null;
+                            from: {
+                                id: string;
+                                name: string;
+                            };
+                            to: {
+                                id: string;
+                                name: string;
+                            };
+                            item: {
+                                id: string;
+                                nameZh: string;
+                                nameEn: string;
+                                unit: string;
+                            };
+                            quantity: number;
+                            status: "approved" | "dispatched" | "delivered" | "cancelled";
+                            lots: {
+                                lotNumber: string;
+                                expiresOn: string | null;
+                                quantity: number;
+                            }[];
+                            approvedBy: string;
+                            /** Format: date-time */
+                            approvedAt: string;
+                            dispatchedAt: string | null;
+                            deliveredAt: string | null;
+                            receivedQuantity: number | null;
+                            receiverName: string | null;
+                            deliveryNote: string | null;
+                            cancelledAt: string | null;
+                            cancelReason: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -13085,7 +13185,7 @@ export interface paths {
                                 unit: string;
                             };
                             quantity: number;
-                            status: "approved" | "dispatched" | "delivered";
+                            status: "approved" | "dispatched" | "delivered" | "cancelled";
                             lots: {
                                 lotNumber: string;
                                 expiresOn: string | null;
@@ -13099,6 +13199,8 @@ export interface paths {
                             receivedQuantity: number | null;
                             receiverName: string | null;
                             deliveryNote: string | null;
+                            cancelledAt: string | null;
+                            cancelReason: string | null;
                         };
                     };
                 };
@@ -13183,7 +13285,7 @@ export interface paths {
                                 unit: string;
                             };
                             quantity: number;
-                            status: "approved" | "dispatched" | "delivered";
+                            status: "approved" | "dispatched" | "delivered" | "cancelled";
                             lots: {
                                 lotNumber: string;
                                 expiresOn: string | null;
@@ -13197,6 +13299,8 @@ export interface paths {
                             receivedQuantity: number | null;
                             receiverName: string | null;
                             deliveryNote: string | null;
+                            cancelledAt: string | null;
+                            cancelReason: string | null;
                         };
                     };
                 };
@@ -13496,7 +13600,7 @@ export interface paths {
                             seq: number;
                             /** Format: date-time */
                             at: string;
-                            kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "distribution" | "correction";
+                            kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "distribution" | "correction" | "cancellation";
                             donationId: string;
                             body: {
                                 /** @description an organisation's name; people and the anonymous are not named */
@@ -13666,7 +13770,7 @@ export interface paths {
                                 seq: number;
                                 /** Format: date-time */
                                 at: string;
-                                kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "distribution" | "correction";
+                                kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "distribution" | "correction" | "cancellation";
                                 donationId: string;
                                 body: {
                                     /** @description an organisation's name; people and the anonymous are not named */

@@ -197,6 +197,16 @@ export class SuppliesRepository {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
+  /** Frees units reserved for a transfer that was cancelled. */
+  async unreserve(locationId: string, lotId: string, quantity: number, trx: Trx): Promise<void> {
+    await trx
+      .updateTable('supply_balances')
+      .set({ reserved: sql`reserved - ${quantity}` })
+      .where('location_id', '=', locationId)
+      .where('lot_id', '=', lotId)
+      .where('reserved', '>=', quantity)
+      .execute();
+  }
   /** Takes reserved units out of stock (dispatch). */
   async takeReserved(locationId: string, lotId: string, quantity: number, trx: Trx): Promise<boolean> {
     const r = await trx
@@ -345,6 +355,24 @@ export class SuppliesRepository {
       .where(sql<boolean>`allocated + ${quantity} <= quantity`)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+  /** A cancelled transfer's quantity is asked for again. */
+  async deallocate(lineId: string, quantity: number, trx: Trx): Promise<void> {
+    await trx
+      .updateTable('supply_request_lines')
+      .set({ allocated: sql`allocated - ${quantity}` })
+      .where('id', '=', lineId)
+      .where('allocated', '>=', quantity)
+      .execute();
+  }
+  /** An allocated request with a line asked for again is open again (a withdrawn one stays withdrawn). */
+  async reopenRequest(id: string, trx: Trx): Promise<void> {
+    await trx
+      .updateTable('supply_requests')
+      .set({ status: 'open' })
+      .where('id', '=', id)
+      .where('status', '=', 'allocated')
+      .execute();
   }
   /** Requests all of whose lines are fully given become allocated. */
   async closeAllocated(requestIds: string[], trx: Trx): Promise<void> {

@@ -28,6 +28,7 @@ import {
   StockLine,
   SupplyRequest,
   Transfer,
+  TransferCancelInput,
   transferStatuses,
 } from '@zhengtong/contracts';
 import { actorOf } from '../../platform/auth/request.ts';
@@ -241,6 +242,19 @@ export const suppliesRoutes: FastifyPluginAsyncTypebox<{
         limit: req.query.limit ?? 50,
         cursor: req.query.cursor,
       }),
+  );
+  app.post(
+    '/transfers/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel an approved transfer before it leaves: its lots are free again, the request asks again',
+        params: Id,
+        body: TransferCancelInput,
+        response: { 200: Transfer },
+      },
+    },
+    async (req) => service.cancelTransfer(actorOf(req), req.params.id, req.body.reason),
   );
   app.post(
     '/transfers/:id/dispatch',

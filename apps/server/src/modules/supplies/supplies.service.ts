@@ -603,7 +603,11 @@ export class SuppliesService {
         const now = (await this.repo.transfer(id, trx))!.status;
         throw new AppError(
           'conflict',
-          now === 'delivered' ? 'supplies.already_delivered' : 'supplies.already_dispatched',
+          now === 'cancelled'
+            ? 'supplies.transfer_cancelled'
+            : now === 'delivered'
+              ? 'supplies.already_delivered'
+              : 'supplies.already_dispatched',
         );
       }
       const today = shanghaiDate(new Date());
@@ -643,6 +647,64 @@ export class SuppliesService {
     return (await this.transferViews([(await this.repo.transfer(id))!]))[0]!;
   }
 
+  /**
+   * 撤销调拨: an approved transfer that has not left is cancelled (the wrong hospital, a lot found
+   * damaged): its lots are free at the warehouse again, the request line asks for them again (an
+   * allocated request is open again), and for donated lots the public ledger says so and why.
+   */
+  async cancelTransfer(actor: Actor, id: string, reason: string): Promise<Transfer> {
+    if (!actor.permissions.includes('supplies.manage')) throw forbidden();
+    const transfer = await this.repo.transfer(id);
+    const from = transfer && (await this.repo.location(transfer.from_location_id));
+    if (!transfer || !from || !can(actor, 'supplies.manage', from.region_code))
+      throw notFound('supplies.transfer_not_found');
+    const to = (await this.repo.location(transfer.to_location_id))!;
+    const item = (await this.repo.item(transfer.item_id))!;
+    const why = reason.trim();
+    await this.repo.db.transaction().execute(async (trx) => {
+      const done = await this.repo.transition(
+        id,
+        'approved',
+        { status: 'cancelled', cancelled_at: new Date(), cancelled_by: actor.label, cancel_reason: why },
+        trx,
+      );
+      if (!done) {
+        const now = (await this.repo.transfer(id, trx))!.status;
+        throw new AppError(
+          'conflict',
+          now === 'cancelled'
+            ? 'supplies.transfer_cancelled'
+            : now === 'delivered'
+              ? 'supplies.already_delivered'
+              : 'supplies.already_dispatched',
+        );
+      }
+      await this.repo.lockStock(from.id, transfer.item_id, trx);
+      const lots = await this.repo.transferLots([id], trx);
+      for (const l of lots) await this.repo.unreserve(from.id, l.lot_id, l.quantity, trx);
+      if (transfer.request_line_id) await this.repo.deallocate(transfer.request_line_id, transfer.quantity, trx);
+      if (transfer.request_id) await this.repo.reopenRequest(transfer.request_id, trx);
+      await this.appendLedger(
+        trx,
+        lots
+          .filter((l) => l.donation_id)
+          .map((l) => ({
+            kind: 'cancellation' as const,
+            donationId: l.donation_id!,
+            body: {
+              ...this.lotBody(item, l),
+              quantity: l.quantity,
+              from: from.name,
+              to: to.name,
+              transferId: id,
+              note: why,
+            },
+          })),
+      );
+    });
+    return (await this.transferViews([(await this.repo.transfer(id))!]))[0]!;
+  }
+
   /** 签收: proof of delivery; what was received enters the destination's stock (transfer_in), once. */
   async deliver(actor: Actor, id: string, input: DeliveryInput): Promise<Transfer> {
     const transfer = await this.repo.transfer(id);
@@ -670,7 +732,14 @@ export class SuppliesService {
       );
       if (!done) {
         const now = (await this.repo.transfer(id, trx))!.status;
-        throw new AppError('conflict', now === 'delivered' ? 'supplies.already_delivered' : 'supplies.not_dispatched');
+        throw new AppError(
+          'conflict',
+          now === 'delivered'
+            ? 'supplies.already_delivered'
+            : now === 'cancelled'
+              ? 'supplies.transfer_cancelled'
+              : 'supplies.not_dispatched',
+        );
       }
       await this.repo.lockStock(to.id, transfer.item_id, trx);
       let left = input.receivedQuantity;
@@ -1201,6 +1270,8 @@ export class SuppliesService {
         receivedQuantity: r.received_quantity,
         receiverName: r.receiver_name_masked,
         deliveryNote: r.delivery_note,
+        cancelledAt: r.cancelled_at?.toISOString() ?? null,
+        cancelReason: r.cancel_reason,
       };
     });
   }

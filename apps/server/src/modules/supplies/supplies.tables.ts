@@ -156,6 +156,9 @@ export interface SupplyTransfersTable {
   receiver_name_enc: string | null;
   receiver_name_masked: string | null;
   delivery_note: string | null;
+  cancelled_by: Generated<string | null>;
+  cancelled_at: Generated<Date | null>;
+  cancel_reason: Generated<string | null>;
 }
 export type TransferRow = Selectable<SupplyTransfersTable>;
 

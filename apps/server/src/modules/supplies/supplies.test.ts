@@ -205,6 +205,79 @@ describe('supplies', () => {
     expect(publicList.find((d: { id: string }) => d.id === donation.id)).toMatchObject({ donor: '武汉市红十字会' });
   });
 
+  it('cancels an approved transfer before it leaves: lots free, request open again, the ledger says why', async () => {
+    const donation = await created(
+      await post(city, '/donations', {
+        donorKind: 'anonymous',
+        regionCode: CITY,
+        items: [{ itemId: items.suit, quantity: 300 }],
+      }),
+    );
+    await created(
+      await post(city, `/donations/${donation.id}/receipts`, {
+        locationId: warehouse,
+        lines: [{ itemId: items.suit, lotNumber: 'SUIT-D1', expiresOn: inDays(400), quantity: 300 }],
+      }),
+    );
+    const usableBefore = (await stockOf(warehouse, items.suit)).usable as number;
+    const request = await created(
+      await post(medical, '/requests', {
+        locationId: hospital,
+        urgency: 'critical',
+        lines: [{ itemId: items.suit, quantity: 200 }],
+      }),
+    );
+    const line = request.lines[0].id as string;
+    const approve = async () =>
+      (
+        await created(
+          await post(city, '/allocations', {
+            warehouseId: warehouse,
+            lines: [{ lineId: line, itemId: items.suit, quantity: 200 }],
+          }),
+        )
+      ).items[0] as { id: string };
+    const transfer = await approve();
+    expect((await stockOf(warehouse, items.suit)).usable).toBe(usableBefore - 200);
+
+    const reason = '医院改由省级储备供应';
+    expect((await post(medical, `/transfers/${transfer.id}/cancel`, { reason })).statusCode).toBe(403);
+    expect((await post(city, `/transfers/${transfer.id}/cancel`, { reason: '' })).statusCode).toBe(400);
+    const cancelled = await post(city, `/transfers/${transfer.id}/cancel`, { reason });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelReason: reason });
+    expect(cancelled.json().cancelledAt).toEqual(expect.any(String));
+    // The lots are free again and the hospital's line asks for them again.
+    expect((await stockOf(warehouse, items.suit)).usable).toBe(usableBefore);
+    const again = (await get(medical, '/requests')).json().items.find((r: { id: string }) => r.id === request.id);
+    expect(again).toMatchObject({ status: 'open', lines: [expect.objectContaining({ quantity: 200, allocated: 0 })] });
+    // A cancelled transfer neither leaves nor is cancelled twice.
+    for (const [url, body] of [
+      [`/transfers/${transfer.id}/dispatch`, {}],
+      [`/transfers/${transfer.id}/cancel`, { reason }],
+    ] as const) {
+      const refused = await post(city, url, body);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().code).toBe('supplies.transfer_cancelled');
+    }
+    // The public ledger follows the donated lot out and back, still a verified chain.
+    const trail = (await t.app.inject({ url: `/api/v1/supplies/public/ledger?donationId=${donation.id}` })).json()
+      .items as LedgerEntry[];
+    expect(trail.map((e) => e.kind)).toEqual(['pledge', 'receipt', 'allocation', 'cancellation']);
+    expect(trail[3]!.body).toMatchObject({ quantity: 200, note: reason, lotNumber: 'SUIT-D1', to: '武汉大学人民医院' });
+    expect((await t.app.inject({ url: '/api/v1/supplies/public/ledger/verify' })).json()).toMatchObject({ ok: true });
+    // Anyone recomputing the chain from what the API shows gets the same hashes.
+    const whole = (await t.app.inject({ url: '/api/v1/supplies/public/ledger?limit=1000' })).json().items;
+    expect((await verifyLedgerRun(whole)).ok).toBe(true);
+
+    // Allocated anew, it goes; once it has left it is no longer cancelled.
+    const second = await approve();
+    expect((await post(city, `/transfers/${second.id}/dispatch`, {})).statusCode).toBe(200);
+    const late = await post(city, `/transfers/${second.id}/cancel`, { reason });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('supplies.already_dispatched');
+  });
+
   it('lets the hospital withdraw an open request, which then leaves the proposal, once', async () => {
     const request = await created(
       await post(medical, '/requests', {
