@@ -291,8 +291,11 @@ describe('automatic contact discovery', () => {
       },
     });
     expect(manifest.statusCode, manifest.body).toBe(201);
-    const again = await as(t.app, cdc, { method: 'POST', url: `${api}/cases/${caseId}/discovery` });
-    expect(again.statusCode, again.body).toBeLessThan(300);
+    // Asked twice at once (two investigators, or two processes): both are answered (the index keeps one row a person).
+    const again = await Promise.all(
+      [1, 2].map(() => as(t.app, cdc, { method: 'POST', url: `${api}/cases/${caseId}/discovery` })),
+    );
+    for (const r of again) expect(r.statusCode, r.body).toBeLessThan(300);
     const contacts = await until(
       () => contactsOf(caseId),
       (c) => c.some((x) => x.name === '同*辛'),

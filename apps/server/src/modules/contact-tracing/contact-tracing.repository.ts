@@ -349,6 +349,13 @@ export class ContactTracingRepository {
 
   // ---------- contacts ----------
 
+  /**
+   * One discovery of a case at a time: two at once (two processes, a lab result and an import) each
+   * read no contacts yet and both inserted them, and the second broke the one-row-per-person index.
+   */
+  async lockCase(caseId: string, trx: Trx): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`tracing:${caseId}`}, 0))`.execute(trx);
+  }
   contactsOfCase(caseId: string, trx: Trx = this.db) {
     return trx.selectFrom('tracing_contacts').selectAll().where('case_id', '=', caseId).execute();
   }

@@ -629,6 +629,7 @@ export class ContactTracingService {
       [...found.values()].flatMap((f) => (f.residentId ? [f.residentId] : [])),
     );
     const { changed, added, cleared, notified } = await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.lockCase(caseId, trx);
       const existing = new Map((await this.repo.contactsOfCase(caseId, trx)).map((c) => [c.person_key, c]));
       const ids = new Map<string, string>();
       for (const [key, c] of existing) ids.set(key, c.id);
