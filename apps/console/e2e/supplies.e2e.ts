@@ -189,6 +189,30 @@ export default defineSuite({
       await t.screenshot('stock-phone');
     });
 
+    await t.step("the official gives a hospital its own order points; its stock's alerts follow them", async () => {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await pick(page.getByTestId('stock-location'), '金银潭');
+      await page.getByTestId('location-thresholds').click();
+      await page.getByTestId('thresholds-min').locator('input').fill('60');
+      await page.getByTestId('thresholds-emergency').locator('input').fill('30');
+      await t.checkAccessibility('order points form');
+      await page.getByTestId('thresholds-save').click();
+      const rows = page.getByTestId('stock-table').locator('tbody tr');
+      await rows.filter({ hasText: '最低 60 天 · 紧急 30 天' }).first().waitFor();
+      const texts = await rows.allInnerTexts();
+      assert(
+        texts.every((r) => r.includes('最低 60 天')),
+        `every line of the hospital follows its own points: ${texts.join(' | ')}`,
+      );
+      // The demo hospital has under 30 days of each item: under its own emergency point, every line calls for an order.
+      const alerts = await page
+        .locator('[data-testid="stock-alert"]')
+        .evaluateAll((es) => es.map((e) => e.dataset.alert));
+      assert(alerts.length > 0 && alerts.every((a) => a === 'emergency'), `alerts: ${alerts.join(', ')}`);
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      await t.screenshot('stock-thresholds');
+    });
+
     await t.step(
       "供需对接: the hospital agrees to the producer's KN95 for its N95 need and sees the contact",
       async () => {

@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import fastifyStatic from '@fastify/static';
@@ -89,6 +90,21 @@ const webApps = [
   { name: 'portal', prefix: '/' },
 ] as const;
 
+const AJV_OPTIONS = { removeAdditional: false, coerceTypes: 'array', allErrors: true } as const;
+const ajvCompilers = AjvCompiler();
+/**
+ * Query strings, paths and headers are text, so their numbers and lists are coerced from it. A JSON
+ * body says its own types and is taken as it is: coerced, a nullable number's null became 0 and its 0
+ * became null, and "5" passed for 5.
+ */
+function validatorsByPart(externalSchemas: Parameters<typeof ajvCompilers>[0], options: { plugins?: unknown[] } = {}) {
+  const make = (customOptions: object) =>
+    ajvCompilers(externalSchemas, { ...options, customOptions } as Parameters<typeof ajvCompilers>[1]);
+  const fromText = make(AJV_OPTIONS);
+  const asSent = make({ ...AJV_OPTIONS, coerceTypes: false });
+  return (route: Parameters<typeof fromText>[0]) => (route.httpPart === 'body' ? asSent : fromText)(route);
+}
+
 /** The composition root: platform services, then each module, then the web apps. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Zhengtong> {
   const app = Fastify({
@@ -96,7 +112,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     clientErrorHandler,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    ajv: { customOptions: AJV_OPTIONS },
+    schemaController: { compilersFactory: { buildValidator: validatorsByPart } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const database = await openDatabase({

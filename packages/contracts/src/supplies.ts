@@ -86,6 +86,16 @@ export const LocationInput = Type.Object(
 );
 export type LocationInput = Static<typeof LocationInput>;
 
+/** A location's own order points, in days of supply; null follows each item's. */
+export const LocationThresholdsInput = Type.Object(
+  {
+    minDays: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),
+    emergencyDays: Nullable(Type.Integer({ minimum: 0, maximum: 365 })),
+  },
+  strict,
+);
+export type LocationThresholdsInput = Static<typeof LocationThresholdsInput>;
+
 export const Location = Type.Object({
   id: Type.String(),
   kind: literalUnion(locationKinds),

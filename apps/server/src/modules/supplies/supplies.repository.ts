@@ -55,6 +55,13 @@ export class SuppliesRepository {
   async insertLocation(row: Insertable<SupplyLocationsTable>): Promise<void> {
     await this.db.insertInto('supply_locations').values(row).execute();
   }
+  async setThresholds(id: string, minDays: number | null, emergencyDays: number | null): Promise<void> {
+    await this.db
+      .updateTable('supply_locations')
+      .set({ min_days: minDays, emergency_days: emergencyDays })
+      .where('id', '=', id)
+      .execute();
+  }
   location(id: string, trx: Trx = this.db) {
     return trx.selectFrom('supply_locations').selectAll().where('id', '=', id).executeTakeFirst();
   }

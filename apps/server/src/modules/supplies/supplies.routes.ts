@@ -17,6 +17,7 @@ import {
   literalUnion,
   Location,
   LocationInput,
+  LocationThresholdsInput,
   locationKinds,
   Movement,
   Page,
@@ -90,6 +91,19 @@ export const suppliesRoutes: FastifyPluginAsyncTypebox<{
       schema: { tags, summary: 'Register a stock location', body: LocationInput, response: { 201: Location } },
     },
     async (req, reply) => reply.code(201).send(await service.createLocation(actorOf(req), req.body)),
+  );
+  app.post(
+    '/locations/:id/thresholds',
+    {
+      schema: {
+        tags,
+        summary: "Set a location's own minimum and emergency order points in days of supply (null: each item's)",
+        params: Id,
+        body: LocationThresholdsInput,
+        response: { 200: Location },
+      },
+    },
+    async (req) => service.setThresholds(actorOf(req), req.params.id, req.body),
   );
 
   // ---------- stock ----------

@@ -18,6 +18,7 @@ import {
   type LedgerVerification,
   type Location,
   type LocationInput,
+  type LocationThresholdsInput,
   type Movement,
   type ProposalLine,
   type PublicDonation,
@@ -224,6 +225,20 @@ export class SuppliesService {
       min_days: input.minDays ?? null,
       emergency_days: input.emergencyDays ?? null,
     });
+    return (await this.location(id))!;
+  }
+
+  /**
+   * A location's own minimum and emergency order points (a fever hospital keeps more days than a
+   * pharmacy); null follows each item's. The alerts of its stock follow at once.
+   */
+  async setThresholds(actor: Actor, id: string, input: LocationThresholdsInput): Promise<Location> {
+    if (!actor.permissions.includes('supplies.manage')) throw forbidden();
+    const row = await this.repo.location(id);
+    if (!row || !can(actor, 'supplies.manage', row.region_code)) throw notFound('supplies.location_not_found');
+    if (input.minDays != null && input.emergencyDays != null && input.emergencyDays >= input.minDays)
+      throw invalid('request.invalid', [{ path: 'emergencyDays', code: 'supplies.thresholds' }]);
+    await this.repo.setThresholds(id, input.minDays, input.emergencyDays);
     return (await this.location(id))!;
   }
 

@@ -383,6 +383,25 @@ describe('supplies', () => {
       minDays: 7,
       emergencyDays: 3,
     });
+    // This hospital keeps two weeks of suits: its own order points put the same stock under the minimum.
+    const thresholds = (body: unknown, who = city, id = ward) => post(who, `/locations/${id}/thresholds`, body);
+    const own = await thresholds({ minDays: 14, emergencyDays: 5 });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json()).toMatchObject({ id: ward, minDays: 14, emergencyDays: 5 });
+    expect(await stockOf(ward, items.suit)).toMatchObject({ daysOfSupply: 13, alert: 'low', minDays: 14 });
+    const crossed = await thresholds({ minDays: 5, emergencyDays: 5 });
+    expect(crossed.statusCode).toBe(400);
+    expect(crossed.json().errors).toEqual([
+      expect.objectContaining({ path: 'emergencyDays', code: 'supplies.thresholds' }),
+    ]);
+    expect((await thresholds({ minDays: 30, emergencyDays: null }, medical)).statusCode).toBe(403);
+    expect((await thresholds({ minDays: 30, emergencyDays: null }, city, crypto.randomUUID())).statusCode).toBe(404);
+    // 0 is no number of days, not "follow the item"; nor is "14" a number (a JSON body is taken as sent).
+    for (const minDays of [0, 400, '14'])
+      expect((await thresholds({ minDays, emergencyDays: null })).statusCode).toBe(400);
+    // Back to each item's own.
+    expect((await thresholds({ minDays: null, emergencyDays: null })).statusCode).toBe(200);
+    expect(await stockOf(ward, items.suit)).toMatchObject({ alert: 'ok', minDays: 7, emergencyDays: 3 });
     // 70 more: 20 a day, 60 left: 3 days, under the minimum.
     await created(await post(city, '/issues', { locationId: ward, itemId: items.suit, quantity: 70 }));
     expect(await stockOf(ward, items.suit)).toMatchObject({ daysOfSupply: 3, alert: 'low' });
