@@ -615,15 +615,7 @@ export class SuppliesService {
           trx,
         ))
       ) {
-        const now = (await this.repo.transfer(id, trx))!.status;
-        throw new AppError(
-          'conflict',
-          now === 'cancelled'
-            ? 'supplies.transfer_cancelled'
-            : now === 'delivered'
-              ? 'supplies.already_delivered'
-              : 'supplies.already_dispatched',
-        );
+        throw await this.refusal(id, trx);
       }
       const today = shanghaiDate(new Date());
       const lots = await this.repo.transferLots([id], trx);
@@ -684,15 +676,7 @@ export class SuppliesService {
         trx,
       );
       if (!done) {
-        const now = (await this.repo.transfer(id, trx))!.status;
-        throw new AppError(
-          'conflict',
-          now === 'cancelled'
-            ? 'supplies.transfer_cancelled'
-            : now === 'delivered'
-              ? 'supplies.already_delivered'
-              : 'supplies.already_dispatched',
-        );
+        throw await this.refusal(id, trx);
       }
       await this.repo.lockStock(from.id, transfer.item_id, trx);
       const lots = await this.repo.transferLots([id], trx);
@@ -718,6 +702,17 @@ export class SuppliesService {
       );
     });
     return (await this.transferViews([(await this.repo.transfer(id))!]))[0]!;
+  }
+
+  /** Why a transfer could not take its next step: the step it is at now. */
+  private async refusal(id: string, trx: Trx): Promise<AppError> {
+    const codes = {
+      approved: 'supplies.not_dispatched',
+      dispatched: 'supplies.already_dispatched',
+      delivered: 'supplies.already_delivered',
+      cancelled: 'supplies.transfer_cancelled',
+    } as const;
+    return new AppError('conflict', codes[(await this.repo.transfer(id, trx))!.status]);
   }
 
   /** 签收: proof of delivery; what was received enters the destination's stock (transfer_in), once. */
@@ -746,15 +741,7 @@ export class SuppliesService {
         trx,
       );
       if (!done) {
-        const now = (await this.repo.transfer(id, trx))!.status;
-        throw new AppError(
-          'conflict',
-          now === 'delivered'
-            ? 'supplies.already_delivered'
-            : now === 'cancelled'
-              ? 'supplies.transfer_cancelled'
-              : 'supplies.not_dispatched',
-        );
+        throw await this.refusal(id, trx);
       }
       await this.repo.lockStock(to.id, transfer.item_id, trx);
       let left = input.receivedQuantity;
