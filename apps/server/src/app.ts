@@ -166,6 +166,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...(cache.redis ? { redis: cache.redis, nameSpace: 'rl:' } : {}),
     // Health probes from load balancers are never limited.
     allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    // Signed in, each account has its own budget (the session is resolved before this route-level
+    // hook): a mobile carrier's NAT puts thousands of residents behind one address, and keyed by address
+    // the first of them used up everyone's budget in a surge. Anyone else is counted by address.
+    keyGenerator: (req) => (req.actor ? `${req.actor.kind}:${req.actor.id}` : req.ip),
   });
   await app.register(swagger, {
     openapi: {

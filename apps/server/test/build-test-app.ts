@@ -32,7 +32,7 @@ export interface TestAppOptions {
   residents?: number;
   config?: Partial<Config>;
   /** More build options: job workers, listeners added before start. */
-  build?: Pick<BuildOptions, 'startJobs' | 'beforeStart'>;
+  build?: Pick<BuildOptions, 'startJobs' | 'beforeStart' | 'rateLimitMax'>;
 }
 
 export interface TestApp {

@@ -41,6 +41,9 @@ const AuditFilters = {
   to: Type.Optional(Type.String({ format: 'date-time' })),
 };
 
+/** Sign-in is limited per address, signed in or not: the budget guards the SMS gateway and passwords. */
+const byAddress = (req: { ip: string }) => req.ip;
+
 export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = async (app, opts) => {
   const { service } = opts;
   const cookie = {
@@ -66,7 +69,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
   app.post(
     '/sms-codes',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: byAddress } },
       schema: {
         tags: ['identity'],
         summary: 'Send a one-time sign-in code by SMS',
@@ -114,7 +117,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
   app.post(
     '/resident-sessions',
     {
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: 20, timeWindow: '1 minute', keyGenerator: byAddress } },
       schema: {
         tags: ['identity'],
         summary: 'Resident sign-in with phone and SMS code',
@@ -132,7 +135,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
   app.post(
     '/staff-sessions',
     {
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute', keyGenerator: byAddress } },
       schema: {
         tags: ['identity'],
         summary: 'Staff sign-in with password and optional TOTP',

@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../build-test-app.ts';
+
+describe('rate limits', () => {
+  let t: TestApp;
+  let cookies: string[];
+  const LIMIT = 8;
+  beforeAll(async () => {
+    t = await buildTestApp({ residents: 20, build: { rateLimitMax: LIMIT } });
+    const people = await sql<{ id: string }>`select id from residents order by id limit 2`.execute(
+      t.zt.platform.database.db,
+    );
+    const sessions = await t.zt.services.identity.seedResidentSessions(
+      people.rows.map((r, i) => ({ residentId: r.id, phone: `1380013${String(9000 + i)}` })),
+    );
+    cookies = sessions.map((s) => `zt_session=${s.token}`);
+  });
+  afterAll(() => t?.close());
+
+  // One carrier-grade NAT address in front of everyone.
+  const ask = (cookie?: string) =>
+    t.app.inject({
+      url: '/api/v1/identity/me',
+      remoteAddress: '198.51.100.7',
+      ...(cookie ? { headers: { cookie } } : {}),
+    });
+
+  it('gives each signed-in account its own budget behind one address, and counts the rest by address', async () => {
+    for (let i = 0; i < LIMIT; i++) expect((await ask(cookies[0])).statusCode).toBe(200);
+    const over = await ask(cookies[0]);
+    expect(over.statusCode).toBe(429);
+    expect(over.json().code).toBe('request.rate_limited');
+    // The next resident behind the same address is not refused for the first one's clicks.
+    expect((await ask(cookies[1])).statusCode).toBe(200);
+    // Nor is an anonymous visitor there; anonymous visitors share the address's budget.
+    const anonymous = [];
+    for (let i = 0; i <= LIMIT; i++) anonymous.push((await ask()).statusCode);
+    expect(anonymous.slice(0, LIMIT).every((s) => s === 401)).toBe(true);
+    expect(anonymous[LIMIT]).toBe(429);
+  });
+});
