@@ -74,7 +74,7 @@ export async function reservationSurge(): Promise<Row[]> {
     );
     const people: Person[] = sessions.map((s) => ({
       residentId: s.residentId,
-      headers: { cookie: `zt_session=${s.token}`, 'x-csrf-token': s.csrfToken, 'content-type': 'application/json' },
+      headers: { cookie: `zt_session=${s.token}`, 'x-csrf-token': s.csrfToken },
     }));
 
     const serverEnv = {
@@ -149,10 +149,9 @@ export async function reservationSurge(): Promise<Row[]> {
     // What the waiting room's own two answers cost the server, closed loop: a join (session, rate limit,
     // one script) and a poll with a ticket (no session, no round trip).
     const probe = await campaign('排队测定', 1000);
-    const { 'content-type': _json, ...joinHeaders } = people.at(-1)!.headers;
     const joinUrl = `${url}/api/v1/reservation/campaigns/${probe.id}/queue`;
-    await load(joinUrl, { method: 'POST', headers: joinHeaders, seconds: 1 });
-    const join = await load(joinUrl, { method: 'POST', headers: joinHeaders, seconds: 3 });
+    await load(joinUrl, { method: 'POST', headers: people.at(-1)!.headers, seconds: 1 });
+    const join = await load(joinUrl, { method: 'POST', headers: people.at(-1)!.headers, seconds: 3 });
     const ticket = new QueueTickets(Buffer.from(masterKey, 'base64')).issue(probe.id, 1_000_000);
     const poll = await load(`${url}/api/v1/reservation/public/queue`, {
       headers: { 'x-queue-ticket': ticket },
@@ -215,12 +214,12 @@ export async function reservationSurge(): Promise<Row[]> {
 function reserveOnce(url: string, p: Person, slotId: string, key = randomUUID()) {
   return send(`${url}/api/v1/reservation/reservations`, {
     method: 'POST',
-    headers: { ...p.headers, 'idempotency-key': key },
+    headers: { ...p.headers, 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify({ slotId }),
   });
 }
 
-/** Open-loop arrivals at `perSecond`; each person reserves, waits in the room when told, and retries. */
+/** Open-loop arrivals at `perSecond`; each person joins the line, waits with the ticket, and reserves once admitted. */
 async function surge(url: string, people: Person[], campaignId: string, slotId: string, perSecond: number) {
   const waiting: number[] = [];
   const joins: number[] = [];
@@ -243,8 +242,6 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
   const person = async (p: Person, n: number) => {
     const key = randomUUID();
     const deadline = Date.now() + 120_000;
-    // The join is a POST without a body: no content type.
-    const { 'content-type': _json, ...joinHeaders } = p.headers;
     let ticket: string | null = null;
     let admittedToRoom = false;
     try {
@@ -257,7 +254,7 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
               ? send(`${url}/api/v1/reservation/public/queue`, { headers: { 'x-queue-ticket': ticket } })
               : send(`${url}/api/v1/reservation/campaigns/${campaignId}/queue`, {
                   method: 'POST',
-                  headers: joinHeaders,
+                  headers: p.headers,
                 }),
           );
           if (s.status === 503) {

@@ -599,13 +599,7 @@ export class SuppliesService {
 
   /** 发运: the reserved lots leave the warehouse (transfer_out on its stock card). */
   async dispatch(actor: Actor, id: string): Promise<Transfer> {
-    if (!actor.permissions.includes('supplies.manage')) throw forbidden();
-    const transfer = await this.repo.transfer(id);
-    const from = transfer && (await this.repo.location(transfer.from_location_id));
-    if (!transfer || !from || !can(actor, 'supplies.manage', from.region_code))
-      throw notFound('supplies.transfer_not_found');
-    const to = (await this.repo.location(transfer.to_location_id))!;
-    const item = (await this.repo.item(transfer.item_id))!;
+    const { transfer, from, to, item } = await this.sentTransfer(actor, id);
     await this.repo.db.transaction().execute(async (trx) => {
       if (
         !(await this.repo.transition(
@@ -660,13 +654,7 @@ export class SuppliesService {
    * allocated request is open again), and for donated lots the public ledger says so and why.
    */
   async cancelTransfer(actor: Actor, id: string, reason: string): Promise<Transfer> {
-    if (!actor.permissions.includes('supplies.manage')) throw forbidden();
-    const transfer = await this.repo.transfer(id);
-    const from = transfer && (await this.repo.location(transfer.from_location_id));
-    if (!transfer || !from || !can(actor, 'supplies.manage', from.region_code))
-      throw notFound('supplies.transfer_not_found');
-    const to = (await this.repo.location(transfer.to_location_id))!;
-    const item = (await this.repo.item(transfer.item_id))!;
+    const { transfer, from, to, item } = await this.sentTransfer(actor, id);
     const why = reason.trim();
     await this.repo.db.transaction().execute(async (trx) => {
       const done = await this.repo.transition(
@@ -702,6 +690,18 @@ export class SuppliesService {
       );
     });
     return (await this.transferViews([(await this.repo.transfer(id))!]))[0]!;
+  }
+
+  /** A transfer an official of the sending side works on (dispatch, cancel), with its places and item. */
+  private async sentTransfer(actor: Actor, id: string) {
+    if (!actor.permissions.includes('supplies.manage')) throw forbidden();
+    const transfer = await this.repo.transfer(id);
+    const from = transfer && (await this.repo.location(transfer.from_location_id));
+    if (!transfer || !from || !can(actor, 'supplies.manage', from.region_code))
+      throw notFound('supplies.transfer_not_found');
+    const to = (await this.repo.location(transfer.to_location_id))!;
+    const item = (await this.repo.item(transfer.item_id))!;
+    return { transfer, from, to, item };
   }
 
   /** Why a transfer could not take its next step: the step it is at now. */
