@@ -50,6 +50,10 @@ export const errorMessages = {
     'zh-CN': '验证码发送过于频繁，请稍后再试',
     en: 'A code was sent just now; wait before asking again',
   },
+  'sms.daily_limit': {
+    'zh-CN': '该号码今日获取验证码次数已达上限，请明天再试',
+    en: 'This number has had all its codes for today; try again tomorrow',
+  },
   'sms.unavailable': { 'zh-CN': '短信服务暂不可用', en: 'The SMS service is unavailable' },
   'staff.username_taken': { 'zh-CN': '用户名已被使用', en: 'This username is taken' },
   'staff.weak_password': {

@@ -1,5 +1,6 @@
 import { authenticator } from 'otplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SMS_PER_DAY } from '../../src/modules/identity/index.ts';
 import {
   as,
   buildTestApp,
@@ -107,6 +108,33 @@ describe('resident SMS sign-in', () => {
     const retry = Number(res.headers['retry-after']);
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(60);
+  });
+
+  it('sends one number at most ten codes a day, each a minute apart', async () => {
+    const phone = uniquePhone();
+    // The minute between two codes passing, without waiting for it.
+    const minutePassed = () =>
+      t.zt.platform.cache.del(`sms:cooldown:${t.zt.platform.vault.blindIndex('phone', phone)}`);
+    for (let i = 0; i < SMS_PER_DAY; i++) {
+      await requestSmsCode(t.app, phone);
+      await minutePassed();
+    }
+    const over = await post('/api/v1/identity/sms-codes', { phone }, { 'accept-language': 'en' });
+    expect(over.statusCode).toBe(429);
+    expect(over.json()).toMatchObject({
+      code: 'sms.daily_limit',
+      title: 'This number has had all its codes for today; try again tomorrow',
+    });
+    const retry = Number(over.headers['retry-after']);
+    expect(retry).toBeGreaterThan(23 * 3600);
+    expect(retry).toBeLessThanOrEqual(86_400);
+    // The last code sent still signs in; another number is not held back by this one.
+    const inbox = (await t.app.inject({ url: '/api/v1/identity/dev/sms-inbox' })).json() as {
+      items: { phone: string; code: string }[];
+    };
+    const last = inbox.items.find((i) => i.phone === `${phone.slice(0, 3)}****${phone.slice(-4)}`)!;
+    expect((await post('/api/v1/identity/resident-sessions', { phone, code: last.code })).statusCode).toBe(200);
+    expect((await post('/api/v1/identity/sms-codes', { phone: uniquePhone() })).statusCode).toBe(202);
   });
 
   it('rejects a malformed phone with a field error', async () => {

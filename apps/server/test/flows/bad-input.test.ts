@@ -1,6 +1,7 @@
 import { errorMessages, type ErrorCode } from '@zhengtong/contracts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
+import { RESIDENT_SIGN_IN_PER_ADDRESS } from '../../src/modules/identity/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTestApp,
@@ -541,7 +542,7 @@ describe('the rest of the edge', () => {
   it('limits sign-in code requests per client address with 429 and Retry-After', async () => {
     const statuses: number[] = [];
     let last: LightMyRequestResponse | undefined;
-    for (let i = 0; i < 11; i++) {
+    for (let i = 0; i <= RESIDENT_SIGN_IN_PER_ADDRESS; i++) {
       last = await t.app.inject({
         method: 'POST',
         url: '/api/v1/identity/sms-codes',
@@ -550,7 +551,7 @@ describe('the rest of the edge', () => {
       });
       statuses.push(last.statusCode);
     }
-    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
+    expect(statuses.slice(0, RESIDENT_SIGN_IN_PER_ADDRESS).every((s) => s === 400)).toBe(true);
     expectProblem(last!, 429, 'request.rate_limited');
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
   });

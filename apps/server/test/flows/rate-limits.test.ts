@@ -39,4 +39,32 @@ describe('rate limits', () => {
     expect(anonymous.slice(0, LIMIT).every((s) => s === 401)).toBe(true);
     expect(anonymous[LIMIT]).toBe(429);
   });
+
+  it('lets more residents behind one address sign in than one machine needs (the budgets are per number)', async () => {
+    const nat = { remoteAddress: '198.51.100.8' };
+    // Thirty is more than the old per-address budget of sign-ins (20 a minute) and of codes (10).
+    for (let i = 0; i < 30; i++) {
+      const phone = `1390027${String(1000 + i)}`;
+      const sent = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity/sms-codes',
+        payload: { phone },
+        ...nat,
+      });
+      expect(sent.statusCode, sent.body).toBe(202);
+      const inbox = (
+        await t.app.inject({ url: '/api/v1/identity/dev/sms-inbox', remoteAddress: `203.0.113.${i}` })
+      ).json() as {
+        items: { phone: string; code: string }[];
+      };
+      const code = inbox.items.find((m) => m.phone === `${phone.slice(0, 3)}****${phone.slice(-4)}`)!.code;
+      const signedIn = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity/resident-sessions',
+        payload: { phone, code },
+        ...nat,
+      });
+      expect(signedIn.statusCode, signedIn.body).toBe(200);
+    }
+  });
 });

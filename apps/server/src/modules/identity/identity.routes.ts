@@ -43,6 +43,12 @@ const AuditFilters = {
 
 /** Sign-in is limited per address, signed in or not: the budget guards the SMS gateway and passwords. */
 const byAddress = (req: { ip: string }) => req.ip;
+/**
+ * Residents' sign-in per address and minute. Behind a mobile carrier's NAT thousands of people share one
+ * address, so it only stops one machine hammering; the real budgets are each number's (a code a minute,
+ * SMS_PER_DAY a day, five guesses a code), kept by the service.
+ */
+export const RESIDENT_SIGN_IN_PER_ADDRESS = 300;
 
 export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = async (app, opts) => {
   const { service } = opts;
@@ -69,7 +75,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
   app.post(
     '/sms-codes',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: byAddress } },
+      config: { rateLimit: { max: RESIDENT_SIGN_IN_PER_ADDRESS, timeWindow: '1 minute', keyGenerator: byAddress } },
       schema: {
         tags: ['identity'],
         summary: 'Send a one-time sign-in code by SMS',
@@ -117,7 +123,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRouteOptions> = a
   app.post(
     '/resident-sessions',
     {
-      config: { rateLimit: { max: 20, timeWindow: '1 minute', keyGenerator: byAddress } },
+      config: { rateLimit: { max: RESIDENT_SIGN_IN_PER_ADDRESS, timeWindow: '1 minute', keyGenerator: byAddress } },
       schema: {
         tags: ['identity'],
         summary: 'Resident sign-in with phone and SMS code',

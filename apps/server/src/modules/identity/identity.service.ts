@@ -40,6 +40,8 @@ const authenticator = otp.clone({ window: [1, 0] });
 const SMS_TTL = 300;
 const SMS_RESEND = 60;
 const SMS_MAX_TRIES = 5;
+/** Codes one number receives in a day: the sign-in budget is the number's, not its network address's. */
+export const SMS_PER_DAY = 10;
 const SESSION_CACHE_SECONDS = 60;
 const sessionKey = (tokenHash: string) => `session:${tokenHash}`;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
@@ -119,13 +121,20 @@ export class IdentityService {
 
   // ---------- residents: SMS sign-in ----------
 
-  /** Sends a one-time code to a mobile number, at most once a minute per number. */
+  /**
+   * Sends a one-time code to a mobile number: at most once a minute and SMS_PER_DAY times a day per
+   * number, so neither a person's phone nor the SMS gateway can be flooded through it.
+   */
   async requestSmsCode(rawPhone: string) {
     const phone = this.requirePhone(rawPhone);
     const key = this.vault.blindIndex('phone', phone);
     if (!(await this.cache.setIfAbsent(`sms:cooldown:${key}`, '1', SMS_RESEND)))
       throw new AppError('too_many', 'sms.too_soon', {
         retryAfterSeconds: await this.cache.ttl(`sms:cooldown:${key}`),
+      });
+    if ((await this.cache.increment(`sms:day:${key}`, 86_400)) > SMS_PER_DAY)
+      throw new AppError('too_many', 'sms.daily_limit', {
+        retryAfterSeconds: await this.cache.ttl(`sms:day:${key}`),
       });
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.cache.set(`sms:code:${key}`, sha256(code), SMS_TTL);

@@ -13,7 +13,8 @@ import { identityRoutes, SESSION_COOKIE } from './identity.routes.ts';
 import { IdentityService, safeEqual, type IdentityOptions } from './identity.service.ts';
 
 export type { IdentityService, ResidentCard, ResidentRef, ResidentRegistered } from './identity.service.ts';
-export { RESIDENT_REGISTERED } from './identity.service.ts';
+export { RESIDENT_REGISTERED, SMS_PER_DAY } from './identity.service.ts';
+export { RESIDENT_SIGN_IN_PER_ADDRESS } from './identity.routes.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SIGN_IN_PATHS = new Set([
