@@ -1,5 +1,6 @@
 // End-to-end: starts the server on a fresh data dir with the demo city, drives every
 // apps/*/e2e/*.e2e.ts suite in Debian's chromium, and ends with "N passed, N failed".
+import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -55,7 +56,9 @@ async function main() {
     NODE_ENV: 'test',
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
-  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  // A run's own keys: Redis outlives runs, and the last run's per-number SMS budget is not this one's.
+  if (process.env.REDIS_URL)
+    Object.assign(env, { REDIS_URL: process.env.REDIS_URL, ZT_CACHE_PREFIX: `zt-e2e:${randomUUID()}:` });
   let server: ServerProcess | undefined;
 
   let passed = 0;
