@@ -126,13 +126,14 @@ export default defineSuite({
       const v = await axeViolations(m);
       if (v.length) throw new Error(`axe (${label}): ${v.length} violation(s)\n${formatViolations(v)}`);
     };
+    let gridCode = '';
     try {
       await t.step('the resident signs in, reserves a slot from the home page and sees a pickup QR', async () => {
         // The resident lives in the grid worker's grid, in 江岸区 where the campaign is.
         const grid = await staffApi(t.baseUrl, 'grid');
         const admin = await staffApi(t.baseUrl, 'admin');
-        const gridCode = (await grid.call<{ user: { jurisdiction: { code: string } } }>('GET', '/api/v1/identity/me'))
-          .body.user.jurisdiction.code;
+        gridCode = (await grid.call<{ user: { jurisdiction: { code: string } } }>('GET', '/api/v1/identity/me')).body
+          .user.jurisdiction.code;
         const registered = await admin.call('POST', '/api/v1/identity/residents', {
           name: '预约测试',
           idNumber: idNumber(gridCode.slice(0, 6), STAMP % 1000),
@@ -175,6 +176,57 @@ export default defineSuite({
         await shot('mine');
         await axe('my reservations');
       });
+
+      await t.step(
+        'arriving before the opening, the resident waits in the room and is let in at the opening',
+        async () => {
+          // Not containing TITLE: the steps below find that campaign by it.
+          const title = `定时开放口罩 ${STAMP}`;
+          const opensAt = Date.now() + 12_000;
+          const created = await officerApi.call<{ id: string }>('POST', '/api/v1/reservation/campaigns', {
+            kind: 'masks',
+            title,
+            regionCode: '420102',
+            mode: 'first_come',
+            oncePerDays: 0,
+            itemsPerPerson: 2,
+            opensAt: new Date(opensAt).toISOString(),
+            sites: [
+              {
+                name: '江岸排队药房',
+                address: '江岸区中山大道 3 号',
+                // The community of the resident's grid: a grid is 15 digits, a site's region at most 12.
+                regionCode: gridCode.slice(0, 12),
+                slots: [
+                  { startsAt: new Date().toISOString(), endsAt: new Date(opensAt + 7_200_000).toISOString(), quota: 5 },
+                ],
+              },
+            ],
+          });
+          assert(created.status === 201, `campaign answered ${created.status} ${JSON.stringify(created.body)}`);
+          const opened = await officerApi.call('POST', `/api/v1/reservation/campaigns/${created.body.id}/status`, {
+            status: 'open',
+          });
+          assert(opened.status === 200, `opening answered ${opened.status}`);
+          await m.goto('/m/reserve');
+          const card = m.getByTestId('open-campaign').filter({ hasText: title });
+          const room = card.getByTestId('waiting-room');
+          await room.waitFor();
+          const said = await room.innerText();
+          assert(said.includes('开始') && said.includes('随机顺序'), `the room before the opening says: ${said}`);
+          assert((await card.getByTestId('slot-option').count()) === 0, 'no slots to pick before the opening');
+          await shot('waiting-early');
+          await axe('waiting room before the opening');
+          // The page asks again as the server says; at the opening the early arrivals are shuffled and let in.
+          await card.getByTestId('reserve').waitFor({ timeout: 30_000 });
+          assert(Date.now() >= opensAt, 'let in only once the campaign opened');
+          assert((await room.count()) === 0, 'the room gave way to the form');
+          await shot('waiting-admitted');
+          await card.getByTestId('reserve').click();
+          await m.getByTestId('pickup-qr').waitFor();
+          assert((await m.getByTestId('pickup-status').innerText()).includes('待领取'), 'confirmed after the wait');
+        },
+      );
     } catch (err) {
       await residentContext.close();
       throw err;
