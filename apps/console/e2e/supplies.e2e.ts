@@ -139,20 +139,30 @@ export default defineSuite({
       await t.screenshot('transfer-cancelled');
     });
 
-    await t.step('the hospital signs for it with proof of delivery; the stock card shows it arrive', async () => {
+    await t.step('the hospital signs for it, ten short with the reason; the stock card shows it arrive', async () => {
       await signInStaff('medical');
       await page.getByTestId('menu-suppliesTransfers').click();
       const row = page.getByTestId('transfers-table').locator('tr', { hasText: LOT });
       await row.waitFor();
       await row.getByTestId('transfer-deliver').click();
       await page.locator('#pod-name').fill('赵卫东');
-      await page.locator('#pod-note').fill('外包装完好');
+      // Ten fewer arrived than were sent: a loss in transit is not signed for without its reason.
+      const quantity = page.getByTestId('pod-quantity').locator('input');
+      const sent = Number(await quantity.inputValue());
+      assert(sent > 10, `dispatched: ${sent}`);
+      await quantity.fill(String(sent - 10));
+      await quantity.blur();
+      await page.getByTestId('pod-shortfall-hint').waitFor();
+      await page.getByTestId('pod-save').click();
+      await page.getByRole('dialog').getByRole('alert').filter({ hasText: '请填写短少原因' }).waitFor();
+      await page.locator('#pod-note').fill('一箱外包装破损，10 只污染报废');
       await t.screenshot('pod');
       await t.checkAccessibility('proof of delivery');
       await page.getByTestId('pod-save').click();
       await row.locator('[data-testid="transfer-status"][data-status="delivered"]').waitFor();
       const shown = await row.innerText();
       assert(shown.includes('赵*东') && !shown.includes('赵卫东'), `the receiver is masked: ${shown}`);
+      assert(shown.includes('短少 10：一箱外包装破损'), `the shortfall and its reason: ${shown}`);
       await page.getByTestId('menu-suppliesStock').click();
       const stock = page.getByTestId('stock-table').locator('tr', { hasText: HOSPITAL }).filter({ hasText: N95 });
       await stock.first().waitFor();
@@ -163,15 +173,23 @@ export default defineSuite({
       await t.checkAccessibility('stock card');
     });
 
-    await t.step('the public ledger follows the lot to the hospital, still verified, on a phone too', async () => {
-      await ledgerShows(['pledge', 'receipt', 'allocation', 'dispatch', 'delivery']);
-      assert((await donationCard().innerText()).includes(HOSPITAL), 'the trail names the hospital');
-      assert(!(await page.content()).includes('赵卫东'), 'no personal data in public');
-      await t.screenshot('ledger-delivered');
-      await page.setViewportSize({ width: 390, height: 844 });
-      await t.screenshot('ledger-phone');
-      await t.checkAccessibility('public ledger on a phone');
-    });
+    await t.step(
+      'the public ledger follows the lot to the hospital and the ten lost on the way, still verified, on a phone too',
+      async () => {
+        await ledgerShows(['pledge', 'receipt', 'allocation', 'dispatch', 'delivery', 'loss']);
+        const trail = await donationCard().innerText();
+        assert(trail.includes(HOSPITAL), 'the trail names the hospital');
+        assert(
+          trail.includes('运输损耗') && trail.includes('原因：一箱外包装破损'),
+          `the loss and its reason: ${trail}`,
+        );
+        assert(!(await page.content()).includes('赵卫东'), 'no personal data in public');
+        await t.screenshot('ledger-delivered');
+        await page.setViewportSize({ width: 390, height: 844 });
+        await t.screenshot('ledger-phone');
+        await t.checkAccessibility('public ledger on a phone');
+      },
+    );
 
     await t.step('the official sees days of supply with alerts, on a phone too', async () => {
       await page.setViewportSize({ width: 1280, height: 800 });

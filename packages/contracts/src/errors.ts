@@ -366,6 +366,10 @@ export const errorMessages = {
   'supplies.not_dispatched': { 'zh-CN': '调拨单尚未发运', en: 'This transfer has not been dispatched' },
   'supplies.already_delivered': { 'zh-CN': '调拨单已签收，不能重复签收', en: 'This transfer was already delivered' },
   'supplies.received_too_many': { 'zh-CN': '签收数量不能超过发运数量', en: 'More received than was dispatched' },
+  'supplies.shortfall_note': {
+    'zh-CN': '实收少于发运数量，请在备注中说明短少原因',
+    en: 'Fewer arrived than were dispatched: say why in the note',
+  },
   'supplies.same_location': { 'zh-CN': '调出与调入不能是同一地点', en: 'Source and destination are the same' },
   'supplies.donation_not_found': { 'zh-CN': '捐赠记录不存在', en: 'No such donation' },
   'supplies.donor_name_required': { 'zh-CN': '请填写捐赠方名称', en: "Enter the donor's name" },

@@ -37,6 +37,8 @@ export const ledgerEntryKinds = [
   'allocation',
   'dispatch',
   'delivery',
+  /** Lost in transit (运输损耗): dispatched, not received, with the receiver's reason. */
+  'loss',
   'distribution',
   'correction',
   'cancellation',
@@ -296,6 +298,7 @@ export const DeliveryInput = Type.Object(
     receivedQuantity: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
     receiverName: Text(50),
     receivedAt: Type.Optional(DateTime),
+    /** Required when fewer arrived than were dispatched: why (on the public ledger for donated lots). */
     note: Type.Optional(Text(500)),
   },
   strict,

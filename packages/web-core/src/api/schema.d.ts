@@ -13672,7 +13672,7 @@ export interface paths {
                             seq: number;
                             /** Format: date-time */
                             at: string;
-                            kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "distribution" | "correction" | "cancellation";
+                            kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "loss" | "distribution" | "correction" | "cancellation";
                             donationId: string;
                             body: {
                                 /** @description an organisation's name; people and the anonymous are not named */
@@ -13842,7 +13842,7 @@ export interface paths {
                                 seq: number;
                                 /** Format: date-time */
                                 at: string;
-                                kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "distribution" | "correction" | "cancellation";
+                                kind: "pledge" | "receipt" | "allocation" | "dispatch" | "delivery" | "loss" | "distribution" | "correction" | "cancellation";
                                 donationId: string;
                                 body: {
                                     /** @description an organisation's name; people and the anonymous are not named */

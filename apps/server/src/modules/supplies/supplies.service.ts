@@ -722,6 +722,10 @@ export class SuppliesService {
     if (!transfer || !to || !this.mayWork(actor, to)) throw notFound('supplies.transfer_not_found');
     if (input.receivedQuantity > transfer.quantity)
       throw invalid('request.invalid', [{ path: 'receivedQuantity', code: 'supplies.received_too_many' }]);
+    // A shortfall is a loss in transit: it is not taken without a reason, which the public ledger shows.
+    const note = input.note?.trim() || null;
+    if (input.receivedQuantity < transfer.quantity && !note)
+      throw invalid('request.invalid', [{ path: 'note', code: 'supplies.shortfall_note' }]);
     const from = (await this.repo.location(transfer.from_location_id))!;
     const item = (await this.repo.item(transfer.item_id))!;
     const name = input.receiverName.trim();
@@ -736,7 +740,7 @@ export class SuppliesService {
           received_quantity: input.receivedQuantity,
           receiver_name_enc: this.vault.encrypt('receiverName', name),
           receiver_name_masked: maskName(name),
-          delivery_note: input.note?.trim() ?? null,
+          delivery_note: note,
         },
         trx,
       );
@@ -750,12 +754,21 @@ export class SuppliesService {
       for (const l of await this.repo.transferLots([id], trx)) {
         const got = Math.min(left, l.quantity);
         left -= got;
-        if (l.donation_id)
+        if (l.donation_id) {
+          const route = { from: from.name, to: to.name, transferId: id };
           ledger.push({
             kind: 'delivery',
             donationId: l.donation_id,
-            body: { ...this.lotBody(item, l), quantity: got, from: from.name, to: to.name, transferId: id },
+            body: { ...this.lotBody(item, l), quantity: got, ...route },
           });
+          // What was sent of the lot and did not arrive, so its trail still adds up.
+          if (got < l.quantity)
+            ledger.push({
+              kind: 'loss',
+              donationId: l.donation_id,
+              body: { ...this.lotBody(item, l), quantity: l.quantity - got, ...route, ...(note ? { note } : {}) },
+            });
+        }
         if (got === 0) continue;
         await this.repo.addToLot({ location_id: to.id, lot_id: l.lot_id, item_id: transfer.item_id }, got, trx);
         movements.push({

@@ -278,6 +278,86 @@ describe('supplies', () => {
     expect(late.json().code).toBe('supplies.already_dispatched');
   });
 
+  it('takes a short delivery only with its reason, and puts the loss on the public ledger beside the delivery', async () => {
+    const donation = await created(
+      await post(city, '/donations', {
+        donorKind: 'anonymous',
+        regionCode: CITY,
+        items: [{ itemId: items.suit, quantity: 120 }],
+      }),
+    );
+    await created(
+      await post(city, `/donations/${donation.id}/receipts`, {
+        locationId: warehouse,
+        lines: [{ itemId: items.suit, lotNumber: 'SUIT-L1', expiresOn: inDays(30), quantity: 120 }],
+      }),
+    );
+    const request = await created(
+      await post(medical, '/requests', {
+        locationId: hospital,
+        urgency: 'critical',
+        lines: [{ itemId: items.suit, quantity: 120 }],
+      }),
+    );
+    // The lot expiring first goes first: the whole of SUIT-L1.
+    const transfer = (
+      await created(
+        await post(city, '/allocations', {
+          warehouseId: warehouse,
+          lines: [{ lineId: request.lines[0].id, itemId: items.suit, quantity: 120 }],
+        }),
+      )
+    ).items[0] as { id: string; lots: { lotNumber: string }[] };
+    expect(transfer.lots.map((l) => l.lotNumber)).toEqual(['SUIT-L1']);
+    expect((await post(city, `/transfers/${transfer.id}/dispatch`, {})).statusCode).toBe(200);
+    const onHand = async () => ((await stockOf(hospital, items.suit))?.onHand as number | undefined) ?? 0;
+    const onHandBefore = await onHand();
+
+    // Fewer arrived and nobody says why: refused, nothing received.
+    for (const note of [undefined, '   ']) {
+      const silent = await post(medical, `/transfers/${transfer.id}/delivery`, {
+        receivedQuantity: 112,
+        receiverName: '周护士长',
+        ...(note === undefined ? {} : { note }),
+      });
+      expect(silent.statusCode).toBe(400);
+      expect(silent.json().errors).toEqual([
+        expect.objectContaining({ path: 'note', code: 'supplies.shortfall_note' }),
+      ]);
+    }
+    expect(await onHand()).toBe(onHandBefore);
+
+    const reason = '运输途中一箱破损（8 件）';
+    const delivered = await post(medical, `/transfers/${transfer.id}/delivery`, {
+      receivedQuantity: 112,
+      receiverName: '周护士长',
+      note: reason,
+    });
+    expect(delivered.statusCode, delivered.body).toBe(200);
+    expect(delivered.json()).toMatchObject({
+      status: 'delivered',
+      quantity: 120,
+      receivedQuantity: 112,
+      deliveryNote: reason,
+    });
+    expect(await onHand()).toBe(onHandBefore + 112);
+    // The lot's trail adds up in public: 120 sent = 112 delivered + 8 lost, with the reason; still a verified chain.
+    const trail = (await t.app.inject({ url: `/api/v1/supplies/public/ledger?donationId=${donation.id}` })).json()
+      .items as LedgerEntry[];
+    expect(trail.map((e) => [e.kind, e.body.quantity])).toEqual([
+      ['pledge', undefined],
+      ['receipt', 120],
+      ['allocation', 120],
+      ['dispatch', 120],
+      ['delivery', 112],
+      ['loss', 8],
+    ]);
+    expect(trail[5]!.body).toMatchObject({ lotNumber: 'SUIT-L1', to: '武汉大学人民医院', note: reason });
+    expect(JSON.stringify(trail)).not.toContain('周');
+    const whole = (await t.app.inject({ url: '/api/v1/supplies/public/ledger?limit=1000' })).json().items;
+    expect((await verifyLedgerRun(whole)).ok).toBe(true);
+  });
+
   it('lets the hospital withdraw an open request, which then leaves the proposal, once', async () => {
     const request = await created(
       await post(medical, '/requests', {
