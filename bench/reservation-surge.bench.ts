@@ -152,6 +152,22 @@ export async function reservationSurge(): Promise<Row[]> {
     const joinUrl = `${url}/api/v1/reservation/campaigns/${probe.id}/queue`;
     await load(joinUrl, { method: 'POST', headers: people.at(-1)!.headers, seconds: 1 });
     const join = await load(joinUrl, { method: 'POST', headers: people.at(-1)!.headers, seconds: 3 });
+    // Arrivals are people the server has not seen yet (no session in the cache): each joins once. They come
+    // from the end of the pool, minutes before any level could reach them (sessions are cached a minute).
+    const firstTimers = people.slice(-10_000);
+    let arrived = 0;
+    let firstJoins = 0;
+    const firstFrom = Date.now();
+    const firstUntil = firstFrom + 3000;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (Date.now() < firstUntil && arrived < firstTimers.length) {
+          const res = await send(joinUrl, { method: 'POST', headers: firstTimers[arrived++]!.headers });
+          if (res.status === 200) firstJoins++;
+        }
+      }),
+    );
+    const firstSeconds = (Date.now() - firstFrom) / 1000;
     const ticket = new QueueTickets(Buffer.from(masterKey, 'base64')).issue(probe.id, 1_000_000);
     const poll = await load(`${url}/api/v1/reservation/public/queue`, {
       headers: { 'x-queue-ticket': ticket },
@@ -161,6 +177,12 @@ export async function reservationSurge(): Promise<Row[]> {
     const out: Row[] = [
       row('trivial route GET /healthz: requests/s', trivial.rps, 'req/s', null),
       row('waiting room: joins/s (closed loop, one person rejoining)', join.rps, 'req/s', trivial.rps),
+      row(
+        'waiting room: joins/s by people arriving (closed loop, 64 at a time, each once)',
+        firstJoins / firstSeconds,
+        'req/s',
+        trivial.rps,
+      ),
       row('waiting room: polls with a ticket/s (closed loop)', poll.rps, 'req/s', trivial.rps),
       row(
         'calm closed-loop reservations/s, waiting room open wide (capacity, 32 at a time)',
