@@ -25,6 +25,15 @@ export class IdentityRepository {
   residentById(id: string) {
     return this.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirst();
   }
+  /** What other modules need to know of residents (who, where, the masked name): no encrypted columns. */
+  residentRefsByIds(ids: readonly string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('residents')
+      .select(['id', 'region_code', 'name_masked'])
+      .where(sql<boolean>`id = any(${ids}::uuid[])`)
+      .execute();
+  }
   residentsByIds(ids: readonly string[]) {
     if (!ids.length) return Promise.resolve([]);
     return this.db
@@ -103,14 +112,6 @@ export class IdentityRepository {
   accountById(id: string) {
     return this.db.selectFrom('resident_accounts').selectAll().where('id', '=', id).executeTakeFirst();
   }
-  accountsByIds(ids: readonly string[]) {
-    if (!ids.length) return Promise.resolve([]);
-    return this.db
-      .selectFrom('resident_accounts')
-      .selectAll()
-      .where(sql<boolean>`id = any(${ids}::uuid[])`)
-      .execute();
-  }
 
   // staff
   staffByUsername(username: string) {
@@ -168,12 +169,20 @@ export class IdentityRepository {
   async insertSession(row: Insertable<SessionsTable>): Promise<void> {
     await this.db.insertInto('sessions').values(row).execute();
   }
+  /**
+   * Sessions with, for a resident's, the account's resident (null: none linked, or no such account any
+   * more): a first request of a surge resolves its session in one query rather than two.
+   */
   sessionsByHashes(hashes: readonly string[]) {
     if (!hashes.length) return Promise.resolve([]);
     return this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where(sql<boolean>`token_hash = any(${hashes}::text[])`)
+      .selectFrom('sessions as s')
+      .leftJoin('resident_accounts as a', (j) =>
+        j.onRef('a.id', '=', 's.account_id').on('s.account_kind', '=', 'resident'),
+      )
+      .selectAll('s')
+      .select(['a.id as resident_account_id', 'a.resident_id'])
+      .where(sql<boolean>`s.token_hash = any(${hashes}::text[])`)
       .execute();
   }
   async deleteSession(hash: string): Promise<void> {

@@ -108,13 +108,8 @@ export class IdentityService {
     (hashes) => this.repo.sessionsByHashes(hashes),
     (r) => r.token_hash,
   );
-  private readonly accountById = batchedLookup(
-    (ids) => this.repo.accountsByIds(ids),
-    (r) => r.id,
-    { uuids: true },
-  );
-  private readonly residentRowById = batchedLookup(
-    (ids) => this.repo.residentsByIds(ids),
+  private readonly residentRefById = batchedLookup(
+    (ids) => this.repo.residentRefsByIds(ids),
     (r) => r.id,
     { uuids: true },
   );
@@ -344,7 +339,11 @@ export class IdentityService {
     if (!row || row.expires_at.getTime() <= Date.now())
       return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
     const actor =
-      row.account_kind === 'staff' ? await this.staffActor(row.account_id) : await this.residentActor(row.account_id);
+      row.account_kind === 'staff'
+        ? await this.staffActor(row.account_id)
+        : row.resident_account_id
+          ? residentActorOf({ id: row.resident_account_id, resident_id: row.resident_id })
+          : null;
     if (!actor) return { actor: null, csrfToken: null, problem: 'auth.session_expired' };
     const ttl = Math.min(SESSION_CACHE_SECONDS, Math.floor((row.expires_at.getTime() - Date.now()) / 1000));
     if (ttl > 0)
@@ -383,20 +382,6 @@ export class IdentityService {
       permissions: permissionsOf(staff.roles),
       jurisdiction: staff.jurisdiction_code,
       residentId: null,
-    };
-  }
-
-  private async residentActor(accountId: string): Promise<Actor | null> {
-    const account = await this.accountById(accountId);
-    if (!account) return null;
-    return {
-      kind: 'resident',
-      id: account.id,
-      label: `resident:${account.id}`,
-      roles: ['resident'],
-      permissions: [],
-      jurisdiction: null,
-      residentId: account.resident_id,
     };
   }
 
@@ -814,7 +799,7 @@ export class IdentityService {
 
   /** For other modules: a resident's region and masked name, without decrypting anything. */
   async residentRef(id: string): Promise<ResidentRef | null> {
-    const row = await this.residentRowById(id);
+    const row = await this.residentRefById(id);
     return row ? residentRef(row) : null;
   }
 
@@ -1007,7 +992,19 @@ function staffView(r: StaffRow, jurisdiction: Staff['jurisdiction']): Staff {
   };
 }
 
-function residentRef(r: ResidentRow): ResidentRef {
+function residentActorOf(account: { id: string; resident_id: string | null }): Actor {
+  return {
+    kind: 'resident',
+    id: account.id,
+    label: `resident:${account.id}`,
+    roles: ['resident'],
+    permissions: [],
+    jurisdiction: null,
+    residentId: account.resident_id,
+  };
+}
+
+function residentRef(r: Pick<ResidentRow, 'id' | 'region_code' | 'name_masked'>): ResidentRef {
   return { id: r.id, regionCode: r.region_code, maskedName: r.name_masked };
 }
 
