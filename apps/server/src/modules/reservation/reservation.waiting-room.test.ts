@@ -312,7 +312,11 @@ describe('waiting room in front of reservations', () => {
         headers: ticket === undefined ? {} : { 'x-queue-ticket': ticket },
       });
     const ticket = state.json().ticket as string;
-    expect((await byTicket(ticket)).json()).toMatchObject({ admitted: false, position: state.json().position, ticket });
+    // The same place, unless the room's once-a-second step let people in between the two answers.
+    const seen = (await byTicket(ticket)).json();
+    expect(seen.ticket).toBe(ticket);
+    expect(seen.position).toBeLessThanOrEqual(state.json().position);
+    expect(seen.position).toBeGreaterThan(state.json().position - 6);
     const forged = await byTicket(ticket.replace(/\.(\d+)\./, '.0.'));
     expect(forged.statusCode).toBe(401);
     expect(forged.json().code).toBe('reservation.ticket_invalid');
