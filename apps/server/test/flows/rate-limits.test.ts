@@ -1,20 +1,26 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/platform/auth/actor.ts';
 import { buildTestApp, type TestApp } from '../build-test-app.ts';
 
 describe('rate limits', () => {
   let t: TestApp;
   let cookies: string[];
+  let district: string;
+  let csrf: string[];
   const LIMIT = 8;
   beforeAll(async () => {
     t = await buildTestApp({ residents: 20, build: { rateLimitMax: LIMIT } });
-    const people = await sql<{ id: string }>`select id from residents order by id limit 2`.execute(
-      t.zt.platform.database.db,
-    );
+    const people = await sql<{
+      id: string;
+      region_code: string;
+    }>`select id, region_code from residents order by id limit 2`.execute(t.zt.platform.database.db);
     const sessions = await t.zt.services.identity.seedResidentSessions(
       people.rows.map((r, i) => ({ residentId: r.id, phone: `1380013${String(9000 + i)}` })),
     );
     cookies = sessions.map((s) => `zt_session=${s.token}`);
+    csrf = sessions.map((s) => s.csrfToken);
+    district = people.rows[1]!.region_code.slice(0, 6);
   });
   afterAll(() => t?.close());
 
@@ -66,5 +72,51 @@ describe('rate limits', () => {
       });
       expect(signedIn.statusCode, signedIn.body).toBe(200);
     }
+  });
+
+  it("does not limit a resident's joins of a waiting room: each keeps the one place", async () => {
+    const officer: Actor = {
+      kind: 'staff',
+      id: 'test-officer',
+      label: 'test-officer',
+      roles: ['department_officer'],
+      permissions: ['reservations.manage'],
+      jurisdiction: district,
+      residentId: null,
+    };
+    const { reservation } = t.zt.services;
+    const campaign = await reservation.createCampaign(officer, {
+      kind: 'masks',
+      title: '排队限流测试',
+      regionCode: district,
+      mode: 'first_come',
+      oncePerDays: 0,
+      itemsPerPerson: 1,
+      opensAt: new Date(Date.now() + 3_600_000).toISOString(),
+      sites: [
+        {
+          name: '测试药房',
+          address: '测试路 1 号',
+          regionCode: district,
+          slots: [
+            { startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString(), quota: 5 },
+          ],
+        },
+      ],
+    });
+    await reservation.setStatus(officer, campaign.id, 'open');
+    // A phone reloading the page joins again each time, more often than the budget of other requests.
+    const answers = [];
+    for (let i = 0; i < LIMIT * 2; i++)
+      answers.push(
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/reservation/campaigns/${campaign.id}/queue`,
+          remoteAddress: '198.51.100.9',
+          headers: { cookie: cookies[1]!, 'x-csrf-token': csrf[1]! },
+        }),
+      );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(LIMIT * 2).fill(200));
+    expect(new Set(answers.map((a) => a.json().position)).size).toBe(1);
   });
 });

@@ -179,6 +179,9 @@ export const reservationRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/campaigns/:id/queue',
     {
+      // A join is one script, as the limiter's own check would be; joining again keeps the place, so a
+      // second is no gain to anyone, and under-pressure still sheds an overloaded process.
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: "Join the campaign's waiting room (again: keeps the place) and see where one stands",
