@@ -39,18 +39,50 @@ export interface Fit {
   quantity: number;
   /** Units taken off the offer's open quantity (per day for a daily capacity). */
   offerTake: number;
+  /** The need's units in one of the offer's. */
+  factor: number;
   /** Days both are open, from today: a daily capacity gives over these. */
   days: number;
 }
 
 const norm = (s: string) => s.replace(/\s+/g, '').toLowerCase();
+
+/** Units of mass in grams: a farm offers its produce by the 吨 or the 斤, a canteen needs it by the 公斤. */
+const GRAMS: Record<string, number> = {
+  吨: 1_000_000,
+  t: 1_000_000,
+  公斤: 1000,
+  千克: 1000,
+  kg: 1000,
+  斤: 500,
+  市斤: 500,
+  两: 50,
+  克: 1,
+  g: 1,
+};
+
+/** How many of the need's units one of the offer's is: 1 for the same unit, null when they do not convert. */
+export function unitFactor(offerUnit: string, needUnit: string): number | null {
+  const a = norm(offerUnit);
+  const b = norm(needUnit);
+  if (a === b) return 1;
+  const ga = GRAMS[a];
+  const gb = GRAMS[b];
+  return ga && gb ? ga / gb : null;
+}
+
+/** What the offer gives (in its unit, a day when it is a daily capacity) for a quantity in the need's unit. */
+function offerTakeOf(quantity: number, fit: Pick<Fit, 'factor' | 'days'>, basis: PostingRow['basis']): number {
+  // Rounded up: a need of 1,000 斤 takes one 吨 of an offer counted in 吨 (the epsilon absorbs float error).
+  return Math.ceil(quantity / fit.factor / (basis === 'per_day' ? fit.days : 1) - 1e-9);
+}
 const days = (from: string, until: string) => Math.round((Date.parse(until) - Date.parse(from)) / DAY_MS) + 1;
 const maxDay = (...d: string[]) => d.reduce((a, b) => (a > b ? a : b));
 const minDay = (...d: string[]) => d.reduce((a, b) => (a < b ? a : b));
 
 /**
  * Does this offer fit this need? Same catalogue item (or one the need's item may be replaced with),
- * or the same product or produce category; the same unit; days that overlap from today; regions the
+ * or the same product or produce category; the same unit, or units of mass that convert; days that overlap from today; regions the
  * offer delivers to. Score: goods up to 50, region up to 30, how much of the need it covers up to 20.
  */
 export function fitOf(offer: PostingRow, need: PostingRow, items: Map<string, ItemLite>, today: string): Fit | null {
@@ -88,7 +120,8 @@ export function fitOf(offer: PostingRow, need: PostingRow, items: Map<string, It
     goods = 30;
     reasons.push({ code: 'same_category', category: need.produce_category });
   } else return null;
-  if (norm(offer.unit) !== norm(need.unit)) return null;
+  const factor = unitFactor(offer.unit, need.unit);
+  if (factor === null) return null;
 
   // Regions: the longest shared GB/T 2260 prefix, as far as the offer delivers.
   const shared = ([6, 4, 2] as const).find((n) => offer.region_code.slice(0, n) === need.region_code.slice(0, n));
@@ -101,16 +134,18 @@ export function fitOf(offer: PostingRow, need: PostingRow, items: Map<string, It
   if (start > end || offer.open_quantity <= 0 || need.open_quantity <= 0) return null;
   const perDay = offer.basis === 'per_day';
   const window = days(start, end);
-  const supply = perDay ? offer.open_quantity * window : offer.open_quantity;
+  // In the need's unit, whole ones.
+  const supply = Math.floor((perDay ? offer.open_quantity * window : offer.open_quantity) * factor + 1e-9);
   const quantity = Math.min(supply, need.open_quantity);
-  const offerTake = perDay ? Math.ceil(quantity / window) : quantity;
+  if (quantity <= 0) return null;
+  const offerTake = offerTakeOf(quantity, { factor, days: window }, offer.basis);
   reasons.push(
     { code: 'supply', quantity: offer.open_quantity, unit: offer.unit, basis: offer.basis },
     { code: 'demand', quantity: need.open_quantity, unit: need.unit },
     { code: 'needed_by', date: need.available_until },
   );
   const score = goods + REGION_POINTS[shared] + Math.round(20 * Math.min(1, supply / need.open_quantity));
-  return { score, reasons, quantity, offerTake, days: window };
+  return { score, reasons, quantity, offerTake, factor, days: window };
 }
 
 /**
@@ -309,8 +344,8 @@ export class MatchingService {
       const fit = await this.fit(offer, need, today, trx);
       if (!fit) throw new AppError('conflict', 'supplies.match_quantity_gone');
       const quantity = Math.min(fit.quantity, match.quantity);
-      // A daily capacity gives the agreed quantity spread over the days until the need is due.
-      const offerTake = offer.basis === 'per_day' ? Math.ceil(quantity / fit.days) : quantity;
+      // In the offer's unit; a daily capacity gives the agreed quantity spread over the days until the need is due.
+      const offerTake = offerTakeOf(quantity, fit, offer.basis);
       if ((await this.repo.takeOpen(offer.id, offerTake, trx)) === null)
         throw new AppError('conflict', 'supplies.match_quantity_gone');
       if ((await this.repo.takeOpen(need.id, quantity, trx)) === null)

@@ -252,6 +252,63 @@ describe('supply-demand matching', () => {
     await ok(await call(logistics, 'POST', `/postings/${canteen.id}/close`));
   });
 
+  it('matches produce offered by the 吨 with a need counted in 斤, and takes whole 吨 off the offer', async () => {
+    const potatoes = await ok(
+      await call(farmer, 'POST', '/postings', {
+        kind: 'produce',
+        produceCategory: 'vegetables',
+        product: '土豆',
+        quantity: 2,
+        unit: '吨',
+        availableUntil: inDays(10),
+        regionCode: DONGXIHU,
+        organisation: '东西湖区土豆合作社',
+        contactName: '刘长根',
+        contactPhone: '13611113333',
+      }),
+    );
+    const need = (quantity: number, unit: string, organisation: string) =>
+      call(logistics, 'POST', '/postings', {
+        kind: 'need',
+        produceCategory: 'vegetables',
+        product: '土豆',
+        quantity,
+        unit,
+        availableUntil: inDays(4),
+        regionCode: JIANGAN,
+        organisation,
+        contactName: '赵敏',
+        contactPhone: '13533334444',
+      });
+    const byWeight = await ok(await need(1500, '斤', '江岸区隔离点食堂'));
+    // Boxes are no weight: nothing to convert, no match.
+    const byBox = await ok(await need(30, '箱', '江岸区社区团购点'));
+    const mine = (await ok(await call(farmer, 'GET', '/matches'))).items.filter(
+      (m: { offer: { postingId: string } }) => m.offer.postingId === potatoes.id,
+    );
+    expect(mine.map((m: { need: { postingId: string } }) => m.need.postingId)).toEqual([byWeight.id]);
+    expect(mine[0]).toMatchObject({ quantity: 1500 });
+    expect(mine[0].reason).toContain('可供 2 吨；需 1,500 斤');
+    expect((await ok(await call(logistics, 'GET', `/postings/${byBox.id}`))).matches).toMatchObject({ proposed: 0 });
+
+    await ok(await call(farmer, 'POST', `/matches/${mine[0].id}/accept`));
+    expect(await ok(await call(logistics, 'POST', `/matches/${mine[0].id}/accept`))).toMatchObject({
+      status: 'confirmed',
+      quantity: 1500,
+    });
+    // 1,500 斤 is 0.75 吨: one whole 吨 leaves the offer, and the need is met.
+    expect(await ok(await call(farmer, 'GET', `/postings/${potatoes.id}`))).toMatchObject({
+      openQuantity: 1,
+      status: 'open',
+    });
+    expect(await ok(await call(logistics, 'GET', `/postings/${byWeight.id}`))).toMatchObject({
+      openQuantity: 0,
+      status: 'matched',
+    });
+    await ok(await call(farmer, 'POST', `/postings/${potatoes.id}/close`));
+    await ok(await call(logistics, 'POST', `/postings/${byBox.id}/close`));
+  });
+
   it('follows a change of a posting, and withdraws proposals when a posting closes', async () => {
     const offer = await ok(
       await call(enterprise, 'POST', '/postings', capacity({ itemId: items.suit, basis: 'total', quantity: 800 })),
