@@ -221,6 +221,35 @@ export default defineSuite({
       await t.checkAccessibility('my places');
     });
 
+    await t.step('供需对接: a farmer posts unsold produce from the home page, then changes its quantity', async () => {
+      const product = `端到端白菜${Date.now() % 1000}`;
+      await page.goto('/m/');
+      await page.getByTestId('entry-supply').click();
+      await page.getByTestId('post-produce').click();
+      await page.getByTestId('posting-product').locator('input').fill(product);
+      await page.getByTestId('posting-quantity').locator('input').fill('3000');
+      await page.getByTestId('posting-until').fill(shanghaiDay(-10)); // ten days ahead
+      await page.getByTestId('posting-org').locator('input').fill('东西湖区柏泉农场');
+      await page.getByTestId('posting-contact').locator('input').fill('张大山');
+      await page.getByTestId('posting-phone').locator('input').fill('13611112222');
+      await page.getByTestId('posting-submit').click();
+      const posting = page.getByTestId('my-posting').filter({ hasText: product });
+      await posting.filter({ hasText: '3,000 / 3,000 斤' }).waitFor();
+      // Changed: the contact, shown masked, stays unless typed anew.
+      await posting.getByTestId('posting-edit').click();
+      await page.getByTestId('posting-form').getByText('修改').first().waitFor();
+      const contact = page.getByTestId('posting-contact').locator('input');
+      assert((await contact.inputValue()) === '', 'the contact is not filled in again');
+      assert((await contact.getAttribute('placeholder'))?.includes('张*山') ?? false, 'the masked contact is named');
+      await page.getByTestId('posting-quantity').locator('input').fill('2500');
+      await t.screenshot('supply-edit');
+      await t.checkAccessibility('supply posting change');
+      await page.getByTestId('posting-submit').click();
+      await posting.filter({ hasText: '2,500 / 2,500 斤' }).waitFor();
+      await page.getByTestId('posting-form').waitFor({ state: 'detached' });
+      await t.screenshot('supply-mine');
+    });
+
     await t.step('代申报: holds an elderly relative’s code, declares for them and shows it', async () => {
       // The community's grid worker registers the relative (who has no phone of their own).
       const grid = await fetch(`${t.baseUrl}/api/v1/identity/staff-sessions`, {

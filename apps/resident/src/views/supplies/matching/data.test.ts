@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyPosting, postingBody, validatePosting } from './data.ts';
+import { changeBody, emptyPosting, postingBody, validatePosting } from './data.ts';
 
 describe('resident supply posting', () => {
   it('names each missing or wrong field, and sends a clean body', () => {
@@ -40,5 +40,28 @@ describe('resident supply posting', () => {
 
   it('sends no price with a need', () => {
     expect(postingBody({ ...emptyPosting('need'), priceYuan: '3' }).priceYuan).toBeNull();
+  });
+
+  it('changes a posting without its contact unless one is typed anew, and checks a new one', () => {
+    const changed = {
+      ...emptyPosting('produce', '420112'),
+      product: '大白菜',
+      quantity: '2000',
+      availableUntil: '2026-12-12',
+      organisation: '柏泉农场',
+    };
+    // The contact on record is shown masked, so the form starts empty and empty keeps it.
+    expect(validatePosting(changed, '2026-12-01', true)).toEqual({});
+    expect(changeBody(changed)).not.toHaveProperty('contactName');
+    expect(changeBody(changed)).not.toHaveProperty('contactPhone');
+    expect(changeBody(changed)).not.toHaveProperty('kind');
+    expect(validatePosting({ ...changed, contactPhone: '12345' }, '2026-12-01', true)).toEqual({
+      contactName: 'supply.errors.required',
+      contactPhone: 'supply.errors.phone',
+    });
+    expect(changeBody({ ...changed, contactName: '张小山', contactPhone: '136 1111 3333' })).toMatchObject({
+      contactName: '张小山',
+      contactPhone: '13611113333',
+    });
   });
 });
