@@ -42,6 +42,24 @@ async function stockOf(locationId: string, itemId: string) {
   return res.json().items[0];
 }
 
+/** An anonymous donation of protective suits, received into the warehouse as one lot. */
+async function donatedSuits(lotNumber: string, quantity: number, expiresInDays: number) {
+  const donation = await created(
+    await post(city, '/donations', {
+      donorKind: 'anonymous',
+      regionCode: CITY,
+      items: [{ itemId: items.suit, quantity }],
+    }),
+  );
+  await created(
+    await post(city, `/donations/${donation.id}/receipts`, {
+      locationId: warehouse,
+      lines: [{ itemId: items.suit, lotNumber, expiresOn: inDays(expiresInDays), quantity }],
+    }),
+  );
+  return donation as { id: string };
+}
+
 beforeAll(async () => {
   t = await buildTestApp({ residents: 20 });
   await t.zt.services.identity.seedStaff({
@@ -206,19 +224,7 @@ describe('supplies', () => {
   });
 
   it('cancels an approved transfer before it leaves: lots free, request open again, the ledger says why', async () => {
-    const donation = await created(
-      await post(city, '/donations', {
-        donorKind: 'anonymous',
-        regionCode: CITY,
-        items: [{ itemId: items.suit, quantity: 300 }],
-      }),
-    );
-    await created(
-      await post(city, `/donations/${donation.id}/receipts`, {
-        locationId: warehouse,
-        lines: [{ itemId: items.suit, lotNumber: 'SUIT-D1', expiresOn: inDays(400), quantity: 300 }],
-      }),
-    );
+    const donation = await donatedSuits('SUIT-D1', 300, 400);
     const usableBefore = (await stockOf(warehouse, items.suit)).usable as number;
     const request = await created(
       await post(medical, '/requests', {
@@ -279,19 +285,7 @@ describe('supplies', () => {
   });
 
   it('takes a short delivery only with its reason, and puts the loss on the public ledger beside the delivery', async () => {
-    const donation = await created(
-      await post(city, '/donations', {
-        donorKind: 'anonymous',
-        regionCode: CITY,
-        items: [{ itemId: items.suit, quantity: 120 }],
-      }),
-    );
-    await created(
-      await post(city, `/donations/${donation.id}/receipts`, {
-        locationId: warehouse,
-        lines: [{ itemId: items.suit, lotNumber: 'SUIT-L1', expiresOn: inDays(30), quantity: 120 }],
-      }),
-    );
+    const donation = await donatedSuits('SUIT-L1', 120, 30);
     const request = await created(
       await post(medical, '/requests', {
         locationId: hospital,
