@@ -48,26 +48,26 @@ export interface Fit {
 const norm = (s: string) => s.replace(/\s+/g, '').toLowerCase();
 
 /** Units of mass in grams: a farm offers its produce by the 吨 or the 斤, a canteen needs it by the 公斤. */
-const GRAMS: Record<string, number> = {
-  吨: 1_000_000,
-  t: 1_000_000,
-  公斤: 1000,
-  千克: 1000,
-  kg: 1000,
-  斤: 500,
-  市斤: 500,
-  两: 50,
-  克: 1,
-  g: 1,
-};
+const GRAMS = new Map([
+  ['吨', 1_000_000],
+  ['t', 1_000_000],
+  ['公斤', 1000],
+  ['千克', 1000],
+  ['kg', 1000],
+  ['斤', 500],
+  ['市斤', 500],
+  ['两', 50],
+  ['克', 1],
+  ['g', 1],
+]);
 
 /** How many of the need's units one of the offer's is: 1 for the same unit, null when they do not convert. */
-export function unitFactor(offerUnit: string, needUnit: string): number | null {
+function unitFactor(offerUnit: string, needUnit: string): number | null {
   const a = norm(offerUnit);
   const b = norm(needUnit);
   if (a === b) return 1;
-  const ga = GRAMS[a];
-  const gb = GRAMS[b];
+  const ga = GRAMS.get(a);
+  const gb = GRAMS.get(b);
   return ga && gb ? ga / gb : null;
 }
 
@@ -82,8 +82,8 @@ const minDay = (...d: string[]) => d.reduce((a, b) => (a < b ? a : b));
 
 /**
  * Does this offer fit this need? Same catalogue item (or one the need's item may be replaced with),
- * or the same product or produce category; the same unit, or units of mass that convert; days that overlap from today; regions the
- * offer delivers to. Score: goods up to 50, region up to 30, how much of the need it covers up to 20.
+ * or the same product or produce category; the same unit, or units of mass that convert; days that
+ * overlap from today; regions the offer delivers to. Score: goods up to 50, region up to 30, how much of the need it covers up to 20.
  */
 export function fitOf(offer: PostingRow, need: PostingRow, items: Map<string, ItemLite>, today: string): Fit | null {
   const reasons: MatchReason[] = [];
