@@ -83,7 +83,8 @@ const minDay = (...d: string[]) => d.reduce((a, b) => (a < b ? a : b));
 /**
  * Does this offer fit this need? Same catalogue item (or one the need's item may be replaced with),
  * or the same product or produce category; the same unit, or units of mass that convert; days that
- * overlap from today; regions the offer delivers to. Score: goods up to 50, region up to 30, how much of the need it covers up to 20.
+ * overlap from today; regions the offer delivers to. Score: goods up to 50, region up to 30, how much
+ * of the need it covers up to 20.
  */
 export function fitOf(offer: PostingRow, need: PostingRow, items: Map<string, ItemLite>, today: string): Fit | null {
   const reasons: MatchReason[] = [];
