@@ -749,13 +749,13 @@ export class SuppliesService {
       }
       await this.repo.lockStock(to.id, transfer.item_id, trx);
       let left = input.receivedQuantity;
+      const route = { from: from.name, to: to.name, transferId: id };
       const movements = [];
       const ledger: LedgerDraft[] = [];
       for (const l of await this.repo.transferLots([id], trx)) {
         const got = Math.min(left, l.quantity);
         left -= got;
         if (l.donation_id) {
-          const route = { from: from.name, to: to.name, transferId: id };
           ledger.push({
             kind: 'delivery',
             donationId: l.donation_id,
