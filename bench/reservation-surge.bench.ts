@@ -126,18 +126,8 @@ export async function reservationSurge(): Promise<Row[]> {
 
     // Calm capacity: a closed loop of 32 people at a time, each reserving once.
     const calm = await campaign('容量测定', 1_000_000);
-    let next = 0;
-    let served = 0;
-    const calmUntil = Date.now() + 3000;
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (Date.now() < calmUntil && next < people.length) {
-          const res = await reserveOnce(url, people[next++]!, calm.slotId);
-          if (res.status === 201) served++;
-        }
-      }),
-    );
-    const capacity = served / 3;
+    const served = await eachOnce(people, 32, 3000, (p) => reserveOnce(url, p, calm.slotId), 201);
+    const capacity = served.ok / 3;
     await server.stop();
     server = await startServer(
       { ...serverEnv, ZT_CACHE_PREFIX: `zt-bench:${randomUUID()}:` },
@@ -146,28 +136,21 @@ export async function reservationSurge(): Promise<Row[]> {
     url = server.url;
     await load(`${url}/healthz`, { seconds: 2 });
     const trivial = await load(`${url}/healthz`, { seconds: 3 });
-    // What the waiting room's own two answers cost the server, closed loop: a join (session, rate limit,
-    // one script) and a poll with a ticket (no session, no round trip).
+    // What the waiting room's own two answers cost the server, closed loop: a join (session, one script)
+    // and a poll with a ticket (no session, no round trip).
     const probe = await campaign('排队测定', 1000);
     const joinUrl = `${url}/api/v1/reservation/campaigns/${probe.id}/queue`;
     await load(joinUrl, { method: 'POST', headers: people.at(-1)!.headers, seconds: 1 });
     const join = await load(joinUrl, { method: 'POST', headers: people.at(-1)!.headers, seconds: 3 });
     // Arrivals are people the server has not seen yet (no session in the cache): each joins once. They come
     // from the end of the pool, minutes before any level could reach them (sessions are cached a minute).
-    const firstTimers = people.slice(-10_000);
-    let arrived = 0;
-    let firstJoins = 0;
-    const firstFrom = Date.now();
-    const firstUntil = firstFrom + 3000;
-    await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        while (Date.now() < firstUntil && arrived < firstTimers.length) {
-          const res = await send(joinUrl, { method: 'POST', headers: firstTimers[arrived++]!.headers });
-          if (res.status === 200) firstJoins++;
-        }
-      }),
+    const firstJoins = await eachOnce(
+      people.slice(-10_000),
+      64,
+      3000,
+      (p) => send(joinUrl, { method: 'POST', headers: p.headers }),
+      200,
     );
-    const firstSeconds = (Date.now() - firstFrom) / 1000;
     const ticket = new QueueTickets(Buffer.from(masterKey, 'base64')).issue(probe.id, 1_000_000);
     const poll = await load(`${url}/api/v1/reservation/public/queue`, {
       headers: { 'x-queue-ticket': ticket },
@@ -179,7 +162,7 @@ export async function reservationSurge(): Promise<Row[]> {
       row('waiting room: joins/s (closed loop, one person rejoining)', join.rps, 'req/s', trivial.rps),
       row(
         'waiting room: joins/s by people arriving (closed loop, 64 at a time, each once)',
-        firstJoins / firstSeconds,
+        firstJoins.ok / firstJoins.seconds,
         'req/s',
         trivial.rps,
       ),
@@ -231,6 +214,28 @@ export async function reservationSurge(): Promise<Row[]> {
     await zt.close();
     await scratch.drop();
   }
+}
+
+/**
+ * A closed loop of `workers` at a time, each person once, for `ms` or until the people run out: how many
+ * were answered `status`, and in how many seconds.
+ */
+async function eachOnce(
+  people: Person[],
+  workers: number,
+  ms: number,
+  ask: (p: Person) => Promise<Answer>,
+  status: number,
+) {
+  const from = Date.now();
+  let next = 0;
+  let ok = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < from + ms && next < people.length) if ((await ask(people[next++]!)).status === status) ok++;
+    }),
+  );
+  return { ok, seconds: (Date.now() - from) / 1000 };
 }
 
 function reserveOnce(url: string, p: Person, slotId: string, key = randomUUID()) {
