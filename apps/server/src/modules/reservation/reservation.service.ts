@@ -314,10 +314,14 @@ export class ReservationService {
     try {
       await this.booker.book({ actor, row, oncePerDays: slot.once_per_days, regionCode: resident.regionCode });
     } catch (e) {
-      await this.gate.abandon(slot.campaign_id, resident.id, slot.id);
+      // The person hears why the database refused, even if the cache failed too: its counter reloads
+      // from the database within seconds, and the in-progress mark expires.
+      await this.gate.abandon(slot.campaign_id, resident.id, slot.id).catch(() => undefined);
       throw e;
     }
-    await this.gate.settle(slot.campaign_id, resident.id);
+    // Committed: the person is told so even if the cache fails now. Without the held mark their next
+    // click reaches the database's unique index, which refuses it; the in-progress mark expires.
+    await this.gate.settle(slot.campaign_id, resident.id).catch(() => undefined);
     // The answer is built from what is known: reading the reservation back would cost a surge three queries.
     return this.reservationView(
       row,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { permissionsOf, type CampaignInput } from '@zhengtong/contracts';
 import {
   as,
@@ -217,6 +217,36 @@ describe('reservations', () => {
       (await sql<{ taken: number }>`select taken from reservation_slots where id = ${slotId}`.execute(db)).rows[0]!
         .taken,
     ).toBe(10);
+  });
+
+  it('a reservation committed just before the cache fails is confirmed, and stays the only one', async () => {
+    const c = await openCampaign({ title: '缓存故障' }, 5);
+    const slotId = c.sites[0]!.slots[0]!.id;
+    const [id] = await residentIdsIn(t, JIANGAN, 1);
+    const cache = t.zt.platform.cache;
+    const run = cache.run.bind(cache);
+    // The cache goes away between the database's commit and the marks that follow it (held, in progress).
+    const failing = vi
+      .spyOn(cache, 'run')
+      .mockImplementation((script, keys, args) =>
+        keys.length === 2 && keys[0]!.startsWith('rs:held:')
+          ? Promise.reject(new Error('Connection is closed.'))
+          : run(script, keys, args),
+      );
+    try {
+      const made = await t.zt.services.reservation.reserve(residentActor(id!), slotId);
+      expect(made).toMatchObject({ status: 'confirmed', slot: { id: slotId } });
+      expect(failing).toHaveBeenCalled();
+    } finally {
+      failing.mockRestore();
+    }
+    // The next click is refused (the first is still marked under way until the mark expires), not a second place.
+    await expect(t.zt.services.reservation.reserve(residentActor(id!), slotId)).rejects.toMatchObject({
+      code: 'reservation.in_progress',
+    });
+    const rows = await sql<{ n: number }>`select count(*)::int as n from reservations
+      where campaign_id = ${c.id} and status = 'confirmed'`.execute(t.zt.platform.database.db);
+    expect(rows.rows[0]!.n).toBe(1);
   });
 
   it('refuses what cannot be: reversed slots, sites outside the region, the same kind too soon, ended slots, other sites', async () => {
