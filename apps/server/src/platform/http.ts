@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode, Locale } from '@zhengtong/contracts';
 import { AppError, statusOfKind, type FieldProblem } from './errors.ts';
+import { translateCacheError } from './cache/index.ts';
 import { translateDbError } from './db/index.ts';
 import { localeOf, t } from './i18n/locale.ts';
 
@@ -110,9 +111,9 @@ export function installErrorHandling(app: FastifyInstance) {
       return sendProblem(reply, request, 400, 'request.bad_json');
     if (error.statusCode === 429)
       return sendProblem(reply, request, 429, 'request.rate_limited', [], Number(reply.getHeader('retry-after')) || 60);
-    const translated = translateDbError(error);
+    const translated = translateDbError(error) ?? translateCacheError(error);
     if (translated) {
-      if (translated.kind === 'unavailable') request.log.warn({ err: error }, 'database unavailable');
+      if (translated.kind === 'unavailable') request.log.warn({ err: error }, 'backing service unavailable');
       return sendProblem(
         reply,
         request,

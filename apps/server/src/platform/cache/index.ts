@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { AppError } from '../errors.ts';
 
 /** What a script answers, as Redis turns a Lua value into a reply: integers, strings, null, arrays. */
 export type ScriptReply = number | string | null | ScriptReply[];
@@ -47,6 +48,17 @@ export interface Cache {
   close(): Promise<void>;
   /** The Redis client for libraries that speak Redis themselves (rate limiting). */
   redis: Redis | null;
+}
+
+/**
+ * A cache that cannot be reached (down, or the connection lost mid-command) is a 503 with Retry-After
+ * the apps retry, like a database that cannot be reached: not an unexplained 500.
+ */
+export function translateCacheError(error: unknown): AppError | null {
+  const e = error as Error | null;
+  if (e?.name === 'MaxRetriesPerRequestError' || e?.message === 'Connection is closed.')
+    return new AppError('unavailable', 'server.unavailable', { retryAfterSeconds: 5 });
+  return null;
 }
 
 export function createCache(redisUrl: string | null, prefix = 'zt:'): Cache {
