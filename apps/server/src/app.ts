@@ -61,6 +61,7 @@ export interface Platform {
   events: EventBus;
   retention: RetentionLog;
   exports: ExportStore;
+  sms: SmsSender;
 }
 
 export interface Zhengtong {
@@ -353,14 +354,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   ])
     jobs.define(job);
   jobs.define(retention.purgeJob('platform.purge-exports', '29 * * * *', (now) => exports.purge(now)));
-  options.beforeStart?.({ database, cache, audit, vault, jobs, events, retention, exports });
+  const platform: Platform = { database, cache, audit, vault, jobs, events, retention, exports, sms };
+  options.beforeStart?.(platform);
   await jobs.start();
 
   await serveWebApps(app, config.webRoot);
 
   return {
     app,
-    platform: { database, cache, audit, vault, jobs, events, retention, exports },
+    platform,
     services: {
       regions: regions.service,
       identity: identity.service,

@@ -137,6 +137,31 @@ describe('resident SMS sign-in', () => {
     expect((await post('/api/v1/identity/sms-codes', { phone: uniquePhone() })).statusCode).toBe(202);
   });
 
+  it("a code the SMS gateway did not take is not one of the number's ten, and can be asked for again", async () => {
+    const phone = uniquePhone();
+    const minutePassed = () =>
+      t.zt.platform.cache.del(`sms:cooldown:${t.zt.platform.vault.blindIndex('phone', phone)}`);
+    const down = vi.spyOn(t.zt.platform.sms, 'send').mockRejectedValueOnce(new Error('gateway timeout'));
+    try {
+      const failed = await post('/api/v1/identity/sms-codes', { phone });
+      expect(failed.statusCode).toBe(503);
+      expect(failed.json().code).toBe('sms.unavailable');
+      expect(failed.headers['retry-after']).toBe('30');
+      // Asking again before the time it was told is "too soon", for no longer than that.
+      const early = await post('/api/v1/identity/sms-codes', { phone });
+      expect(early.json().code).toBe('sms.too_soon');
+      expect(Number(early.headers['retry-after'])).toBeLessThanOrEqual(30);
+    } finally {
+      down.mockRestore();
+    }
+    await minutePassed();
+    for (let i = 0; i < SMS_PER_DAY; i++) {
+      await requestSmsCode(t.app, phone);
+      await minutePassed();
+    }
+    expect((await post('/api/v1/identity/sms-codes', { phone })).json().code).toBe('sms.daily_limit');
+  });
+
   it('rejects a malformed phone with a field error', async () => {
     const res = await post('/api/v1/identity/sms-codes', { phone: '12345' });
     expect(res.statusCode).toBe(400);

@@ -42,6 +42,8 @@ const SMS_RESEND = 60;
 const SMS_MAX_TRIES = 5;
 /** Codes one number receives in a day: the sign-in budget is the number's, not its network address's. */
 export const SMS_PER_DAY = 10;
+/** Seconds a number waits after the gateway failed to take its code. */
+const SMS_GATEWAY_RETRY = 30;
 const SESSION_CACHE_SECONDS = 60;
 const sessionKey = (tokenHash: string) => `session:${tokenHash}`;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
@@ -137,7 +139,14 @@ export class IdentityService {
     try {
       await this.sms.send(phone, code);
     } catch {
-      throw new AppError('unavailable', 'sms.unavailable', { retryAfterSeconds: 30 });
+      // A code the gateway did not take was never sent: it is not one of the day's, and the number
+      // may ask again when told to.
+      await Promise.all([
+        this.cache.increment(`sms:day:${key}`, 86_400, -1),
+        this.cache.del(`sms:code:${key}`),
+        this.cache.set(`sms:cooldown:${key}`, '1', SMS_GATEWAY_RETRY),
+      ]);
+      throw new AppError('unavailable', 'sms.unavailable', { retryAfterSeconds: SMS_GATEWAY_RETRY });
     }
     return { sentTo: maskPhone(phone), expiresInSeconds: SMS_TTL, resendAfterSeconds: SMS_RESEND };
   }
