@@ -139,39 +139,47 @@ export default defineSuite({
       await t.screenshot('transfer-cancelled');
     });
 
-    await t.step('the hospital signs for it, ten short with the reason; the stock card shows it arrive', async () => {
-      await signInStaff('medical');
-      await page.getByTestId('menu-suppliesTransfers').click();
-      const row = page.getByTestId('transfers-table').locator('tr', { hasText: LOT });
-      await row.waitFor();
-      await row.getByTestId('transfer-deliver').click();
-      await page.locator('#pod-name').fill('赵卫东');
-      // Ten fewer arrived than were sent: a loss in transit is not signed for without its reason.
-      const quantity = page.getByTestId('pod-quantity').locator('input');
-      const sent = Number(await quantity.inputValue());
-      assert(sent > 10, `dispatched: ${sent}`);
-      await quantity.fill(String(sent - 10));
-      await quantity.blur();
-      await page.getByTestId('pod-shortfall-hint').waitFor();
-      await page.getByTestId('pod-save').click();
-      await page.getByRole('dialog').getByRole('alert').filter({ hasText: '请填写短少原因' }).waitFor();
-      await page.locator('#pod-note').fill('一箱外包装破损，10 只污染报废');
-      await t.screenshot('pod');
-      await t.checkAccessibility('proof of delivery');
-      await page.getByTestId('pod-save').click();
-      await row.locator('[data-testid="transfer-status"][data-status="delivered"]').waitFor();
-      const shown = await row.innerText();
-      assert(shown.includes('赵*东') && !shown.includes('赵卫东'), `the receiver is masked: ${shown}`);
-      assert(shown.includes('短少 10：一箱外包装破损'), `the shortfall and its reason: ${shown}`);
-      await page.getByTestId('menu-suppliesStock').click();
-      const stock = page.getByTestId('stock-table').locator('tr', { hasText: HOSPITAL }).filter({ hasText: N95 });
-      await stock.first().waitFor();
-      await stock.first().getByTestId('stock-card').click();
-      const card = page.getByTestId('stock-card-table');
-      await card.locator('tr', { hasText: LOT }).filter({ hasText: '调入' }).waitFor();
-      await t.screenshot('stock-card');
-      await t.checkAccessibility('stock card');
-    });
+    await t.step(
+      'the hospital signs for it, ten short with the reason; the stock card shows it arrive and the loss',
+      async () => {
+        await signInStaff('medical');
+        await page.getByTestId('menu-suppliesTransfers').click();
+        const row = page.getByTestId('transfers-table').locator('tr', { hasText: LOT });
+        await row.waitFor();
+        await row.getByTestId('transfer-deliver').click();
+        await page.locator('#pod-name').fill('赵卫东');
+        // Ten fewer arrived than were sent: a loss in transit is not signed for without its reason.
+        const quantity = page.getByTestId('pod-quantity').locator('input');
+        const sent = Number(await quantity.inputValue());
+        assert(sent > 10, `dispatched: ${sent}`);
+        await quantity.fill(String(sent - 10));
+        await quantity.blur();
+        await page.getByTestId('pod-shortfall-hint').waitFor();
+        await page.getByTestId('pod-save').click();
+        await page.getByRole('dialog').getByRole('alert').filter({ hasText: '请填写短少原因' }).waitFor();
+        await page.locator('#pod-note').fill('一箱外包装破损，10 只污染报废');
+        await t.screenshot('pod');
+        await t.checkAccessibility('proof of delivery');
+        await page.getByTestId('pod-save').click();
+        await row.locator('[data-testid="transfer-status"][data-status="delivered"]').waitFor();
+        const shown = await row.innerText();
+        assert(shown.includes('赵*东') && !shown.includes('赵卫东'), `the receiver is masked: ${shown}`);
+        assert(shown.includes('短少 10：一箱外包装破损'), `the shortfall and its reason: ${shown}`);
+        await page.getByTestId('menu-suppliesStock').click();
+        const stock = page.getByTestId('stock-table').locator('tr', { hasText: HOSPITAL }).filter({ hasText: N95 });
+        await stock.first().waitFor();
+        await stock.first().getByTestId('stock-card').click();
+        const card = page.getByTestId('stock-card-table');
+        await card.locator('tr', { hasText: LOT }).filter({ hasText: '调入' }).waitFor();
+        // What was sent comes in, then what did not arrive goes out again as a loss, with its reason.
+        const loss = card.locator('tr', { hasText: LOT }).filter({ hasText: '运输损耗' });
+        await loss.waitFor();
+        const lossText = await loss.innerText();
+        assert(lossText.includes('-10') && lossText.includes('一箱外包装破损'), `the loss line: ${lossText}`);
+        await t.screenshot('stock-card');
+        await t.checkAccessibility('stock card');
+      },
+    );
 
     await t.step(
       'the public ledger follows the lot to the hospital and the ten lost on the way, still verified, on a phone too',

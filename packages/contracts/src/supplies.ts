@@ -24,7 +24,7 @@ export const supplyCategories = [
 /** 仓库 warehouse, 医院 hospital, 药店 pharmacy. */
 export const locationKinds = ['warehouse', 'hospital', 'pharmacy'] as const;
 /** Stock card entries: every change of stock is one of these (OpenLMIS stock events). */
-export const movementKinds = ['receipt', 'issue', 'transfer_out', 'transfer_in', 'adjustment'] as const;
+export const movementKinds = ['receipt', 'issue', 'transfer_out', 'transfer_in', 'transit_loss', 'adjustment'] as const;
 export const requestUrgencies = ['routine', 'urgent', 'critical'] as const;
 export const requestStatuses = ['open', 'allocated', 'cancelled'] as const;
 export const transferStatuses = ['approved', 'dispatched', 'delivered', 'cancelled'] as const;

@@ -12286,7 +12286,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: string;
-                                kind: "receipt" | "issue" | "transfer_out" | "transfer_in" | "adjustment";
+                                kind: "receipt" | "issue" | "transfer_out" | "transfer_in" | "transit_loss" | "adjustment";
                                 lotNumber: string;
                                 expiresOn: string | null;
                                 /** @description signed: into stock positive, out of it negative */
@@ -12551,7 +12551,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
-                            kind: "receipt" | "issue" | "transfer_out" | "transfer_in" | "adjustment";
+                            kind: "receipt" | "issue" | "transfer_out" | "transfer_in" | "transit_loss" | "adjustment";
                             lotNumber: string;
                             expiresOn: string | null;
                             /** @description signed: into stock positive, out of it negative */

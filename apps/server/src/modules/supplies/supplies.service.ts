@@ -769,21 +769,31 @@ export class SuppliesService {
               body: { ...this.lotBody(item, l), quantity: l.quantity - got, ...route, ...(note ? { note } : {}) },
             });
         }
-        if (got === 0) continue;
-        await this.repo.addToLot({ location_id: to.id, lot_id: l.lot_id, item_id: transfer.item_id }, got, trx);
+        if (got > 0)
+          await this.repo.addToLot({ location_id: to.id, lot_id: l.lot_id, item_id: transfer.item_id }, got, trx);
+        // The card takes in what was sent, as the sender's card gave it out, then what did not arrive.
+        const line = { location_id: to.id, item_id: transfer.item_id, lot_id: l.lot_id, reference_kind: 'transfer' };
         movements.push({
+          ...line,
           id: uuidv7(),
-          location_id: to.id,
-          item_id: transfer.item_id,
-          lot_id: l.lot_id,
           kind: 'transfer_in' as const,
-          quantity: got,
-          balance_after: await this.repo.moveStock(to.id, transfer.item_id, got, trx),
-          reference_kind: 'transfer',
+          quantity: l.quantity,
+          balance_after: await this.repo.moveStock(to.id, transfer.item_id, l.quantity, trx),
           reference_id: id,
           note: from.name,
           actor: actor.label,
         });
+        if (got < l.quantity)
+          movements.push({
+            ...line,
+            id: uuidv7(),
+            kind: 'transit_loss' as const,
+            quantity: got - l.quantity,
+            balance_after: await this.repo.moveStock(to.id, transfer.item_id, got - l.quantity, trx),
+            reference_id: id,
+            note,
+            actor: actor.label,
+          });
       }
       await this.repo.insertMovements(movements, trx);
       await this.audit.record(

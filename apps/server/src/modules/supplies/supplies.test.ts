@@ -335,6 +335,21 @@ describe('supplies', () => {
       deliveryNote: reason,
     });
     expect(await onHand()).toBe(onHandBefore + 112);
+    // The hospital's card takes in the 120 the warehouse's card gave out, then the 8 lost, with the reason.
+    const card = (await get(medical, `/stock-card?locationId=${hospital}&itemId=${items.suit}`)).json().items;
+    expect(
+      card
+        .slice(0, 2)
+        .map((m: { kind: string; quantity: number; balanceAfter: number; note: string | null }) => [
+          m.kind,
+          m.quantity,
+          m.balanceAfter,
+          m.note,
+        ]),
+    ).toEqual([
+      ['transit_loss', -8, onHandBefore + 112, reason],
+      ['transfer_in', 120, onHandBefore + 120, '武汉市应急物资储备库'],
+    ]);
     // The lot's trail adds up in public: 120 sent = 112 delivered + 8 lost, with the reason; still a verified chain.
     const trail = (await t.app.inject({ url: `/api/v1/supplies/public/ledger?donationId=${donation.id}` })).json()
       .items as LedgerEntry[];
