@@ -8,6 +8,7 @@ import { QueueTickets } from '../apps/server/src/modules/reservation/index.ts';
 import { createScratchDatabase } from '../apps/server/test/build-test-app.ts';
 import { retryDelayMs } from '../packages/web-core/src/api/retry.ts';
 import { send, type Answer } from './lib/client.ts';
+import { sampleCpu } from './lib/cpu.ts';
 import { load } from './lib/load.ts';
 import { passenger } from './lib/people.ts';
 import { startServer } from './lib/server.ts';
@@ -179,7 +180,9 @@ export async function reservationSurge(): Promise<Row[]> {
       const arrivals = Math.min(people.length, Math.round(level * capacity * ARRIVAL_SECONDS));
       // Fewer places than people: the surge also meets "sold out", where overselling would show.
       const c = await campaign(`${level}× 抢购`, Math.round(arrivals * 0.8));
+      const sampler = sampleCpu(server.pid);
       const r = await surge(url, people.slice(0, arrivals), c.id, c.slotId, arrivals / ARRIVAL_SECONDS);
+      const cpu = sampler.stop();
       const counts = await sql<{ taken: number; confirmed: number; doubled: number }>`
         select (select taken from reservation_slots where id = ${c.slotId}) as taken,
           (select count(*)::int from reservations where campaign_id = ${c.id} and status = 'confirmed') as confirmed,
@@ -207,6 +210,13 @@ export async function reservationSurge(): Promise<Row[]> {
         row(`${label}: people never answered (errors, lost answers)`, r.failed, 'people', null),
         row(`${label}: shed answers (503 Retry-After)`, r.shed, 'answers', null),
       );
+      // Whose limit the figures show: the server's, or a machine whose cores the loader, PostgreSQL and Redis share.
+      if (cpu)
+        out.push(
+          row(`${label}: CPU of the server process, busiest second`, cpu.peak.server, 'cores', cpu.cores),
+          row(`${label}: CPU of the loader, busiest second`, cpu.peak.loader, 'cores', cpu.cores),
+          row(`${label}: CPU of the whole machine, busiest second`, cpu.peak.machine, 'cores', cpu.cores),
+        );
     }
     return out;
   } finally {

@@ -6,6 +6,8 @@ import { startServerProcess } from '../../scripts/lib/server-process.ts';
 
 export interface BenchServer {
   url: string;
+  /** The server process, for its CPU time. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startServer(
   });
   return {
     url: server.url,
+    pid: server.child.pid!,
     stop: async () => {
       await server.stop();
       await scratch?.drop();
