@@ -62,7 +62,12 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 export function makeScreenshot(page: Page, suite: string) {
   mkdirSync(screenshotDir, { recursive: true });
   return async (name: string) => {
-    await page.screenshot({ path: join(screenshotDir, `${suite}-${name}.png`), fullPage: true });
+    // Drawers and dialogs still sliding in are shown where they come to rest.
+    await page.screenshot({
+      path: join(screenshotDir, `${suite}-${name}.png`),
+      fullPage: true,
+      animations: 'disabled',
+    });
   };
 }
 
