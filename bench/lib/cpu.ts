@@ -11,9 +11,15 @@ const processSeconds = (pid: number) => {
 };
 
 const machineSeconds = () => {
-  const [, ...times] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
-  const idle = times[3]! + times[4]!; // idle and iowait
-  return (times.reduce((a, b) => a + b, 0) - idle) / TICKS;
+  // user nice system idle iowait irq softirq steal guest guest_nice: the busy ones are this machine's
+  // own work (guest time is already in user and nice; steal is the host's, not ours).
+  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user! + nice! + system! + irq! + softirq!) / TICKS;
 };
 
 /** CPU seconds per second: 1 is one core kept busy. */
