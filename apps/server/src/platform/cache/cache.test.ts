@@ -157,5 +157,13 @@ describe.each([
     expect(swapped).toEqual(['1', '2', 60]);
     expect(await cache.run(swap, ['pair:a', 'pair:b'], [60])).toEqual(['2', '1', 60]);
     expect([await cache.get('pair:a'), await cache.get('pair:b')]).toEqual(['1', '2']);
+    // Started together, scripts still run one after the other: three swaps leave the pair swapped once.
+    const replies = await Promise.all([1, 2, 3].map(() => cache.run(swap, ['pair:a', 'pair:b'], [60])));
+    expect(replies.map((r) => (r as string[]).slice(0, 2))).toEqual([
+      ['1', '2'],
+      ['2', '1'],
+      ['1', '2'],
+    ]);
+    expect([await cache.get('pair:a'), await cache.get('pair:b')]).toEqual(['2', '1']);
   });
 });

@@ -162,6 +162,7 @@ function memoryCache(): Cache {
     for (const [k, e] of store) if (e.expiresAt <= now) store.delete(k);
   }, 60_000);
   sweep.unref();
+  let scripts: Promise<unknown> = Promise.resolve();
   const cache: Cache = {
     kind: 'memory',
     redis: null,
@@ -222,7 +223,13 @@ function memoryCache(): Cache {
       ranked.delete(k);
     },
     ping: async () => {},
-    run: (script, keys, args) => script.local(cache, keys, args.map(String)),
+    // One script at a time, as Redis runs them: a script's steps each await, and two scripts started
+    // together would otherwise read the same state between each other's steps.
+    run: (script, keys, args) => {
+      const reply = scripts.then(() => script.local(cache, keys, args.map(String)));
+      scripts = reply.catch(() => undefined);
+      return reply;
+    },
     close: async () => {
       clearInterval(sweep);
       store.clear();

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Cache } from '../cache/index.ts';
+import type { Cache, CacheScript } from '../cache/index.ts';
 import { maskPhone } from '../vault/mask.ts';
 
 /**
@@ -29,6 +29,25 @@ const NOTICES_KEY = 'sms:dev-notices';
 const INBOX_SIZE = 50;
 
 /**
+ * Puts an entry first in a JSON list kept to its newest ARGV[2], in one step: codes sent at once (a
+ * crowd signing in) each read and rewrote the list, and all but one were lost from the inbox.
+ * KEYS: the list. ARGV: the entry (JSON), how many to keep, ttl.
+ */
+const PREPEND: CacheScript = {
+  lua: `local list = cjson.decode(redis.call('GET', KEYS[1]) or '[]')
+    table.insert(list, 1, cjson.decode(ARGV[1]))
+    for i = #list, tonumber(ARGV[2]) + 1, -1 do table.remove(list, i) end
+    redis.call('SET', KEYS[1], cjson.encode(list), 'EX', tonumber(ARGV[3]))
+    return #list`,
+  async local(cache, [key], [entry, keep, ttl]) {
+    const list = JSON.parse((await cache.get(key!)) ?? '[]') as unknown[];
+    const next = [JSON.parse(entry!), ...list].slice(0, Number(keep));
+    await cache.set(key!, JSON.stringify(next), Number(ttl));
+    return next.length;
+  },
+};
+
+/**
  * Development adapter: keeps the last codes in the shared cache (so any app process shows them)
  * and logs them with the phone masked. Never runs in production.
  */
@@ -39,8 +58,7 @@ export function devSmsSender(cache: Cache, log: FastifyBaseLogger, env: string):
     name: 'dev',
     async send(phone, code) {
       const entry = { phone: maskPhone(phone), code, sentAt: new Date().toISOString() };
-      const list = JSON.parse((await cache.get(INBOX_KEY)) ?? '[]') as (typeof entry)[];
-      await cache.set(INBOX_KEY, JSON.stringify([entry, ...list].slice(0, INBOX_SIZE)), 3600);
+      await cache.run(PREPEND, [INBOX_KEY], [JSON.stringify(entry), INBOX_SIZE, 3600]);
       log.info({ sms: `dev SMS to ${entry.phone}: ${code}` }, 'dev sms sent');
     },
     async notify(phone, notice) {
@@ -50,8 +68,7 @@ export function devSmsSender(cache: Cache, log: FastifyBaseLogger, env: string):
         text: notice.text,
         sentAt: new Date().toISOString(),
       };
-      const list = JSON.parse((await cache.get(NOTICES_KEY)) ?? '[]') as (typeof entry)[];
-      await cache.set(NOTICES_KEY, JSON.stringify([entry, ...list].slice(0, INBOX_SIZE)), 3600);
+      await cache.run(PREPEND, [NOTICES_KEY], [JSON.stringify(entry), INBOX_SIZE, 3600]);
       log.info({ sms: `dev SMS notice to ${entry.phone}: ${notice.template}` }, 'dev sms sent');
     },
     async inbox() {

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createCache } from '../cache/index.ts';
@@ -45,6 +46,32 @@ describe('development SMS adapter', () => {
     expect(out).not.toContain('13812345678');
     expect(out).not.toContain('您的预约已成功');
     await cache.close();
+  });
+});
+
+const caches = [
+  ['memory', () => createCache(null)],
+  ...(process.env.REDIS_URL
+    ? [['redis', () => createCache(process.env.REDIS_URL!, `zt-test:${randomBytes(6).toString('hex')}:`)] as const]
+    : []),
+] as const;
+
+describe.each(caches)('development SMS inbox on the %s cache', (_kind, make) => {
+  it('keeps every code of a crowd signing in at once, the newest 50', async () => {
+    const cache = make();
+    try {
+      const sms = devSmsSender(cache, pino({ level: 'silent' }), 'development');
+      const phones = Array.from({ length: 60 }, (_, i) => `1390000${String(i).padStart(4, '0')}`);
+      await Promise.all(phones.slice(0, 40).map((p, i) => sms.send(p, String(100_000 + i))));
+      const inbox = (await sms.inbox())!;
+      expect(inbox.map((m) => m.code).sort()).toEqual(phones.slice(0, 40).map((_, i) => String(100_000 + i)));
+      for (const [i, p] of phones.slice(40).entries()) await sms.send(p, String(200_000 + i));
+      const kept = (await sms.inbox())!;
+      expect(kept).toHaveLength(50);
+      expect(kept[0]).toMatchObject({ phone: '139****0059', code: '200019' });
+    } finally {
+      await cache.close();
+    }
   });
 });
 
