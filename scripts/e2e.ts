@@ -54,6 +54,9 @@ async function main() {
     ZT_DEMO: '1',
     ZT_DEMO_RESIDENTS: '500',
     NODE_ENV: 'test',
+    // A waiting room a browser can watch: five admissions a second, so a few dozen people make a line.
+    ZT_QUEUE_START_RATE: '5',
+    ZT_QUEUE_MAX_RATE: '5',
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
   // A run's own keys: Redis outlives runs, and the last run's per-number SMS budget is not this one's.

@@ -7,12 +7,12 @@ import {
   formatViolations,
   makeScreenshot,
 } from '../../../packages/web-core/e2e/harness.ts';
-import { DEMO_PASSWORD, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
+import { DEMO_PASSWORD, residentApi, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /** A checksum-valid synthetic ID number (GB 11643) for a region and a sequence number. */
-function idNumber(region6: string, seq: number): string {
-  const first17 = `${region6}19750320${String(seq).padStart(3, '0')}`;
+function idNumber(region6: string, seq: number, birth = '19750320'): string {
+  const first17 = `${region6}${birth}${String(seq).padStart(3, '0')}`;
   const sum = [...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i]!, 0);
   return first17 + '10X98765432'[sum % 11]!;
 }
@@ -20,6 +20,10 @@ function idNumber(region6: string, seq: number): string {
 const STAMP = Date.now() % 100_000;
 const PHONE = `167${String(STAMP).padStart(5, '0')}${String(process.pid % 1000).padStart(3, '0')}`;
 const TITLE = `端到端口罩预约 ${Date.now() % 100000}`;
+/** People who join the line ahead of the resident in the browser. */
+const AHEAD = 30;
+/** Their birth date, one a run: their ID numbers stay new where the database outlives runs. */
+const CROWD_BIRTH = `${1950 + (STAMP % 50)}${String(1 + (Math.floor(STAMP / 50) % 12)).padStart(2, '0')}${String(1 + (Math.floor(STAMP / 600) % 28)).padStart(2, '0')}`;
 
 /** 预约 across the apps: an official opens a campaign, the resident reserves, the site redeems the pickup code. */
 export default defineSuite({
@@ -225,6 +229,105 @@ export default defineSuite({
           await card.getByTestId('reserve').click();
           await m.getByTestId('pickup-qr').waitFor();
           assert((await m.getByTestId('pickup-status').innerText()).includes('待领取'), 'confirmed after the wait');
+        },
+      );
+
+      await t.step(
+        'in a line after the opening, the resident sees their place shrink, asks with the ticket, and reserves',
+        async () => {
+          const title = `排队抢购口罩 ${STAMP}`;
+          const created = await officerApi.call<{ id: string }>('POST', '/api/v1/reservation/campaigns', {
+            kind: 'masks',
+            title,
+            regionCode: '420102',
+            mode: 'first_come',
+            oncePerDays: 0,
+            itemsPerPerson: 2,
+            sites: [
+              {
+                name: '江岸排队药房',
+                address: '江岸区中山大道 3 号',
+                regionCode: gridCode.slice(0, 12),
+                slots: [
+                  {
+                    startsAt: new Date().toISOString(),
+                    endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+                    quota: 50,
+                  },
+                ],
+              },
+            ],
+          });
+          assert(created.status === 201, `campaign answered ${created.status} ${JSON.stringify(created.body)}`);
+          const id = created.body.id;
+          await officerApi.call('POST', `/api/v1/reservation/campaigns/${id}/status`, { status: 'open' });
+          // A crowd ahead: neighbours of the same grid join at once, more than the room admits in a second
+          // (this server lets in ZT_QUEUE_MAX_RATE = 5 a second).
+          const admin = await staffApi(t.baseUrl, 'admin');
+          const crowd = await Promise.all(
+            Array.from({ length: AHEAD }, async (_, i) => {
+              const phone = `166${String(STAMP).padStart(5, '0')}${String(i).padStart(3, '0')}`;
+              const registered = await admin.call('POST', '/api/v1/identity/residents', {
+                name: `排队居民${i}`,
+                idNumber: idNumber(gridCode.slice(0, 6), i, CROWD_BIRTH),
+                phone,
+                regionCode: gridCode,
+              });
+              assert(registered.status === 201, `registration answered ${registered.status}`);
+              return residentApi(t.baseUrl, phone);
+            }),
+          );
+          const joined = await Promise.all(
+            crowd.map((p) => p.call<{ admitted: boolean }>('POST', `/api/v1/reservation/campaigns/${id}/queue`)),
+          );
+          assert(
+            joined.every((j) => j.status === 200),
+            `joins answered ${joined.map((j) => j.status).join(',')}`,
+          );
+          assert(joined.filter((j) => !j.body.admitted).length >= AHEAD - 10, 'most of the crowd waits');
+          // Waiting, the page asks with the ticket of its place, without the session cookie.
+          const ticketPolls: (string | undefined)[] = [];
+          const positions: number[] = [];
+          m.on('request', (r) => {
+            if (r.url().includes('/reservation/public/queue')) ticketPolls.push(r.headers()['cookie']);
+          });
+          m.on('response', (r) => {
+            if (r.url().includes('/reservation/public/queue') && r.ok())
+              void r.json().then((b: { position: number }) => positions.push(b.position));
+          });
+          // The list of open campaigns is a snapshot up to a second old (ZT_PUBLIC_SNAPSHOT_MS): the page
+          // shows the new campaign once a neighbour's list does.
+          for (let tries = 0; tries < 20; tries++) {
+            const open = await crowd[0]!.call<{ items: { title: string }[] }>('GET', '/api/v1/reservation/open');
+            if (open.body.items.some((c) => c.title === title)) break;
+            await m.waitForTimeout(200);
+          }
+          await m.goto('/m/reserve');
+          const card = m.getByTestId('open-campaign').filter({ hasText: title });
+          const position = card.getByTestId('queue-position');
+          await position.waitFor();
+          const first = Number((await position.innerText()).match(/还有 (\d+) 人/)?.[1]);
+          assert(first > 0, `a place in the line expected: ${await position.innerText()}`);
+          assert((await card.getByTestId('slot-option').count()) === 0, 'no slots to pick while waiting');
+          // Five a second: the wait is seconds, and the page says so.
+          const eta = await card.getByTestId('queue-eta').innerText();
+          assert(/预计约 \d+ 秒后轮到您/.test(eta), `the wait in seconds expected: ${eta}`);
+          await shot('waiting-line');
+          await axe('waiting room in a line');
+          await card.getByTestId('reserve').waitFor({ timeout: 30_000 });
+          assert(ticketPolls.length > 0, 'the page asked where it stands with its ticket');
+          assert(
+            positions.some((p) => p < first),
+            `the place moved up from ${first}: ${positions.join(', ')}`,
+          );
+          assert(
+            ticketPolls.every((c) => c === undefined),
+            'ticket polls carry no session cookie',
+          );
+          await shot('waiting-line-admitted');
+          await card.getByTestId('reserve').click();
+          await m.getByTestId('pickup-qr').waitFor();
+          assert((await m.getByTestId('pickup-status').innerText()).includes('待领取'), 'confirmed after the line');
         },
       );
     } catch (err) {

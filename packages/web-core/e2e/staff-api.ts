@@ -17,6 +17,33 @@ export async function staffApi(baseUrl: string, username: string): Promise<Staff
     body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   });
   assert(res.ok, `${username} sign-in answered ${res.status}`);
+  return sessionApi(baseUrl, res);
+}
+
+/**
+ * Signs a resident in by phone as the H5 does (an SMS code, read from the dev inbox) and keeps the
+ * session: for suites that need other people beside the one in the browser.
+ */
+export async function residentApi(baseUrl: string, phone: string): Promise<StaffApi> {
+  const post = (path: string, body: unknown) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const sent = await post('/api/v1/identity/sms-codes', { phone });
+  assert(sent.status === 202, `SMS code for ${phone} answered ${sent.status}`);
+  const inbox = (await (await fetch(`${baseUrl}/api/v1/identity/dev/sms-inbox`)).json()) as {
+    items: { phone: string; code: string }[];
+  };
+  const code = inbox.items.find((i) => i.phone === `${phone.slice(0, 3)}****${phone.slice(-4)}`)?.code;
+  assert(code, `no SMS code for ${phone} in the dev inbox`);
+  const res = await post('/api/v1/identity/resident-sessions', { phone, code });
+  assert(res.ok, `resident sign-in answered ${res.status}`);
+  return sessionApi(baseUrl, res);
+}
+
+async function sessionApi(baseUrl: string, res: Response): Promise<StaffApi> {
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const cookie = res.headers
     .getSetCookie()
