@@ -339,6 +339,10 @@ export const errorMessages = {
     en: 'Unknown stock location, or not yours',
   },
   'supplies.location_kind': { 'zh-CN': '该库存点类型不能办理此业务', en: 'This kind of location cannot do that' },
+  'supplies.pack_unit_same': {
+    'zh-CN': '包装单位应与计量单位不同',
+    en: 'The pack unit must differ from the unit',
+  },
   'supplies.thresholds': {
     'zh-CN': '紧急订货点应小于最低库存天数',
     en: 'The emergency order point must be below the minimum days',

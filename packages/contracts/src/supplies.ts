@@ -54,6 +54,10 @@ export const ItemInput = Type.Object(
     grade: Type.Optional(Nullable(Text(40))),
     /** Items that may be given instead, best first (KN95 for N95). */
     substituteIds: Type.Optional(Type.Array(Uuid, { maxItems: 10 })),
+    /** 包装规格: a pack of `size` units (箱 = 400 只), so postings by the pack and by the unit match. */
+    pack: Type.Optional(
+      Nullable(Type.Object({ unit: Text(20), size: Type.Integer({ minimum: 2, maximum: 1_000_000 }) }, strict)),
+    ),
     minDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 7 })),
     emergencyDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 3 })),
   },
@@ -70,6 +74,7 @@ export const Item = Type.Object({
   unit: Type.String(),
   grade: Nullable(Type.String()),
   substituteIds: Type.Array(Type.String()),
+  pack: Nullable(Type.Object({ unit: Type.String(), size: Type.Integer() })),
   minDays: Type.Integer(),
   emergencyDays: Type.Integer(),
 });

@@ -57,6 +57,7 @@ export async function ensureDemoSupplies(zt: Zhengtong, options: { log?: (m: str
     nameEn: 'KN95 respirator',
     category: 'mask',
     unit: '只',
+    pack: { unit: '箱', size: 400 },
     grade: 'KN95',
   });
   const n95 = await item({
@@ -65,6 +66,7 @@ export async function ensureDemoSupplies(zt: Zhengtong, options: { log?: (m: str
     nameEn: 'N95 medical respirator',
     category: 'mask',
     unit: '只',
+    pack: { unit: '箱', size: 400 },
     grade: 'N95',
     substituteIds: [kn95],
   });
@@ -74,6 +76,7 @@ export async function ensureDemoSupplies(zt: Zhengtong, options: { log?: (m: str
     nameEn: 'Surgical mask',
     category: 'mask',
     unit: '只',
+    pack: { unit: '箱', size: 2000 },
     grade: '医用外科',
   });
   const suit = await item({

@@ -11864,6 +11864,10 @@ export interface paths {
                                 unit: string;
                                 grade: string | null;
                                 substituteIds: string[];
+                                pack: {
+                                    unit: string;
+                                    size: number;
+                                } | null;
                                 minDays: number;
                                 emergencyDays: number;
                             }[];
@@ -11910,6 +11914,10 @@ export interface paths {
                         unit: string;
                         grade?: string | null;
                         substituteIds?: string[];
+                        pack?: {
+                            unit: string;
+                            size: number;
+                        } | null;
                         /** @default 7 */
                         minDays?: number;
                         /** @default 3 */
@@ -11933,6 +11941,10 @@ export interface paths {
                             unit: string;
                             grade: string | null;
                             substituteIds: string[];
+                            pack: {
+                                unit: string;
+                                size: number;
+                            } | null;
                             minDays: number;
                             emergencyDays: number;
                         };

@@ -226,7 +226,7 @@ export class MatchingRepository {
     if (!ids.length) return Promise.resolve([]);
     return trx
       .selectFrom('supply_items')
-      .select(['id', 'code', 'name_zh', 'name_en', 'unit', 'substitute_ids'])
+      .select(['id', 'code', 'name_zh', 'name_en', 'unit', 'substitute_ids', 'pack_unit', 'pack_size'])
       .where(sql<boolean>`id = any(${ids}::uuid[])`)
       .execute();
   }

@@ -29,7 +29,16 @@ const SCOPE_DIGITS = { district: 6, city: 4, province: 2 } as const;
 const REGION_POINTS = { 6: 30, 4: 20, 2: 10 } as const;
 const REGION_REASON = { 6: 'same_district', 4: 'same_city', 2: 'same_province' } as const;
 
-type ItemLite = { id: string; code: string; name_zh: string; name_en: string; unit: string; substitute_ids: string[] };
+type ItemLite = {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  unit: string;
+  substitute_ids: string[];
+  pack_unit: string | null;
+  pack_size: number | null;
+};
 
 /** Why and how much an offer fits a need; null when it does not. */
 export interface Fit {
@@ -61,10 +70,25 @@ const GRAMS = new Map([
   ['g', 1],
 ]);
 
-/** How many of the need's units one of the offer's is: 1 for the same unit, null when they do not convert. */
-function unitFactor(offerUnit: string, needUnit: string): number | null {
+/** A unit of a catalogue item in the item's own units: 1 for its unit, its pack size for its pack. */
+function inItemUnits(unit: string, item: ItemLite): number | null {
+  if (unit === norm(item.unit)) return 1;
+  return item.pack_unit && item.pack_size && unit === norm(item.pack_unit) ? item.pack_size : null;
+}
+
+/**
+ * How many of the need's units one of the offer's is, null when they do not convert: through the
+ * items' packs when both sides are catalogue items counted in the same unit (a 箱 of KN95 is not
+ * a 箱 of N95 when their packs differ), else 1 for the same unit, or between units of mass.
+ */
+function unitFactor(offerUnit: string, needUnit: string, offerItem?: ItemLite, needItem?: ItemLite): number | null {
   const a = norm(offerUnit);
   const b = norm(needUnit);
+  if (offerItem && needItem && norm(offerItem.unit) === norm(needItem.unit)) {
+    const x = inItemUnits(a, offerItem);
+    const y = inItemUnits(b, needItem);
+    if (x && y) return x / y;
+  }
   if (a === b) return 1;
   const ga = GRAMS.get(a);
   const gb = GRAMS.get(b);
@@ -82,7 +106,7 @@ const minDay = (...d: string[]) => d.reduce((a, b) => (a < b ? a : b));
 
 /**
  * Does this offer fit this need? Same catalogue item (or one the need's item may be replaced with),
- * or the same product or produce category; the same unit, or units of mass that convert; days that
+ * or the same product or produce category; the same unit, units of mass, or an item's unit and its pack; days that
  * overlap from today; regions the offer delivers to. Score: goods up to 50, region up to 30, how much
  * of the need it covers up to 20.
  */
@@ -121,7 +145,7 @@ export function fitOf(offer: PostingRow, need: PostingRow, items: Map<string, It
     goods = 30;
     reasons.push({ code: 'same_category', category: need.produce_category });
   } else return null;
-  const factor = unitFactor(offer.unit, need.unit);
+  const factor = unitFactor(offer.unit, need.unit, offerItem, needItem);
   if (factor === null) return null;
 
   // Regions: the longest shared GB/T 2260 prefix, as far as the offer delivers.

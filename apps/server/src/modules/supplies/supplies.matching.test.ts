@@ -309,6 +309,86 @@ describe('supply-demand matching', () => {
     await ok(await call(logistics, 'POST', `/postings/${byBox.id}/close`));
   });
 
+  it('converts through the catalogue packs: an offer by the 盒 meets needs by the 只 and by another item’s 盒', async () => {
+    const item = async (payload: object) => {
+      const res = await as(t.app, logistics, { method: 'POST', url: '/api/v1/supplies/items', payload });
+      return res;
+    };
+    // A pack named like the unit is refused, and nothing is added.
+    const same = await item({
+      code: 'GLOVE-X',
+      nameZh: '手套',
+      nameEn: 'Glove',
+      category: 'gloves',
+      unit: '只',
+      pack: { unit: '只', size: 10 },
+    });
+    expect(same.statusCode).toBe(400);
+    expect(same.json().errors).toEqual([
+      expect.objectContaining({ path: 'pack.unit', code: 'supplies.pack_unit_same' }),
+    ]);
+    const latex = await ok(
+      await item({
+        code: 'GLOVE-LATEX',
+        nameZh: '乳胶手套',
+        nameEn: 'Latex glove',
+        category: 'gloves',
+        unit: '只',
+        pack: { unit: '盒', size: 50 },
+      }),
+    );
+    expect(latex.pack).toEqual({ unit: '盒', size: 50 });
+    const nitrile = await ok(
+      await item({
+        code: 'GLOVE-NITRILE',
+        nameZh: '丁腈手套',
+        nameEn: 'Nitrile glove',
+        category: 'gloves',
+        unit: '只',
+        pack: { unit: '盒', size: 100 },
+        substituteIds: [latex.id],
+      }),
+    );
+    const offer = await ok(
+      await call(
+        enterprise,
+        'POST',
+        '/postings',
+        capacity({ itemId: latex.id, unit: '盒', basis: 'total', quantity: 40 }),
+      ),
+    );
+    // 40 盒 of 50 is 2,000 只; a 盒 of the nitrile gloves is 100, so the same 40 盒 are 20 of those.
+    const byPiece = await ok(await call(medical, 'POST', '/postings', need({ itemId: nitrile.id, quantity: 1500 })));
+    const byBox = await ok(
+      await call(
+        medical,
+        'POST',
+        '/postings',
+        need({ itemId: nitrile.id, unit: '盒', quantity: 30, organisation: '武汉市第七医院' }),
+      ),
+    );
+    const matches = (await ok(await call(enterprise, 'GET', `/matches?postingId=${offer.id}`))).items as {
+      id: string;
+      quantity: number;
+      need: { postingId: string; unit: string };
+    }[];
+    const of = (id: string) => matches.find((m) => m.need.postingId === id)!;
+    expect(of(byPiece.id)).toMatchObject({ quantity: 1500, need: { unit: '只' } });
+    expect(of(byBox.id)).toMatchObject({ quantity: 20, need: { unit: '盒' } });
+    // Agreed: 1,500 只 take 30 of the offer's 盒, and 10 are left.
+    await ok(await call(enterprise, 'POST', `/matches/${of(byPiece.id).id}/accept`));
+    expect(await ok(await call(medical, 'POST', `/matches/${of(byPiece.id).id}/accept`))).toMatchObject({
+      status: 'confirmed',
+      quantity: 1500,
+    });
+    expect(await ok(await call(enterprise, 'GET', `/postings/${offer.id}`))).toMatchObject({ openQuantity: 10 });
+    for (const [who, id] of [
+      [enterprise, offer.id],
+      [medical, byBox.id],
+    ] as const)
+      await ok(await call(who, 'POST', `/postings/${id}/close`));
+  });
+
   it('follows a change of a posting, and withdraws proposals when a posting closes', async () => {
     const offer = await ok(
       await call(enterprise, 'POST', '/postings', capacity({ itemId: items.suit, basis: 'total', quantity: 800 })),

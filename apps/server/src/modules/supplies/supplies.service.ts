@@ -173,6 +173,8 @@ export class SuppliesService {
     const known = await this.repo.itemsByIds(substitutes);
     if (known.length !== substitutes.length)
       problems.push({ path: 'substituteIds', code: 'supplies.substitute_unknown' });
+    const pack = input.pack ? { unit: input.pack.unit.trim(), size: input.pack.size } : null;
+    if (pack && pack.unit === input.unit.trim()) problems.push({ path: 'pack.unit', code: 'supplies.pack_unit_same' });
     if (problems.length) throw invalid('request.invalid', problems);
     const id = uuidv7();
     try {
@@ -185,6 +187,8 @@ export class SuppliesService {
         unit: input.unit.trim(),
         grade: input.grade?.trim() || null,
         substitute_ids: substitutes,
+        pack_unit: pack?.unit ?? null,
+        pack_size: pack?.size ?? null,
         min_days: minDays,
         emergency_days: emergencyDays,
       });
@@ -1349,6 +1353,7 @@ function itemView(r: ItemRow): Item {
     unit: r.unit,
     grade: r.grade,
     substituteIds: r.substitute_ids,
+    pack: r.pack_unit && r.pack_size ? { unit: r.pack_unit, size: r.pack_size } : null,
     minDays: r.min_days,
     emergencyDays: r.emergency_days,
   };

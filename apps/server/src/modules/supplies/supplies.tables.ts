@@ -28,6 +28,9 @@ export interface SupplyItemsTable {
   unit: string;
   grade: string | null;
   substitute_ids: string[];
+  /** 包装规格: a pack of `pack_size` units, named `pack_unit` (both or neither). */
+  pack_unit: string | null;
+  pack_size: number | null;
   min_days: number;
   emergency_days: number;
   created_at: Generated<Date>;
