@@ -263,5 +263,40 @@ export default defineSuite({
         await t.screenshot('match-contact');
       },
     );
+
+    await t.step(
+      'the official adds gloves sold by the 盒 of 100 to the catalogue; a posting of them may count either',
+      async () => {
+        await signInStaff('logistics');
+        await page.getByTestId('menu-suppliesCatalogue').click();
+        await page.getByTestId('items-table').waitFor();
+        await page.getByTestId('item-create').click();
+        await page.getByTestId('item-code').fill(`GLOVE-E2E-${STAMP}`);
+        await page.getByTestId('item-name-zh').fill(`丁腈检查手套 ${STAMP}`);
+        await page.getByTestId('item-name-en').fill(`Nitrile glove ${STAMP}`);
+        await pick(page.getByTestId('item-category'), '手套');
+        await page.getByTestId('item-unit').fill('只');
+        await page.getByTestId('item-pack-unit').fill('盒');
+        await page.getByTestId('item-pack-size').locator('input').fill('100');
+        await t.screenshot('item-form');
+        await t.checkAccessibility('catalogue item form');
+        await page.getByTestId('item-save').click();
+        const row = page.getByTestId('items-table').locator('tr', { hasText: `GLOVE-E2E-${STAMP}` });
+        await row.waitFor();
+        assert(
+          (await row.innerText()).includes('1 盒 = 100 只'),
+          `the pack in the catalogue: ${await row.innerText()}`,
+        );
+        await t.screenshot('catalogue');
+        await t.checkAccessibility('catalogue');
+        await page.getByTestId('menu-suppliesMatching').click();
+        await page.getByTestId('posting-create').click();
+        await pick(page.getByTestId('posting-item'), `丁腈检查手套 ${STAMP}`);
+        const hint = await page.getByTestId('posting-unit-hint').innerText();
+        assert(hint.includes('也可按 盒 填写（1 盒 = 100 只）'), `the unit hint: ${hint}`);
+        await t.screenshot('posting-pack-units');
+        await page.keyboard.press('Escape');
+      },
+    );
   },
 });
