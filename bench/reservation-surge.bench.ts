@@ -16,6 +16,11 @@ import { row, type Row } from './lib/table.ts';
 
 const JIANGAN = '420102';
 const LEVELS = (process.env.BENCH_SURGE_LEVELS ?? '1,2,5,10').split(',').map(Number);
+/**
+ * App processes sharing the database and Redis, people spread over them as a load balancer would
+ * (BENCH_SURGE_PROCESSES, default 1): the scale-out the platform is built for, under a surge.
+ */
+const PROCESSES = Math.max(1, Number(process.env.BENCH_SURGE_PROCESSES ?? 1));
 /** Seconds of arrivals per level; the line then drains. */
 const ARRIVAL_SECONDS = Number(process.env.BENCH_SURGE_SECONDS ?? 3);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,6 +65,7 @@ export async function reservationSurge(): Promise<Row[]> {
   );
   const zt = await buildApp(config, { regionProvinces: ['42'] });
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  const others: Awaited<ReturnType<typeof startServer>>[] = [];
   try {
     // People: synthetic residents of 江岸区 with a session each (the SMS step is not what is measured).
     const street = (await zt.services.regions.list({ parent: JIANGAN, limit: 1 })).items[0]!.code;
@@ -130,13 +136,23 @@ export async function reservationSurge(): Promise<Row[]> {
     const served = await eachOnce(people, 32, 3000, (p) => reserveOnce(url, p, calm.slotId), 201);
     const capacity = served.ok / 3;
     await server.stop();
-    server = await startServer(
-      { ...serverEnv, ZT_CACHE_PREFIX: `zt-bench:${randomUUID()}:` },
-      { databaseUrl: scratch.url },
-    );
+    // The surge's processes share one waiting room (the same cache prefix), as a deployment's do.
+    const room = { ...serverEnv, ZT_CACHE_PREFIX: `zt-bench:${randomUUID()}:` };
+    server = await startServer(room, { databaseUrl: scratch.url });
+    for (let i = 1; i < PROCESSES; i++) others.push(await startServer(room, { databaseUrl: scratch.url }));
     url = server.url;
+    const urls = [url, ...others.map((o) => o.url)];
     await load(`${url}/healthz`, { seconds: 2 });
     const trivial = await load(`${url}/healthz`, { seconds: 3 });
+    // With several processes the surge's figures are against the trivial route of all of them at once.
+    const trivialAll =
+      PROCESSES === 1
+        ? trivial
+        : (await Promise.all(urls.map((u) => load(`${u}/healthz`, { seconds: 3 })))).reduce((a, b) => ({
+            ...a,
+            rps: a.rps + b.rps,
+            p99: Math.max(a.p99, b.p99),
+          }));
     // What the waiting room's own two answers cost the server, closed loop: a join (session, one script)
     // and a poll with a ticket (no session, no round trip).
     const probe = await campaign('排队测定', 1000);
@@ -160,6 +176,16 @@ export async function reservationSurge(): Promise<Row[]> {
     if (join.non2xx || poll.non2xx) console.error(`  probe refusals: ${join.non2xx} joins, ${poll.non2xx} polls`);
     const out: Row[] = [
       row('trivial route GET /healthz: requests/s', trivial.rps, 'req/s', null),
+      ...(PROCESSES > 1
+        ? [
+            row(
+              `trivial route GET /healthz on ${PROCESSES} processes at once: requests/s`,
+              trivialAll.rps,
+              'req/s',
+              null,
+            ),
+          ]
+        : []),
       row('waiting room: joins/s (closed loop, one person rejoining)', join.rps, 'req/s', trivial.rps),
       row(
         'waiting room: joins/s by people arriving (closed loop, 64 at a time, each once)',
@@ -180,8 +206,8 @@ export async function reservationSurge(): Promise<Row[]> {
       const arrivals = Math.min(people.length, Math.round(level * capacity * ARRIVAL_SECONDS));
       // Fewer places than people: the surge also meets "sold out", where overselling would show.
       const c = await campaign(`${level}× 抢购`, Math.round(arrivals * 0.8));
-      const sampler = sampleCpu(server.pid);
-      const r = await surge(url, people.slice(0, arrivals), c.id, c.slotId, arrivals / ARRIVAL_SECONDS);
+      const sampler = sampleCpu([server.pid, ...others.map((o) => o.pid)]);
+      const r = await surge(urls, people.slice(0, arrivals), c.id, c.slotId, arrivals / ARRIVAL_SECONDS);
       const cpu = sampler.stop();
       const counts = await sql<{ taken: number; confirmed: number; doubled: number }>`
         select (select taken from reservation_slots where id = ${c.slotId}) as taken,
@@ -193,13 +219,13 @@ export async function reservationSurge(): Promise<Row[]> {
       const { taken, confirmed, doubled } = counts.rows[0]!;
       // Fewer people than the level asks for (BENCH_SURGE_PEOPLE) offer less: the label says what was offered.
       const offered = arrivals / ARRIVAL_SECONDS / capacity;
-      const label = `${Math.abs(offered - level) < 0.05 * level ? level : offered.toFixed(1)}× offered (${Math.round(arrivals / ARRIVAL_SECONDS)} arrivals/s, ${arrivals} people, ${c.quota} places)`;
+      const label = `${Math.abs(offered - level) < 0.05 * level ? level : offered.toFixed(1)}× offered (${Math.round(arrivals / ARRIVAL_SECONDS)} arrivals/s, ${arrivals} people, ${c.quota} places${PROCESSES > 1 ? `, ${PROCESSES} processes` : ''})`;
       out.push(
-        row(`${label}: admitted reservations/s`, r.admittedPerSecond, 'res/s', trivial.rps),
-        row(`${label}: waiting-room answers p99`, r.waitingP99, 'ms', trivial.p99),
-        row(`${label}: … of which joins (arrivals) p99`, r.joinP99, 'ms', trivial.p99),
-        row(`${label}: … of which polls with a ticket p99`, r.pollP99, 'ms', trivial.p99),
-        row(`${label}: reservation answers p99`, r.reserveP99, 'ms', trivial.p99),
+        row(`${label}: admitted reservations/s`, r.admittedPerSecond, 'res/s', trivialAll.rps),
+        row(`${label}: waiting-room answers p99`, r.waitingP99, 'ms', trivialAll.p99),
+        row(`${label}: … of which joins (arrivals) p99`, r.joinP99, 'ms', trivialAll.p99),
+        row(`${label}: … of which polls with a ticket p99`, r.pollP99, 'ms', trivialAll.p99),
+        row(`${label}: reservation answers p99`, r.reserveP99, 'ms', trivialAll.p99),
         row(
           `${label}: oversold places (taken − quota, and confirmed ≠ taken)`,
           Math.max(0, taken - c.quota) + Math.abs(confirmed - taken),
@@ -213,7 +239,12 @@ export async function reservationSurge(): Promise<Row[]> {
       // Whose limit the figures show: the server's, or a machine whose cores the loader, PostgreSQL and Redis share.
       if (cpu)
         out.push(
-          row(`${label}: CPU of the server process, busiest second`, cpu.peak.server, 'cores', cpu.cores),
+          row(
+            `${label}: CPU of the server process${PROCESSES > 1 ? 'es together' : ''}, busiest second`,
+            cpu.peak.server,
+            'cores',
+            cpu.cores,
+          ),
           row(`${label}: CPU of the loader, busiest second`, cpu.peak.loader, 'cores', cpu.cores),
           row(`${label}: CPU of the whole machine, busiest second`, cpu.peak.machine, 'cores', cpu.cores),
         );
@@ -221,6 +252,7 @@ export async function reservationSurge(): Promise<Row[]> {
     return out;
   } finally {
     await server?.stop();
+    for (const o of others) await o.stop();
     await zt.close();
     await scratch.drop();
   }
@@ -256,8 +288,11 @@ function reserveOnce(url: string, p: Person, slotId: string, key = randomUUID())
   });
 }
 
-/** Open-loop arrivals at `perSecond`; each person joins the line, waits with the ticket, and reserves once admitted. */
-async function surge(url: string, people: Person[], campaignId: string, slotId: string, perSecond: number) {
+/**
+ * Open-loop arrivals at `perSecond`; each person joins the line, waits with the ticket, and reserves once
+ * admitted, all on one of the processes (`urls`), taken in turn as a load balancer would.
+ */
+async function surge(urls: string[], people: Person[], campaignId: string, slotId: string, perSecond: number) {
   const waiting: number[] = [];
   const joins: number[] = [];
   const polls: number[] = [];
@@ -277,6 +312,7 @@ async function surge(url: string, people: Person[], campaignId: string, slotId: 
     return { status: res.status, retryAfter: Number(res.headers['retry-after'] ?? 1), body: res.body };
   };
   const person = async (p: Person, n: number) => {
+    const url = urls[n % urls.length]!;
     const key = randomUUID();
     const deadline = Date.now() + 120_000;
     let ticket: string | null = null;

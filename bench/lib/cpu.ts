@@ -30,15 +30,15 @@ export interface CpuShares {
 }
 
 /**
- * Samples, each second, the CPU of the loader (this process), the server process and the whole
- * machine; `stop` answers the busiest second of each, as cores kept busy, and the cores there are:
+ * Samples, each second, the CPU of the loader (this process), the server processes (together) and the
+ * whole machine; `stop` answers the busiest second of each, as cores kept busy, and the cores there are:
  * whether a figure is the server's limit or the machine's (the loader, PostgreSQL and Redis share its
  * cores). Null where /proc is not there (not Linux).
  */
-export function sampleCpu(serverPid: number): { stop(): { peak: CpuShares; cores: number } | null } {
+export function sampleCpu(serverPids: number[]): { stop(): { peak: CpuShares; cores: number } | null } {
   const read = () => ({
     loader: process.cpuUsage(),
-    server: processSeconds(serverPid),
+    server: serverPids.reduce((sum, pid) => sum + processSeconds(pid), 0),
     machine: machineSeconds(),
     at: performance.now(),
   });
