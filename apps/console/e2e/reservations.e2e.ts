@@ -131,6 +131,39 @@ export default defineSuite({
       if (v.length) throw new Error(`axe (${label}): ${v.length} violation(s)\n${formatViolations(v)}`);
     };
     let gridCode = '';
+    /** As the officer: a first-come mask campaign at a site in the resident's community, opened; answers its id. */
+    async function openCampaign(title: string, quota: number, opensAt?: number): Promise<string> {
+      const created = await officerApi.call<{ id: string }>('POST', '/api/v1/reservation/campaigns', {
+        kind: 'masks',
+        title,
+        regionCode: '420102',
+        mode: 'first_come',
+        oncePerDays: 0,
+        itemsPerPerson: 2,
+        ...(opensAt ? { opensAt: new Date(opensAt).toISOString() } : {}),
+        sites: [
+          {
+            name: '江岸排队药房',
+            address: '江岸区中山大道 3 号',
+            // The community of the resident's grid: a grid is 15 digits, a site's region at most 12.
+            regionCode: gridCode.slice(0, 12),
+            slots: [
+              {
+                startsAt: new Date().toISOString(),
+                endsAt: new Date((opensAt ?? Date.now()) + 7_200_000).toISOString(),
+                quota,
+              },
+            ],
+          },
+        ],
+      });
+      assert(created.status === 201, `campaign answered ${created.status} ${JSON.stringify(created.body)}`);
+      const opened = await officerApi.call('POST', `/api/v1/reservation/campaigns/${created.body.id}/status`, {
+        status: 'open',
+      });
+      assert(opened.status === 200, `opening answered ${opened.status}`);
+      return created.body.id;
+    }
     try {
       await t.step('the resident signs in, reserves a slot from the home page and sees a pickup QR', async () => {
         // The resident lives in the grid worker's grid, in 江岸区 where the campaign is.
@@ -187,31 +220,7 @@ export default defineSuite({
           // Not containing TITLE: the steps below find that campaign by it.
           const title = `定时开放口罩 ${STAMP}`;
           const opensAt = Date.now() + 12_000;
-          const created = await officerApi.call<{ id: string }>('POST', '/api/v1/reservation/campaigns', {
-            kind: 'masks',
-            title,
-            regionCode: '420102',
-            mode: 'first_come',
-            oncePerDays: 0,
-            itemsPerPerson: 2,
-            opensAt: new Date(opensAt).toISOString(),
-            sites: [
-              {
-                name: '江岸排队药房',
-                address: '江岸区中山大道 3 号',
-                // The community of the resident's grid: a grid is 15 digits, a site's region at most 12.
-                regionCode: gridCode.slice(0, 12),
-                slots: [
-                  { startsAt: new Date().toISOString(), endsAt: new Date(opensAt + 7_200_000).toISOString(), quota: 5 },
-                ],
-              },
-            ],
-          });
-          assert(created.status === 201, `campaign answered ${created.status} ${JSON.stringify(created.body)}`);
-          const opened = await officerApi.call('POST', `/api/v1/reservation/campaigns/${created.body.id}/status`, {
-            status: 'open',
-          });
-          assert(opened.status === 200, `opening answered ${opened.status}`);
+          await openCampaign(title, 5, opensAt);
           await m.goto('/m/reserve');
           const card = m.getByTestId('open-campaign').filter({ hasText: title });
           const room = card.getByTestId('waiting-room');
@@ -236,31 +245,7 @@ export default defineSuite({
         'in a line after the opening, the resident sees their place shrink, asks with the ticket, and reserves',
         async () => {
           const title = `排队抢购口罩 ${STAMP}`;
-          const created = await officerApi.call<{ id: string }>('POST', '/api/v1/reservation/campaigns', {
-            kind: 'masks',
-            title,
-            regionCode: '420102',
-            mode: 'first_come',
-            oncePerDays: 0,
-            itemsPerPerson: 2,
-            sites: [
-              {
-                name: '江岸排队药房',
-                address: '江岸区中山大道 3 号',
-                regionCode: gridCode.slice(0, 12),
-                slots: [
-                  {
-                    startsAt: new Date().toISOString(),
-                    endsAt: new Date(Date.now() + 7_200_000).toISOString(),
-                    quota: 50,
-                  },
-                ],
-              },
-            ],
-          });
-          assert(created.status === 201, `campaign answered ${created.status} ${JSON.stringify(created.body)}`);
-          const id = created.body.id;
-          await officerApi.call('POST', `/api/v1/reservation/campaigns/${id}/status`, { status: 'open' });
+          const id = await openCampaign(title, 50);
           // A crowd ahead: neighbours of the same grid join at once, more than the room admits in a second
           // (this server lets in ZT_QUEUE_MAX_RATE = 5 a second).
           const admin = await staffApi(t.baseUrl, 'admin');
