@@ -339,6 +339,10 @@ export const errorMessages = {
     en: 'Unknown stock location, or not yours',
   },
   'supplies.location_kind': { 'zh-CN': '该库存点类型不能办理此业务', en: 'This kind of location cannot do that' },
+  'supplies.unit_not_of_item': {
+    'zh-CN': '请按该物资的计量单位或包装单位填写',
+    en: "Count it in the item's unit or its pack",
+  },
   'supplies.pack_unit_same': {
     'zh-CN': '包装单位应与计量单位不同',
     en: 'The pack unit must differ from the unit',

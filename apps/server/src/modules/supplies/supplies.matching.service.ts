@@ -76,6 +76,12 @@ function inItemUnits(unit: string, item: ItemLite): number | null {
   return item.pack_unit && item.pack_size && unit === norm(item.pack_unit) ? item.pack_size : null;
 }
 
+/** Whether a posting of the item may be counted in this unit. */
+function countsItem(unit: string, item: ItemLite): boolean {
+  const u = norm(unit);
+  return inItemUnits(u, item) !== null || (GRAMS.has(u) && GRAMS.has(norm(item.unit)));
+}
+
 /**
  * How many of the need's units one of the offer's is, null when they do not convert: through the
  * items' packs when both sides are catalogue items counted in the same unit (a 箱 of KN95 is not
@@ -529,6 +535,9 @@ export class MatchingService {
       problems.push({ path: 'contactPhone', code: 'phone.format' });
     const unit = input.unit?.trim() || item?.unit;
     if (!unit) problems.push({ path: 'unit', code: 'field.required' });
+    // A catalogue item is counted in its unit, its pack or (an item counted by weight) another unit of
+    // mass: any other unit would never convert, and the posting would wait for a match that cannot come.
+    else if (item && !countsItem(unit, item)) problems.push({ path: 'unit', code: 'supplies.unit_not_of_item' });
     if (!(await this.regions.refs([input.regionCode])).has(input.regionCode))
       problems.push({ path: 'regionCode', code: 'region.unknown' });
     else if (actor.kind === 'staff' && !regionWithin(input.regionCode, actor.jurisdiction ?? '\u0000'))

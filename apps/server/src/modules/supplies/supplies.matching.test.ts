@@ -498,6 +498,11 @@ describe('supply-demand matching', () => {
         { path: 'regionCode', code: 'region.outside_jurisdiction', message: '超出您的管辖范围' },
       ]),
     );
+    // N95 are counted in 只 (no pack here): a need by the 包 would never convert, so it is refused.
+    const packet = await call(medical, 'POST', '/postings', need({ unit: '包' }));
+    expect(packet.json().errors).toEqual([
+      { path: 'unit', code: 'supplies.unit_not_of_item', message: '请按该物资的计量单位或包装单位填写' },
+    ]);
     const nothing = await call(medical, 'POST', '/postings', need({ itemId: null }));
     expect(nothing.json().errors).toContainEqual(expect.objectContaining({ code: 'supplies.goods_required' }));
     expect(await countRows(t, 'supply_postings')).toBe(before);
