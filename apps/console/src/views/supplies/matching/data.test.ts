@@ -3,6 +3,13 @@ import type { SupplyMatch } from '@zhengtong/web-core';
 import { emptyForm, matchActions, postingBody } from './data.ts';
 
 describe('matching form', () => {
+  it("starts in the official's district or street, and empty for a city or province official", () => {
+    expect(emptyForm('420106').regionCode).toBe('420106');
+    expect(emptyForm('420106001').regionCode).toBe('420106001');
+    expect(emptyForm('4201').regionCode).toBe('');
+    expect(emptyForm('42').regionCode).toBe('');
+  });
+
   it('sends a need for a catalogue item without offer-only fields', () => {
     const body = postingBody(
       {

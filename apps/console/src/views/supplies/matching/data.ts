@@ -24,7 +24,14 @@ export interface PostingForm {
   note: string;
 }
 
-export const emptyForm = (regionCode = ''): PostingForm => ({
+/** Where a posting is: a district or a street (GB/T 2260), as the API takes it. */
+export const POSTING_REGION = /^\d{6}(\d{3})?$/;
+
+/**
+ * A new posting, in the official's own region when that is a district or street; a city or province
+ * official picks the district (their jurisdiction is not a place to deliver to or from).
+ */
+export const emptyForm = (jurisdiction = ''): PostingForm => ({
   kind: 'need',
   goods: 'item',
   itemId: '',
@@ -36,7 +43,7 @@ export const emptyForm = (regionCode = ''): PostingForm => ({
   priceYuan: null,
   availableFrom: '',
   availableUntil: '',
-  regionCode,
+  regionCode: POSTING_REGION.test(jurisdiction) ? jurisdiction : '',
   deliveryScope: 'city',
   deliveryRadiusKm: null,
   organisation: '',
