@@ -294,6 +294,11 @@ export default defineSuite({
         await pick(page.getByTestId('posting-item'), `丁腈检查手套 ${STAMP}`);
         const hint = await page.getByTestId('posting-unit-hint').innerText();
         assert(hint.includes('也可按 盒 填写（1 盒 = 100 只）'), `the unit hint: ${hint}`);
+        // A city official posts from a district: the region offers the city's districts, not the city itself.
+        await page.locator('#posting-region').click();
+        await page.getByRole('option', { name: /武昌区/ }).waitFor();
+        assert((await page.getByRole('option', { name: /^武汉市/ }).count()) === 0, 'the city itself is not offered');
+        await page.getByRole('option', { name: /武昌区/ }).click();
         await t.screenshot('posting-pack-units');
         await page.keyboard.press('Escape');
       },
