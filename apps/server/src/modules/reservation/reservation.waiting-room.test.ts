@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignInput } from '@zhengtong/contracts';
@@ -13,22 +12,11 @@ import {
   type Signed,
   type TestApp,
 } from '../../../test/build-test-app.ts';
-import { createCache, type Cache } from '../../platform/cache/index.ts';
+import { testCaches } from '../../../test/caches.ts';
+import type { Cache } from '../../platform/cache/index.ts';
 import { WaitingRoom } from './reservation.waiting-room.ts';
 
-const caches: [string, () => Cache][] = [
-  ['memory', () => createCache(null)],
-  ...(process.env.REDIS_URL
-    ? [
-        ['redis', () => createCache(process.env.REDIS_URL!, `zt-test:${randomBytes(6).toString('hex')}:`)] as [
-          string,
-          () => Cache,
-        ],
-      ]
-    : []),
-];
-
-describe.each(caches)('waiting room on the %s cache', (_name, make) => {
+describe.each(testCaches)('waiting room on the %s cache', (_name, make) => {
   let cache: Cache;
   const room = (startRate = 10) =>
     new WaitingRoom(cache, { startRate, minRate: 5, maxRate: 100, targetMs: 250, tickMs: 0, maxInFlight: 2 });

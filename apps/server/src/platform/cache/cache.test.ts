@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testCaches } from '../../../test/caches.ts';
 import { createCache, type Cache, type CacheScript } from './index.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,12 +92,7 @@ describe.runIf(process.env.REDIS_URL)('redis cache (same semantics)', () => {
 });
 
 // The waiting room orders people by these sets, so the embedded map must rank exactly as Redis does.
-describe.each([
-  ['memory', () => createCache(null)],
-  ...(process.env.REDIS_URL
-    ? [['redis', () => createCache(process.env.REDIS_URL!, `zt-test:${randomBytes(6).toString('hex')}:`)] as const]
-    : []),
-] as const)('%s cache: ranked sets and counted increments', (_name, make) => {
+describe.each(testCaches)('%s cache: ranked sets and counted increments', (_name, make) => {
   let cache: Cache;
   beforeAll(() => {
     cache = make();

@@ -1,10 +1,10 @@
 import pino from 'pino';
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createCache } from '../cache/index.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { testCaches } from '../../../test/caches.ts';
 import { devSmsSender, webhookSmsSender } from './index.ts';
 
 describe('development SMS adapter', () => {
@@ -49,14 +49,7 @@ describe('development SMS adapter', () => {
   });
 });
 
-const caches = [
-  ['memory', () => createCache(null)],
-  ...(process.env.REDIS_URL
-    ? [['redis', () => createCache(process.env.REDIS_URL!, `zt-test:${randomBytes(6).toString('hex')}:`)] as const]
-    : []),
-] as const;
-
-describe.each(caches)('development SMS inbox on the %s cache', (_kind, make) => {
+describe.each(testCaches)('development SMS inbox on the %s cache', (_kind, make) => {
   it('keeps every code of a crowd signing in at once, the newest 50', async () => {
     const cache = make();
     try {
