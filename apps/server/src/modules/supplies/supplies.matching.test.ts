@@ -310,10 +310,7 @@ describe('supply-demand matching', () => {
   });
 
   it('converts through the catalogue packs: an offer by the 盒 meets needs by the 只 and by another item’s 盒', async () => {
-    const item = async (payload: object) => {
-      const res = await as(t.app, logistics, { method: 'POST', url: '/api/v1/supplies/items', payload });
-      return res;
-    };
+    const item = (payload: object) => as(t.app, logistics, { method: 'POST', url: '/api/v1/supplies/items', payload });
     // A pack named like the unit is refused, and nothing is added.
     const same = await item({
       code: 'GLOVE-X',
