@@ -7,7 +7,13 @@ import {
   formatViolations,
   makeScreenshot,
 } from '../../../packages/web-core/e2e/harness.ts';
-import { DEMO_PASSWORD, residentApi, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
+import {
+  DEMO_PASSWORD,
+  devSmsCode,
+  residentApi,
+  shanghaiDay,
+  staffApi,
+} from '../../../packages/web-core/e2e/staff-api.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /** A checksum-valid synthetic ID number (GB 11643) for a region and a sequence number. */
@@ -185,12 +191,10 @@ export default defineSuite({
           .getByTestId('send-code')
           .getByText(/秒后重发/)
           .waitFor();
-        const inbox = (await (await m.request.get('/api/v1/identity/dev/sms-inbox')).json()) as {
-          items: { phone: string; code: string }[];
-        };
-        const code = inbox.items.find((i) => i.phone === `${PHONE.slice(0, 3)}****${PHONE.slice(-4)}`)?.code;
-        assert(code, 'an SMS code for the resident');
-        await m.getByTestId('code').locator('input').fill(code);
+        await m
+          .getByTestId('code')
+          .locator('input')
+          .fill(await devSmsCode(t.baseUrl, PHONE));
         await m.getByTestId('sign-in').click();
         await m.getByTestId('entry-reserve').click();
         const card = m.getByTestId('open-campaign').filter({ hasText: TITLE });

@@ -1,4 +1,5 @@
 import { assert, defineSuite } from '../../../packages/web-core/e2e/harness.ts';
+import { devSmsCode } from '../../../packages/web-core/e2e/staff-api.ts';
 
 const PASSWORD = 'Demo-2026-zt';
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -89,13 +90,10 @@ export default defineSuite({
         .getByTestId('send-code')
         .getByText(/秒后重发/)
         .waitFor();
-      const inbox = (await (await fetch(`${t.baseUrl}/api/v1/identity/dev/sms-inbox`)).json()) as {
-        items: { phone: string; code: string }[];
-      };
-      const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
-      const code = inbox.items.find((i) => i.phone === masked)?.code;
-      assert(code, `no SMS for ${masked}`);
-      await phonePage.getByTestId('code').locator('input').fill(code);
+      await phonePage
+        .getByTestId('code')
+        .locator('input')
+        .fill(await devSmsCode(t.baseUrl, phone));
       await phonePage.getByTestId('sign-in').click();
       await phonePage.getByTestId('welcome').waitFor();
       await phonePage.goto('/m/declare');

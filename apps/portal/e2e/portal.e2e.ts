@@ -1,5 +1,11 @@
 import { assert, assertFits, defineSuite } from '../../../packages/web-core/e2e/harness.ts';
-import { publishTrip, reportConfirmedCase, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
+import {
+  devSmsCode,
+  publishTrip,
+  reportConfirmedCase,
+  shanghaiDay,
+  staffApi,
+} from '../../../packages/web-core/e2e/staff-api.ts';
 
 // Not the demo resident's number: the resident suite uses that one and codes may be re-sent only once a minute.
 const PHONE = '13900139000';
@@ -140,11 +146,7 @@ export default defineSuite({
       await page.getByTestId('phone').fill(PHONE);
       await page.getByTestId('send-code').click();
       await page.getByText(/Resend in/).waitFor();
-      const res = await page.request.get(`${t.baseUrl}/api/v1/identity/dev/sms-inbox`);
-      const { items } = (await res.json()) as { items: { phone: string; code: string }[] };
-      const mine = items.find((i) => i.phone === '139****9000');
-      assert(mine, `no code for 139****9000 in ${JSON.stringify(items)}`);
-      await page.getByTestId('code').fill(mine.code);
+      await page.getByTestId('code').fill(await devSmsCode(t.baseUrl, PHONE));
       await t.checkAccessibility('login en');
       await page.getByTestId('sign-in').click();
       await page.getByTestId('account-title').waitFor();

@@ -7,7 +7,13 @@ import {
   formatViolations,
   makeScreenshot,
 } from '../../../packages/web-core/e2e/harness.ts';
-import { publishTrip, reportConfirmedCase, shanghaiDay, staffApi } from '../../../packages/web-core/e2e/staff-api.ts';
+import {
+  devSmsCode,
+  publishTrip,
+  reportConfirmedCase,
+  shanghaiDay,
+  staffApi,
+} from '../../../packages/web-core/e2e/staff-api.ts';
 
 const PHONE = '13800138000';
 
@@ -94,12 +100,7 @@ export default defineSuite({
         .getByTestId('send-code')
         .getByText(/秒后重发/)
         .waitFor();
-      const res = await page.request.get(`${t.baseUrl}/api/v1/identity/dev/sms-inbox`);
-      assert(res.ok(), `dev inbox answered ${res.status()}`);
-      const { items } = (await res.json()) as { items: { phone: string; code: string }[] };
-      const mine = items.find((i) => i.phone === '138****8000');
-      assert(mine, `no code for 138****8000 in ${JSON.stringify(items)}`);
-      code = mine.code;
+      code = await devSmsCode(t.baseUrl, PHONE);
     });
 
     await t.step('dev inbox page lists the code', async () => {
@@ -357,12 +358,9 @@ export default defineSuite({
       contact = { context, page: p, shot: makeScreenshot(p, 'resident-contact') };
       const r = context.request;
       assert((await r.post('/api/v1/identity/sms-codes', { data: { phone } })).ok(), 'sms code refused');
-      const inbox = (await (await r.get('/api/v1/identity/dev/sms-inbox')).json()) as {
-        items: { phone: string; code: string }[];
-      };
-      const sms = inbox.items.find((i) => i.phone === `${phone.slice(0, 3)}****${phone.slice(-4)}`);
-      assert(sms, 'no sign-in code for the contact');
-      const session = await r.post('/api/v1/identity/resident-sessions', { data: { phone, code: sms.code } });
+      const session = await r.post('/api/v1/identity/resident-sessions', {
+        data: { phone, code: await devSmsCode(t.baseUrl, phone) },
+      });
       assert(session.ok(), `contact sign-in answered ${session.status()}`);
       const { csrfToken } = (await session.json()) as { csrfToken: string };
       const declared = await r.post('/api/v1/health-code/declarations', {

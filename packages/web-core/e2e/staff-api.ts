@@ -33,14 +33,20 @@ export async function residentApi(baseUrl: string, phone: string): Promise<Staff
     });
   const sent = await post('/api/v1/identity/sms-codes', { phone });
   assert(sent.status === 202, `SMS code for ${phone} answered ${sent.status}`);
-  const inbox = (await (await fetch(`${baseUrl}/api/v1/identity/dev/sms-inbox`)).json()) as {
-    items: { phone: string; code: string }[];
-  };
-  const code = inbox.items.find((i) => i.phone === `${phone.slice(0, 3)}****${phone.slice(-4)}`)?.code;
-  assert(code, `no SMS code for ${phone} in the dev inbox`);
-  const res = await post('/api/v1/identity/resident-sessions', { phone, code });
+  const res = await post('/api/v1/identity/resident-sessions', { phone, code: await devSmsCode(baseUrl, phone) });
   assert(res.ok, `resident sign-in answered ${res.status}`);
   return sessionApi(baseUrl, res);
+}
+
+/** The sign-in code the development inbox holds for this phone (the inbox shows numbers masked). */
+export async function devSmsCode(baseUrl: string, phone: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/identity/dev/sms-inbox`);
+  assert(res.ok, `dev inbox answered ${res.status}`);
+  const { items } = (await res.json()) as { items: { phone: string; code: string }[] };
+  const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+  const sms = items.find((i) => i.phone === masked);
+  assert(sms, `no code for ${masked} in ${JSON.stringify(items.slice(0, 3))}`);
+  return sms.code;
 }
 
 async function sessionApi(baseUrl: string, res: Response): Promise<StaffApi> {
