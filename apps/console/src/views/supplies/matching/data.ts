@@ -1,3 +1,4 @@
+import { PostingInput } from '@zhengtong/contracts';
 import type { SupplyMatch, SupplyPosting } from '@zhengtong/web-core';
 
 export type PostingKind = SupplyPosting['kind'];
@@ -24,8 +25,8 @@ export interface PostingForm {
   note: string;
 }
 
-/** Where a posting is: a district or a street (GB/T 2260), as the API takes it. */
-export const POSTING_REGION = /^\d{6}(\d{3})?$/;
+/** Where a posting is: a district or a street (GB/T 2260), by the API's own pattern. */
+export const POSTING_REGION = new RegExp(PostingInput.properties.regionCode.pattern!);
 
 /**
  * A new posting, in the official's own region when that is a district or street; a city or province
